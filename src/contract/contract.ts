@@ -1,0 +1,84 @@
+/**
+ * @module contract/contract
+ * Everything the fake and the conformance suite read from openapi.yaml, compiled once.
+ */
+import { loadSpec, type OpenApiDocument } from "./load-spec.js";
+import { documentedMessage, type DocumentedMessage, type MessageName } from "./messages.js";
+import { readPointer, toPointer } from "./pointer.js";
+import { createSchemaCompiler, type Validator } from "./validators.js";
+
+export const UPDATE_PROFILE_PATH = "/api/v1/users";
+export const UPDATE_PROFILE_METHOD = "post";
+
+export interface Contract {
+  spec: OpenApiDocument;
+  /** Validates a parsed request body of updateUserProfile. */
+  validateUpdateRequest: Validator;
+  /** Validates a whole fixtures file (FixtureSet). */
+  validateFixtureSet: Validator;
+  /** Validates a component schema by name (StoredUser, Case, …). */
+  validateSchema(name: string, value: unknown): ReturnType<Validator>;
+  /** The validator of the JSON body the contract gives for this status, or undefined if the status is undocumented. */
+  responseValidator(path: string, method: string, status: number): Validator | undefined;
+  /** The statuses documented for an operation. */
+  documentedStatuses(path: string, method: string): number[];
+  message(name: MessageName): DocumentedMessage;
+  /** The fields UPDATE_PROFILE may change: every property of UpdateProfileData but email. */
+  profileFields: readonly string[];
+  /** The fields the demographic lock protects (x-kit-locked-fields). */
+  lockedFields: readonly string[];
+  /** The case statuses that lock them (x-kit-locking of CaseStatus). */
+  lockingStatuses: readonly string[];
+}
+
+let cached: Contract | undefined;
+
+/** Compiles the contract; the default openapi.yaml is compiled once per process. */
+export function loadContract(specPath?: string): Contract {
+  if (!specPath && cached) return cached;
+  const contract = compileContract(loadSpec(specPath));
+  if (!specPath) cached = contract;
+  return contract;
+}
+
+export function compileContract(spec: OpenApiDocument): Contract {
+  const compile = createSchemaCompiler(spec);
+  const data = spec.components.schemas.UpdateProfileData;
+  const caseStatus = spec.components.schemas.CaseStatus;
+  if (!data?.properties || !caseStatus) {
+    throw new Error("Failed to compile the contract: openapi.yaml lacks components.schemas.UpdateProfileData or CaseStatus.");
+  }
+  const requestPointer = toPointer(["paths", UPDATE_PROFILE_PATH, UPDATE_PROFILE_METHOD, "requestBody", "content", "application/json", "schema"]);
+
+  return {
+    spec,
+    validateUpdateRequest: compile(requestPointer),
+    validateFixtureSet: compile("/components/schemas/FixtureSet"),
+    validateSchema: (name, value) => compile(toPointer(["components", "schemas", name]))(value),
+    responseValidator(path, method, status) {
+      const pointer = responseSchemaPointer(spec, path, method, status);
+      return pointer === undefined ? undefined : compile(pointer);
+    },
+    documentedStatuses(path, method) {
+      const responses = readPointer(spec, toPointer(["paths", path, method, "responses"])) as Record<string, unknown> | undefined;
+      return Object.keys(responses ?? {}).map(Number).filter(Number.isInteger);
+    },
+    message: (name) => documentedMessage(spec, name),
+    profileFields: Object.keys(data.properties).filter((field) => field !== "email"),
+    lockedFields: (data["x-kit-locked-fields"] as string[] | undefined) ?? [],
+    lockingStatuses: (caseStatus["x-kit-locking"] as string[] | undefined) ?? [],
+  };
+}
+
+/** Follows a response `$ref` and returns the pointer of its application/json schema. */
+function responseSchemaPointer(spec: OpenApiDocument, path: string, method: string, status: number): string | undefined {
+  let pointer = toPointer(["paths", path, method, "responses", String(status)]);
+  let response = readPointer(spec, pointer) as { $ref?: string } | undefined;
+  while (response?.$ref) {
+    pointer = response.$ref.replace(/^#/, "");
+    response = readPointer(spec, pointer) as { $ref?: string } | undefined;
+  }
+  if (!response) return undefined;
+  const schemaPointer = `${pointer}${toPointer(["content", "application/json", "schema"])}`;
+  return readPointer(spec, schemaPointer) === undefined ? undefined : schemaPointer;
+}

@@ -1,0 +1,44 @@
+/**
+ * @module contract/load-spec
+ * Reads openapi.yaml, the single source of truth of the kit, once per process.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+
+/** Where the contract lives: the package root, two levels above this file in src/ and in dist/. */
+export const SPEC_PATH = fileURLToPath(new URL("../../openapi.yaml", import.meta.url));
+
+/** The parsed OpenAPI document. Only the parts the kit reads are typed. */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; "x-errata"?: { id: string; text: string }[] };
+  paths: Record<string, Record<string, unknown>>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    responses: Record<string, unknown>;
+    examples: Record<string, { summary?: string; "x-kit-tier"?: Tier; value: unknown }>;
+  };
+}
+
+export type Tier = "documented" | "inferred";
+
+export interface JsonSchema {
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: string[];
+  [key: string]: unknown;
+}
+
+let cached: OpenApiDocument | undefined;
+
+/** Parses openapi.yaml (or the file given) and caches the default one. */
+export function loadSpec(path: string = SPEC_PATH): OpenApiDocument {
+  if (path === SPEC_PATH && cached) return cached;
+  const doc = parse(readFileSync(path, "utf8")) as OpenApiDocument;
+  if (typeof doc?.openapi !== "string" || !doc.openapi.startsWith("3.1")) {
+    throw new Error(`Failed to load the contract: ${path} is not an OpenAPI 3.1 document.`);
+  }
+  if (path === SPEC_PATH) cached = doc;
+  return doc;
+}

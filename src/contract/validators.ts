@@ -1,0 +1,100 @@
+/**
+ * @module contract/validators
+ * Validators compiled with ajv (JSON Schema 2020-12, as OpenAPI 3.1 uses) straight from openapi.yaml.
+ * No schema is written twice: every validator is a `$ref` into the document itself.
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import type { OpenApiDocument } from "./load-spec.js";
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+const SPEC_ID = "https://cv-contract-kit.local/openapi.yaml";
+
+/** One reason a value does not match its schema: where (`data.dob`) and which rule. */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export type Validator = (value: unknown) => ValidationIssue[];
+
+/** Compiles and caches validators for JSON pointers into one OpenAPI document. */
+export function createSchemaCompiler(spec: OpenApiDocument): (pointer: string) => Validator {
+  // strict: false because OpenAPI schemas carry annotations ajv does not know (example, x-kit-…).
+  const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
+  addFormats(ajv);
+  ajv.addSchema(spec as object, SPEC_ID);
+  const cache = new Map<string, Validator>();
+  return (pointer) => {
+    let validator = cache.get(pointer);
+    if (!validator) {
+      const validate: ValidateFunction = ajv.compile({ $ref: `${SPEC_ID}#${pointer}` });
+      validator = (value) => (validate(value) ? [] : describeErrors(validate.errors ?? []));
+      cache.set(pointer, validator);
+    }
+    return validator;
+  };
+}
+
+/** Turns ajv errors into one issue per field and rule, in words a person can act on. */
+export function describeErrors(errors: readonly ErrorObject[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    // anyOf/oneOf repeat what their branches already said.
+    if (error.keyword === "anyOf" || error.keyword === "oneOf") continue;
+    const issue = describeError(error);
+    const key = `${issue.path} ${issue.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push(issue);
+    }
+  }
+  return issues;
+}
+
+function describeError(error: ErrorObject): ValidationIssue {
+  const base = instancePathToField(error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "required":
+      return { path: joinField(base, String(params.missingProperty)), message: "is required" };
+    case "enum":
+      return { path: base, message: `must be one of ${(params.allowedValues as unknown[]).map(String).join(", ")}` };
+    case "const":
+      return { path: base, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case "format":
+      return { path: base, message: FORMAT_WORDS[String(params.format)] ?? `must match format "${String(params.format)}"` };
+    case "pattern":
+      return { path: base, message: `must match the pattern ${String(params.pattern)}` };
+    default:
+      return { path: base, message: error.message ?? `breaks the rule "${error.keyword}"` };
+  }
+}
+
+const FORMAT_WORDS: Record<string, string> = {
+  date: 'must be a real calendar date in YYYY-MM-DD format (format "date")',
+  email: 'must be a valid email address (format "email")',
+  "date-time": 'must be an ISO 8601 date-time (format "date-time")',
+};
+
+function instancePathToField(instancePath: string): string {
+  if (instancePath === "") return "body";
+  return instancePath
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
+    .join("");
+}
+
+function joinField(base: string, name: string): string {
+  return base === "body" ? name : `${base}.${name}`;
+}
+
+/** "data.dob must be …; data.email is required" */
+export function formatIssues(issues: readonly ValidationIssue[]): string {
+  return issues.map((i) => `${i.path} ${i.message}`).join("; ");
+}

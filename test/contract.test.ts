@@ -1,0 +1,170 @@
+// The contract checked against the vendor page: its examples, the page's own bodies, and the format rules.
+import { describe, expect, it } from "vitest";
+import { loadContract, UPDATE_PROFILE_METHOD, UPDATE_PROFILE_PATH } from "../src/index.js";
+import { deref } from "../src/contract/pointer.js";
+
+const contract = loadContract();
+const { spec } = contract;
+const respond = (status: number) => contract.responseValidator(UPDATE_PROFILE_PATH, UPDATE_PROFILE_METHOD, status)!;
+
+// The page's example request, with the one missing comma added (erratum E1).
+const pageRequest = {
+  action: "UPDATE_PROFILE",
+  data: {
+    email: "john.doe@example.com",
+    firstName: "John",
+    lastName: "Doe",
+    dob: "1995-10-01",
+    phoneNumber: "+11111111111",
+    gender: "MALE",
+    address: "123 ABC street",
+    address2: "Apt 2",
+    city: "NYC",
+    state: "NY",
+    country: "US",
+    postalCode: "01010",
+  },
+};
+
+// Copied from the page's "Success Response", character for character.
+const pageSuccess = {
+  status: 200,
+  success: true,
+  message: "Profile updated successfully",
+  data: {
+    user: {
+      email: "john.doe@carevalidate.com",
+      firstName: "John",
+      lastName: "Doe",
+      dob: "1995-10-01T00:00:00.000Z",
+      phoneNumber: "+15513446634",
+      gender: "MALE",
+      address: "123 ABC street",
+      address2: "Apt 2",
+      city: "NYC",
+      state: "NY",
+      country: "US",
+      postalCode: "01010",
+    },
+  },
+};
+
+// Copied from the page's "Failure Responses".
+const pageFailures = {
+  userDoesNotExist: "User {email} does not exist",
+  userNotInOrganization: "User {email} does not exist in the organization",
+  notAllowedToUpdateProfile: "Not allowed to update the profile",
+  demographicFieldsLocked: "Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases",
+  phoneNumberInUse: "Unable to use this phone number. Please use a different one",
+} as const;
+
+describe("openapi.yaml examples", () => {
+  const operation = spec.paths[UPDATE_PROFILE_PATH]![UPDATE_PROFILE_METHOD] as {
+    requestBody: { content: { "application/json": { examples: Record<string, { value: unknown }> } } };
+    responses: Record<string, unknown>;
+  };
+
+  it.each(Object.entries(operation.requestBody.content["application/json"].examples))("request example %s is valid", (_, example) => {
+    expect(contract.validateUpdateRequest(example.value)).toEqual([]);
+  });
+
+  const responseExamples = Object.entries(operation.responses).flatMap(([status, ref]) => {
+    const response = deref<{ content?: { "application/json"?: { examples?: Record<string, unknown> } } }>(spec, ref);
+    return Object.entries(response.content?.["application/json"]?.examples ?? {}).map(
+      ([name, example]) => [`${status} ${name}`, Number(status), deref<{ value: { status: number } }>(spec, example).value] as const,
+    );
+  });
+
+  it("has an example for every documented failure and every inferred status", () => {
+    expect(responseExamples.map(([name]) => name)).toEqual(
+      expect.arrayContaining(["400 userDoesNotExist", "400 phoneNumberInUse", "405 methodNotAllowed", "413 payloadTooLarge", "415 unsupportedMediaType"]),
+    );
+  });
+
+  it.each(responseExamples)("response example %s validates against its status's schema", (_, status, value) => {
+    expect(respond(status)(value)).toEqual([]);
+    expect(value.status).toBe(status);
+  });
+});
+
+describe("the vendor page's own bodies", () => {
+  it("accepts the example request (comma fixed)", () => {
+    expect(contract.validateUpdateRequest(pageRequest)).toEqual([]);
+  });
+
+  it("accepts the success response as the 200 body", () => {
+    expect(respond(200)(pageSuccess)).toEqual([]);
+  });
+
+  it.each(Object.entries(pageFailures))("documents %s with the page's exact message", (name, message) => {
+    const body = { status: 400, success: false, message };
+    expect(respond(400)(body)).toEqual([]);
+    const documented = contract.message(name as keyof typeof pageFailures);
+    expect(documented).toMatchObject({ status: 400, template: message, tier: "documented" });
+  });
+
+  it("rejects a success body whose dob is a bare date", () => {
+    const user = { ...pageSuccess.data.user, dob: "1995-10-01" };
+    expect(respond(200)({ ...pageSuccess, data: { user } })).not.toEqual([]);
+  });
+});
+
+describe("request rules", () => {
+  const withData = (patch: Record<string, unknown>) => ({ action: "UPDATE_PROFILE", data: { ...pageRequest.data, ...patch } });
+  const without = (field: string) => {
+    const data: Record<string, unknown> = { ...pageRequest.data };
+    delete data[field];
+    return { action: "UPDATE_PROFILE", data };
+  };
+
+  it.each([
+    ["dob not a calendar date", withData({ dob: "1995-02-30" }), "data.dob"],
+    ["dob in DD-MM-YYYY", withData({ dob: "01-10-1995" }), "data.dob"],
+    ["gender in lower case", withData({ gender: "male" }), "data.gender"],
+    ["state of three letters", withData({ state: "NYC" }), "data.state"],
+    ["country of three letters", withData({ country: "USA" }), "data.country"],
+    ["postalCode with a letter", withData({ postalCode: "0101A" }), "data.postalCode"],
+    ["postalCode as a number", withData({ postalCode: 1010 }), "data.postalCode"],
+    ["missing email", without("email"), "data.email"],
+    ["bad email", withData({ email: "john.doe.example.com" }), "data.email"],
+    ["firstName null", withData({ firstName: null }), "data.firstName"],
+    ["action UPDATE", { ...pageRequest, action: "UPDATE" }, "action"],
+    ["data missing", { action: "UPDATE_PROFILE" }, "data"],
+    ["data an array", { action: "UPDATE_PROFILE", data: [] }, "data"],
+  ])("rejects %s, naming the field", (_, body, field) => {
+    const issues = contract.validateUpdateRequest(body);
+    expect(issues.map((i) => i.path)).toContain(field);
+  });
+
+  it.each([
+    ["a leap day", withData({ dob: "1996-02-29" })],
+    ["a postalCode with a leading zero", withData({ postalCode: "01010" })],
+    ["address2 null (clears it)", withData({ address2: null })],
+    ["only the email (changes nothing)", { action: "UPDATE_PROFILE", data: { email: "a@b.test" } }],
+    ["unknown keys (ignored, never stored)", withData({ favouriteColour: "green" })],
+  ])("accepts %s", (_, body) => {
+    expect(contract.validateUpdateRequest(body)).toEqual([]);
+  });
+
+  it("says which rule a field breaks", () => {
+    const [issue] = contract.validateUpdateRequest(withData({ dob: "1995-02-30" }));
+    expect(issue).toEqual({ path: "data.dob", message: 'must be a real calendar date in YYYY-MM-DD format (format "date")' });
+  });
+});
+
+describe("what the rules read from the contract", () => {
+  it("locks the four fields the page names, in the five statuses it names", () => {
+    expect(contract.lockedFields).toEqual(["firstName", "lastName", "dob", "gender"]);
+    expect([...contract.lockingStatuses].sort()).toEqual(["APPROVED", "ASSIGNED", "IN_PROGRESS", "NO_DECISION", "REJECTED"]);
+  });
+
+  it("lets UPDATE_PROFILE change every field of the page's table and phoneNumber, never email", () => {
+    expect([...contract.profileFields].sort()).toEqual(
+      ["address", "address2", "city", "country", "dob", "firstName", "gender", "lastName", "phoneNumber", "postalCode", "state"],
+    );
+  });
+
+  it("records the page's errata", () => {
+    expect(spec.info["x-errata"]?.length).toBeGreaterThanOrEqual(4);
+  });
+});
