@@ -14,7 +14,10 @@ const SPEC_ID = "https://cv-contract-kit.local/openapi.yaml";
 
 /** One reason a value does not match its schema: where (`data.dob`) and which rule. */
 export interface ValidationIssue {
+  /** Dotted field path, e.g. `data.dob` (`body` for the whole value). */
   path: string;
+  /** The same place as a JSON pointer, e.g. `/data/dob`. */
+  pointer: string;
   message: string;
 }
 
@@ -56,21 +59,26 @@ export function describeErrors(errors: readonly ErrorObject[]): ValidationIssue[
 }
 
 function describeError(error: ErrorObject): ValidationIssue {
-  const base = instancePathToField(error.instancePath);
   const params = error.params as Record<string, unknown>;
+  if (error.keyword === "required") {
+    const pointer = `${error.instancePath}/${String(params.missingProperty)}`;
+    return { path: pointerToField(pointer), pointer, message: "is required" };
+  }
+  return { path: pointerToField(error.instancePath), pointer: error.instancePath, message: ruleWords(error, params) };
+}
+
+function ruleWords(error: ErrorObject, params: Record<string, unknown>): string {
   switch (error.keyword) {
-    case "required":
-      return { path: joinField(base, String(params.missingProperty)), message: "is required" };
     case "enum":
-      return { path: base, message: `must be one of ${(params.allowedValues as unknown[]).map(String).join(", ")}` };
+      return `must be one of ${(params.allowedValues as unknown[]).map(String).join(", ")}`;
     case "const":
-      return { path: base, message: `must be ${JSON.stringify(params.allowedValue)}` };
+      return `must be ${JSON.stringify(params.allowedValue)}`;
     case "format":
-      return { path: base, message: FORMAT_WORDS[String(params.format)] ?? `must match format "${String(params.format)}"` };
+      return FORMAT_WORDS[String(params.format)] ?? `must match format "${String(params.format)}"`;
     case "pattern":
-      return { path: base, message: `must match the pattern ${String(params.pattern)}` };
+      return `must match the pattern ${String(params.pattern)}`;
     default:
-      return { path: base, message: error.message ?? `breaks the rule "${error.keyword}"` };
+      return error.message ?? `breaks the rule "${error.keyword}"`;
   }
 }
 
@@ -80,18 +88,15 @@ const FORMAT_WORDS: Record<string, string> = {
   "date-time": 'must be an ISO 8601 date-time (format "date-time")',
 };
 
-function instancePathToField(instancePath: string): string {
-  if (instancePath === "") return "body";
-  return instancePath
+/** "/data/dob" → "data.dob", "/users/3/role" → "users[3].role", "" → "body" */
+function pointerToField(pointer: string): string {
+  if (pointer === "") return "body";
+  return pointer
     .slice(1)
     .split("/")
     .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
     .map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
     .join("");
-}
-
-function joinField(base: string, name: string): string {
-  return base === "body" ? name : `${base}.${name}`;
 }
 
 /** "data.dob must be …; data.email is required" */

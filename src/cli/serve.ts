@@ -1,0 +1,91 @@
+/**
+ * @module cli/serve
+ * `cv-contract-kit serve`: starts the fake and prints what a first-day user needs: the URL, the API keys,
+ * which fixture account exercises which rule, and a request to try.
+ */
+import { startFakeServer, type FakeServer } from "../fake/start-fake-server.js";
+import type { FixtureSet } from "../fake/state/types.js";
+import { parseArgs } from "node:util";
+import { portFrom, UsageError, withUsage } from "./parse-options.js";
+
+const HELP = `Usage: cv-contract-kit serve [options]
+
+Options:
+  --port <n>         Port (env CV_FAKE_PORT; default 4010; 0 picks a free one)
+  --host <host>      Host (env CV_FAKE_HOST; default 127.0.0.1)
+  --fixtures <file>  Fixtures JSON (env CV_FAKE_FIXTURES; default: the built-in fixtures/default.json)
+  --persist <file>   Keep the state in this file across restarts (env CV_FAKE_PERSIST)
+  -h, --help         Show this help
+
+Admin API: GET /__admin/users, PATCH /__admin/cases/:id, POST /__admin/reset, GET /__admin/db`;
+
+export async function serveCommand(argv: readonly string[]): Promise<number> {
+  let fake: FakeServer;
+  try {
+    const { values: flags } = withUsage(
+      () =>
+        parseArgs({
+          args: [...argv],
+          options: {
+            port: { type: "string" },
+            host: { type: "string" },
+            fixtures: { type: "string" },
+            persist: { type: "string" },
+            help: { type: "boolean", short: "h" },
+          },
+        }),
+      HELP,
+    );
+    if (flags.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const env = process.env;
+    fake = await startFakeServer({
+      port: flags.port !== undefined ? portFrom(flags.port, "--port", 4010) : portFrom(env.CV_FAKE_PORT, "CV_FAKE_PORT", 4010),
+      host: flags.host ?? (env.CV_FAKE_HOST || "127.0.0.1"),
+      fixtures: flags.fixtures ?? (env.CV_FAKE_FIXTURES || undefined),
+      persist: flags.persist ?? (env.CV_FAKE_PERSIST || undefined),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint = code === "EADDRINUSE" ? " Another process uses that port: pass --port <n> (or CV_FAKE_PORT)." : "";
+    console.error(`cv-contract-kit serve: ${(error as Error).message}${hint}`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+
+  console.log(banner(fake.url, fake.fixtures));
+  return new Promise<number>((resolve) => {
+    const stop = () => {
+      console.log("\nStopping the fake server.");
+      void fake.close().then(() => resolve(0));
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
+
+function banner(url: string, fixtures: FixtureSet): string {
+  const orgName = new Map(fixtures.organizations.map((o) => [o.id, o.name]));
+  const keys = fixtures.apiKeys.map((k) => `  ${k.id}  → ${orgName.get(k.organizationId) ?? k.organizationId}`);
+  const accounts = fixtures.users.map(
+    (u) => `  ${u.email.padEnd(30)} ${u.role.padEnd(11)} ${u.organizationIds.map((id) => orgName.get(id) ?? id).join(", ").padEnd(20)} ${u.note ?? ""}`,
+  );
+  const firstKey = fixtures.apiKeys[0]?.id ?? "<key>";
+  return [
+    `cv-contract-kit fake server listening on ${url}`,
+    "",
+    "API keys (header cv-api-key):",
+    ...keys,
+    "",
+    "Fixture accounts (email, role, organizations, what it exercises):",
+    ...accounts,
+    "",
+    "Try it:",
+    `  curl -s ${url}/api/v1/users -H 'cv-api-key: ${firstKey}' -H 'Content-Type: application/json' \\`,
+    `    --data '{"action":"UPDATE_PROFILE","data":{"email":"ana.free@clinic-a.test","city":"Boston"}}'`,
+    "",
+    `Admin: ${url}/__admin/users · PATCH ${url}/__admin/cases/<id> · POST ${url}/__admin/reset`,
+    "Press Ctrl+C to stop.",
+  ].join("\n");
+}

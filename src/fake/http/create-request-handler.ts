@@ -1,0 +1,38 @@
+/**
+ * @module fake/http/create-request-handler
+ * One node:http listener: the API endpoint on a thin path of its own (no framework on the hot path),
+ * the admin API through json-server, and a JSON 404 for anything else.
+ */
+import type { RequestListener } from "node:http";
+import type { Contract } from "../../contract/contract.js";
+import { UPDATE_PROFILE_PATH } from "../../contract/contract.js";
+import { ADMIN_PREFIX } from "./admin-app.js";
+import { sendError } from "./send-json.js";
+
+export function createRequestHandler(
+  contract: Contract,
+  updateProfile: (req: Parameters<RequestListener>[0], res: Parameters<RequestListener>[1], path: string) => Promise<void>,
+  admin: RequestListener,
+): RequestListener {
+  return (req, res) => {
+    const url = req.url ?? "/";
+    const queryAt = url.indexOf("?");
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+
+    if (path === UPDATE_PROFILE_PATH || path === `${UPDATE_PROFILE_PATH}/`) {
+      updateProfile(req, res, path).catch((error: unknown) => {
+        // A bug of the fake must still answer in the envelope, without a stack trace.
+        console.error(`[cv-contract-kit] unexpected error on ${req.method} ${path}:`, error);
+        if (!res.headersSent) sendError(res, contract.message("stateNotSaved"), { detail: "internal error of the fake server" });
+      });
+      return;
+    }
+    if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) {
+      req.url = url.slice(ADMIN_PREFIX.length) || "/";
+      admin(req, res);
+      return;
+    }
+    req.resume();
+    sendError(res, contract.message("adminNotFound"), { path: `${req.method} ${path}. This server serves POST ${UPDATE_PROFILE_PATH} and ${ADMIN_PREFIX}` });
+  };
+}

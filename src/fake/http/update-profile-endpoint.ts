@@ -1,0 +1,82 @@
+/**
+ * @module fake/http/update-profile-endpoint
+ * POST /api/v1/users, action UPDATE_PROFILE: the HTTP adapter around the rules.
+ * The order of the checks is the one openapi.yaml describes for the operation.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Contract } from "../../contract/contract.js";
+import { formatIssues } from "../../contract/validators.js";
+import { authenticate } from "../rules/authenticate.js";
+import { decideProfileUpdate } from "../rules/decide-profile-update.js";
+import type { RuleConfig } from "../rules/rule-config.js";
+import type { FakeStore } from "../state/fake-store.js";
+import { publicUserFields, toPublicUser } from "../state/public-user.js";
+import type { UpdateProfileData } from "../state/types.js";
+import { isJsonContentType, parseJsonBody } from "./parse-json-body.js";
+import { readBody } from "./read-body.js";
+import { sendError, sendJson } from "./send-json.js";
+
+export interface EndpointOptions {
+  contract: Contract;
+  store: FakeStore;
+  rules: RuleConfig;
+  /** Largest body accepted, in bytes. */
+  bodyLimit: number;
+}
+
+export function createUpdateProfileEndpoint({ contract, store, rules, bodyLimit }: EndpointOptions) {
+  const m = (name: Parameters<Contract["message"]>[0]) => contract.message(name);
+  const userFields = publicUserFields(contract);
+  const successMessage = (contract.spec.components.schemas.UpdateProfileSuccess?.properties?.message?.const as string) ?? "";
+
+  return async function updateProfile(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (req.method !== "POST") {
+      req.resume();
+      return sendError(res, m("methodNotAllowed"), { method: req.method ?? "?", path, allow: "POST" }, { allow: "POST" });
+    }
+
+    const auth = authenticate(store.view(), singleHeader(req.headers["cv-api-key"]));
+    if (!auth.ok) {
+      req.resume();
+      return sendError(res, m(auth.failure));
+    }
+
+    const contentType = req.headers["content-type"];
+    if (!isJsonContentType(contentType)) {
+      req.resume();
+      return sendError(res, m("unsupportedMediaType"), { received: contentType ?? "none" });
+    }
+
+    const body = await readBody(req, bodyLimit);
+    if (!body.ok) {
+      if (body.reason === "aborted") return void res.destroy();
+      // Close the connection so the rest of the oversized body is never read.
+      return sendError(res, m("payloadTooLarge"), { limit: String(bodyLimit) }, { connection: "close" });
+    }
+
+    const parsed = parseJsonBody(body.bytes);
+    if (!parsed.ok) return sendError(res, m("malformedJson"), { detail: parsed.detail });
+
+    const issues = contract.validateUpdateRequest(parsed.value);
+    if (issues.length > 0) return sendError(res, m("invalidRequestBody"), { detail: formatIssues(issues) });
+
+    const data = (parsed.value as { data: UpdateProfileData }).data;
+    const decision = decideProfileUpdate(store.view(), auth.organizationId, data, rules);
+    if (!decision.ok) return sendError(res, m(decision.failure), { email: data.email });
+
+    const committed = store.commitProfilePatch(decision.user, decision.patch);
+    if (!committed.ok) return sendError(res, m("stateNotSaved"), { detail: committed.detail });
+
+    sendJson(res, 200, {
+      status: 200,
+      success: true,
+      message: successMessage,
+      data: { user: toPublicUser(decision.user, userFields) },
+    });
+  };
+}
+
+/** Node joins repeated custom headers with ", "; a string[] only comes from raw header arrays. */
+function singleHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(", ") : value;
+}

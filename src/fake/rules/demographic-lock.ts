@@ -1,0 +1,29 @@
+/**
+ * @module fake/rules/demographic-lock
+ * "If the user has an existing case with a status of Approved, Assigned, InProgress, NoDecision, or Rejected,
+ * they cannot update these primary identifier fields. This includes firstName, lastName, dob, and gender."
+ *
+ * Choices where the page is silent (written down in openapi.yaml and the README):
+ * - Presence, not change, fires the rule: re-sending an unchanged value is refused too, as the vendor's
+ *   sibling endpoint checks "if the request includes any of firstName, lastName, dob, gender".
+ * - Cases in every organization count: the page says "an existing case", and the lock protects an identity
+ *   verified once for the platform-wide user, not per organization.
+ * - OPEN and ABANDONED do not lock (the page lists neither).
+ */
+import type { StateView } from "../state/state-index.js";
+import type { StoredUser } from "../state/types.js";
+import type { RuleConfig } from "./rule-config.js";
+
+/** The locked fields the request includes (null counts as included). */
+export function lockedFieldsSent(data: Readonly<Record<string, unknown>>, config: RuleConfig): string[] {
+  return config.lockedFields.filter((field) => Object.hasOwn(data, field) && data[field] !== undefined);
+}
+
+export function hasLockingCase(state: StateView, user: StoredUser, config: RuleConfig): boolean {
+  return state.casesOfUser(user.id).some((c) => config.lockingStatuses.has(c.status));
+}
+
+export function isLockedOut(state: StateView, user: StoredUser, data: Readonly<Record<string, unknown>>, config: RuleConfig): boolean {
+  if (config.disabledRules.has("demographicLock")) return false;
+  return lockedFieldsSent(data, config).length > 0 && hasLockingCase(state, user, config);
+}

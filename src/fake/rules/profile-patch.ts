@@ -1,0 +1,18 @@
+/**
+ * @module fake/rules/profile-patch
+ * What a valid request writes: only the profile fields of the contract, only those sent.
+ * Unknown keys, email, role, memberships, ids and prototype keys are never copied.
+ */
+import type { StoredUser } from "../state/types.js";
+import type { RuleConfig } from "./rule-config.js";
+
+export type ProfilePatch = Partial<Pick<StoredUser, "firstName" | "lastName" | "dob" | "gender" | "phoneNumber" | "address" | "address2" | "city" | "state" | "country" | "postalCode">>;
+
+export function profilePatch(data: Readonly<Record<string, unknown>>, config: RuleConfig): ProfilePatch {
+  // A null-prototype object: a "__proto__" key in the body can never reach Object.prototype.
+  const patch: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const field of config.profileFields) {
+    if (Object.hasOwn(data, field) && data[field] !== undefined) patch[field] = data[field];
+  }
+  return { ...patch } as ProfilePatch;
+}

@@ -1,0 +1,120 @@
+/**
+ * @module fake/start-fake-server
+ * Starts the fake server: embeddable in any test suite, and what `cv-contract-kit serve` runs.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import jsonServer from "json-server";
+import { loadContract, type Contract } from "../contract/contract.js";
+import { createAdminApp } from "./http/admin-app.js";
+import { createRequestHandler } from "./http/create-request-handler.js";
+import { createUpdateProfileEndpoint } from "./http/update-profile-endpoint.js";
+import { ruleConfigFrom, type RuleName } from "./rules/rule-config.js";
+import { FakeStore } from "./state/fake-store.js";
+import { checkFixtures, DEFAULT_FIXTURES_PATH, loadFixturesFile } from "./state/load-fixtures.js";
+import { StateFile, StateFileError } from "./state/state-file.js";
+import type { FixtureSet } from "./state/types.js";
+
+export interface FakeServerOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Host to listen on; 127.0.0.1 by default. */
+  host?: string;
+  /** A fixtures file path, or the fixtures themselves; the built-in fixtures/default.json by default. */
+  fixtures?: string | FixtureSet;
+  /** Keep the state in this file across restarts (atomic writes; one server per file). */
+  persist?: string;
+  /** Largest request body accepted, in bytes (100 KiB by default). */
+  bodyLimit?: number;
+  /** Switch rules off, to check that a conformance run notices. Never for real use. */
+  disableRules?: readonly RuleName[];
+}
+
+export interface FakeServer {
+  /** e.g. http://127.0.0.1:4010 */
+  url: string;
+  port: number;
+  /** What the fake started with. */
+  fixtures: FixtureSet;
+  /** Back to the fixtures. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_BODY_LIMIT = 100 * 1024;
+
+/**
+ * @example
+ * const fake = await startFakeServer();            // random port, built-in fixtures
+ * const client = createClient({ baseUrl: fake.url, apiKey: "cvk_test_clinic_a_4f1c2d9e" });
+ * afterEach(() => fake.reset());
+ * afterAll(() => fake.close());
+ */
+export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
+  const contract = loadContract();
+  const fixtures = resolveFixtures(contract, options.fixtures);
+
+  let stateFile: StateFile | undefined;
+  let initial = fixtures;
+  if (options.persist) {
+    const opened = StateFile.open(options.persist);
+    stateFile = opened.file;
+    if (opened.contents !== undefined) {
+      try {
+        initial = checkFixtures(contract, opened.contents, `state file ${stateFile.path}`);
+      } catch (error) {
+        stateFile.release();
+        throw new StateFileError(`${(error as Error).message} It was left as it is; fix it or delete it.`);
+      }
+    }
+  }
+
+  const router = jsonServer.router<FixtureSet>(structuredClone(initial));
+  const store = new FakeStore(router.db, fixtures, stateFile);
+  if (stateFile && initial === fixtures) store.changed(); // first start: write the state file at once
+
+  const endpoint = createUpdateProfileEndpoint({
+    contract,
+    store,
+    rules: ruleConfigFrom(contract, options.disableRules),
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+  });
+  const server = createServer(createRequestHandler(contract, endpoint, createAdminApp(contract, store, router)));
+  // Slow or stuck clients must not hold the fake forever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  }).catch((error: unknown) => {
+    store.close();
+    throw error;
+  });
+
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    fixtures,
+    reset: () => {
+      const result = store.reset();
+      if (!result.ok) throw new StateFileError(result.detail);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          store.close();
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function resolveFixtures(contract: Contract, fixtures: string | FixtureSet | undefined): FixtureSet {
+  if (fixtures === undefined) return loadFixturesFile(contract, DEFAULT_FIXTURES_PATH);
+  if (typeof fixtures === "string") return loadFixturesFile(contract, fixtures);
+  return checkFixtures(contract, structuredClone(fixtures), "(given in code)");
+}

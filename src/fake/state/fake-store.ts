@@ -1,0 +1,80 @@
+/**
+ * @module fake/state/fake-store
+ * The fake's state: held by json-server (its lowdb database, also served by the admin API), indexed for the
+ * rules, and saved to the state file after every change when persistence is on.
+ */
+import type { LowDb } from "json-server";
+import type { ProfilePatch } from "../rules/profile-patch.js";
+import type { StateFile } from "./state-file.js";
+import { StateIndex } from "./state-index.js";
+import type { FixtureSet, StoredUser } from "./types.js";
+
+export type CommitResult = { ok: true } | { ok: false; detail: string };
+
+export class FakeStore {
+  private index: StateIndex | undefined;
+
+  constructor(
+    /** json-server's database: the one place the state lives. */
+    readonly db: LowDb<FixtureSet>,
+    private readonly fixtures: FixtureSet,
+    private readonly stateFile?: StateFile,
+  ) {}
+
+  get state(): FixtureSet {
+    return this.db.getState();
+  }
+
+  /** The lookups the rules use; rebuilt lazily after an admin write or a reset. */
+  view(): StateIndex {
+    this.index ??= new StateIndex(this.db.getState());
+    return this.index;
+  }
+
+  /**
+   * Applies a decided patch to one user, all fields at once. With persistence, the state file is written before
+   * this returns; if that fails, the user is put back as it was and nothing is changed.
+   */
+  commitProfilePatch(user: StoredUser, patch: ProfilePatch): CommitResult {
+    const record = user as unknown as Record<string, unknown>;
+    const before = new Map(Object.keys(patch).map((field) => [field, record[field]] as const));
+    Object.assign(user, patch);
+    const saved = this.save();
+    if (!saved.ok) {
+      for (const [field, value] of before) {
+        if (value === undefined) delete record[field];
+        else record[field] = value;
+      }
+      return saved;
+    }
+    if (before.has("phoneNumber")) this.index?.phoneChanged(user, before.get("phoneNumber") as string | null | undefined);
+    return saved;
+  }
+
+  /** Back to the fixtures the fake started with. */
+  reset(): CommitResult {
+    this.db.setState(structuredClone(this.fixtures));
+    this.index = undefined;
+    return this.save();
+  }
+
+  /** Called after the admin API changed the state behind the index's back. */
+  changed(): CommitResult {
+    this.index = undefined;
+    return this.save();
+  }
+
+  close(): void {
+    this.stateFile?.release();
+  }
+
+  private save(): CommitResult {
+    if (!this.stateFile) return { ok: true };
+    try {
+      this.stateFile.save(this.db.getState());
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, detail: (error as Error).message };
+    }
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * @module fake/state/types
+ * The fake's state, typed from the schemas openapi.yaml gives for it (FixtureSet and its records).
+ */
+import type { components } from "../../generated/openapi.js";
+
+export type FixtureSet = components["schemas"]["FixtureSet"];
+export type Organization = components["schemas"]["Organization"];
+export type ApiKey = components["schemas"]["ApiKey"];
+export type StoredUser = components["schemas"]["StoredUser"];
+export type Case = components["schemas"]["Case"];
+export type CaseStatus = components["schemas"]["CaseStatus"];
+export type UpdateProfileData = components["schemas"]["UpdateProfileData"];
+export type User = components["schemas"]["User"];
+
+export type Collection = keyof FixtureSet;
+export const COLLECTIONS: readonly Collection[] = ["organizations", "apiKeys", "users", "cases"];
+
+/** The component schema each collection's records follow. */
+export const RECORD_SCHEMA: Readonly<Record<Collection, string>> = {
+  organizations: "Organization",
+  apiKeys: "ApiKey",
+  users: "StoredUser",
+  cases: "Case",
+};
+
+export function isCollection(name: string): name is Collection {
+  return (COLLECTIONS as readonly string[]).includes(name);
+}
