@@ -2,29 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { loadContract, UPDATE_PROFILE_METHOD, UPDATE_PROFILE_PATH } from "../src/index.js";
 import { deref } from "../src/contract/pointer.js";
+import { PAGE_CURL_BODY_FIXED, PAGE_MESSAGES } from "./support/vendor-page.js";
 
 const contract = loadContract();
 const { spec } = contract;
 const respond = (status: number) => contract.responseValidator(UPDATE_PROFILE_PATH, UPDATE_PROFILE_METHOD, status)!;
 
 // The page's example request, with the one missing comma added (erratum E1).
-const pageRequest = {
-  action: "UPDATE_PROFILE",
-  data: {
-    email: "john.doe@example.com",
-    firstName: "John",
-    lastName: "Doe",
-    dob: "1995-10-01",
-    phoneNumber: "+11111111111",
-    gender: "MALE",
-    address: "123 ABC street",
-    address2: "Apt 2",
-    city: "NYC",
-    state: "NY",
-    country: "US",
-    postalCode: "01010",
-  },
-};
+const pageRequest = JSON.parse(PAGE_CURL_BODY_FIXED) as { action: string; data: Record<string, unknown> };
 
 // Copied from the page's "Success Response", character for character.
 const pageSuccess = {
@@ -49,13 +34,13 @@ const pageSuccess = {
   },
 };
 
-// Copied from the page's "Failure Responses".
+// The page's "Failure Responses", with its literal {email} placeholder.
 const pageFailures = {
-  userDoesNotExist: "User {email} does not exist",
-  userNotInOrganization: "User {email} does not exist in the organization",
-  notAllowedToUpdateProfile: "Not allowed to update the profile",
-  demographicFieldsLocked: "Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases",
-  phoneNumberInUse: "Unable to use this phone number. Please use a different one",
+  userDoesNotExist: PAGE_MESSAGES.userDoesNotExist("{email}"),
+  userNotInOrganization: PAGE_MESSAGES.userNotInOrganization("{email}"),
+  notAllowedToUpdateProfile: PAGE_MESSAGES.notAllowed,
+  demographicFieldsLocked: PAGE_MESSAGES.locked,
+  phoneNumberInUse: PAGE_MESSAGES.phoneInUse,
 } as const;
 
 describe("openapi.yaml examples", () => {
@@ -148,7 +133,7 @@ describe("request rules", () => {
 
   it("says which rule a field breaks", () => {
     const [issue] = contract.validateUpdateRequest(withData({ dob: "1995-02-30" }));
-    expect(issue).toEqual({ path: "data.dob", message: 'must be a real calendar date in YYYY-MM-DD format (format "date")' });
+    expect(issue).toEqual({ path: "data.dob", pointer: "/data/dob", message: 'must be a real calendar date in YYYY-MM-DD format (format "date")' });
   });
 });
 

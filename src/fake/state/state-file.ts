@@ -7,6 +7,9 @@
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
+/** State files this process holds: a second server in the same process is refused too. */
+const HELD = new Set<string>();
+
 export class StateFileError extends Error {
   override name = "StateFileError";
 }
@@ -64,6 +67,7 @@ export class StateFile {
   release(): void {
     if (this.released) return;
     this.released = true;
+    HELD.delete(this.path);
     rmSync(this.lockPath, { force: true });
   }
 
@@ -91,11 +95,12 @@ export class StateFile {
         const fd = openSync(this.lockPath, "wx");
         writeSync(fd, String(process.pid));
         closeSync(fd);
+        HELD.add(this.path);
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         const owner = Number(readFileSync(this.lockPath, "utf8"));
-        if (isAlive(owner)) {
+        if (owner === process.pid ? HELD.has(this.path) : isAlive(owner)) {
           throw new StateFileError(
             `Failed to open the state file ${this.path}: another fake server (pid ${owner}) is using it. ` +
               "Stop that process, or pass another --persist file.",
@@ -116,7 +121,7 @@ export class StateFile {
 }
 
 function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

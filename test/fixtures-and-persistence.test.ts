@@ -1,0 +1,94 @@
+// Fixtures are checked at load; persisted state survives a restart; a state file has one owner.
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startFakeServer, type FakeServer, type FixtureSet } from "../src/index.js";
+import { readUser, update } from "./support/http.js";
+
+const defaults = JSON.parse(readFileSync(new URL("../fixtures/default.json", import.meta.url), "utf8")) as FixtureSet;
+const running: FakeServer[] = [];
+const start = async (...args: Parameters<typeof startFakeServer>) => {
+  const fake = await startFakeServer(...args);
+  running.push(fake);
+  return fake;
+};
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((f) => f.close()));
+});
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "cv-kit-"));
+}
+
+function writeFixtures(mutate: (f: FixtureSet) => void): string {
+  const fixtures = structuredClone(defaults);
+  mutate(fixtures);
+  const path = join(tempDir(), "fixtures.json");
+  writeFileSync(path, JSON.stringify(fixtures));
+  return path;
+}
+
+describe("fixtures", () => {
+  it.each([
+    ["a bad role", (f: FixtureSet) => void ((f.users[2] as { role: string }).role = "KING"), "/users/2/role: must be one of USER"],
+    ["a bad case status", (f: FixtureSet) => void ((f.cases[0] as { status: string }).status = "Assigned"), "/cases/0/status: must be one of OPEN"],
+    ["a case of no user", (f: FixtureSet) => void (f.cases[1]!.userId = "u-ghost"), '/cases/1/userId: names no user ("u-ghost")'],
+    ["a duplicate email", (f: FixtureSet) => void (f.users[3]!.email = f.users[1]!.email.toUpperCase()), "/users/3/email: is already the email of /users/1"],
+    ["a key of no organization", (f: FixtureSet) => void (f.apiKeys[0]!.organizationId = "org-x"), "/apiKeys/0/organizationId: names no organization"],
+    ["a missing collection", (f: FixtureSet) => void delete (f as Partial<FixtureSet>).cases, "/cases: is required"],
+  ])("refuses %s, naming the file and the JSON path", async (_, mutate, expected) => {
+    const path = writeFixtures(mutate);
+    const failure = startFakeServer({ fixtures: path });
+    await expect(failure).rejects.toThrow(path);
+    await expect(failure).rejects.toThrow(expected);
+  });
+
+  it("refuses a fixtures file that is not JSON", async () => {
+    const path = join(tempDir(), "broken.json");
+    writeFileSync(path, "{ not json");
+    await expect(startFakeServer({ fixtures: path })).rejects.toThrow(/broken\.json: not valid JSON/);
+  });
+
+  it("starts on fixtures given in code", async () => {
+    const fake = await start({ fixtures: { organizations: [{ id: "o", name: "O" }], apiKeys: [{ id: "key-12345678", organizationId: "o" }], users: [{ id: "u", email: "u@o.test", role: "USER", organizationIds: ["o"] }], cases: [] } });
+    const reply = await update(fake.url, { email: "u@o.test", city: "Oslo" }, { key: "key-12345678" });
+    expect(reply.body.data.user).toMatchObject({ email: "u@o.test", city: "Oslo", firstName: null });
+  });
+});
+
+describe("persistence", () => {
+  it("keeps the state across a restart, and reset writes the fixtures back", async () => {
+    const file = join(tempDir(), "state.json");
+    const first = await start({ persist: file });
+    expect((await update(first.url, { email: "ana.free@clinic-a.test", city: "Boston" })).status).toBe(200);
+    await first.close();
+
+    const second = await start({ persist: file });
+    expect((await readUser(second.url, "ana.free@clinic-a.test")).city).toBe("Boston");
+    second.reset();
+    expect(JSON.parse(readFileSync(file, "utf8")).users.find((u: { id: string }) => u.id === "u-ana").city).toBe("Springfield");
+  });
+
+  it("refuses a second server on the same state file", async () => {
+    const file = join(tempDir(), "state.json");
+    await start({ persist: file });
+    await expect(startFakeServer({ persist: file })).rejects.toThrow(/another fake server \(pid \d+\) is using it/);
+  });
+
+  it("refuses a corrupt state file and leaves it as it is", async () => {
+    const file = join(tempDir(), "state.json");
+    writeFileSync(file, '{"users": [');
+    await expect(startFakeServer({ persist: file })).rejects.toThrow(/not valid JSON.*left as it is/);
+    expect(readFileSync(file, "utf8")).toBe('{"users": [');
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it("removes temp files a killed process left behind", async () => {
+    const dir = tempDir();
+    const file = join(dir, "state.json");
+    writeFileSync(`${file}.99999.tmp`, "{half");
+    await start({ persist: file });
+    expect(readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+  });
+});

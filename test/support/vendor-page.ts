@@ -1,0 +1,34 @@
+// What the vendor page says, copied character for character, so tests judge the kit against the page itself.
+
+export const PAGE_MESSAGES = {
+  success: "Profile updated successfully",
+  userDoesNotExist: (email: string) => `User ${email} does not exist`,
+  userNotInOrganization: (email: string) => `User ${email} does not exist in the organization`,
+  notAllowed: "Not allowed to update the profile",
+  locked: "Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases",
+  phoneInUse: "Unable to use this phone number. Please use a different one",
+} as const;
+
+/** The page's example request body exactly as printed: the phoneNumber line has no comma (erratum E1). */
+export const PAGE_CURL_BODY = `{
+"action": "UPDATE_PROFILE",
+"data": {
+"email": "john.doe@example.com",
+"firstName": "John",
+"lastName": "Doe",
+"dob": "1995-10-01",
+"phoneNumber": "+11111111111"
+"gender": "MALE",
+"address": "123 ABC street",
+"address2": "Apt 2",
+"city": "NYC",
+"state": "NY",
+"country": "US",
+"postalCode": "01010"
+}
+}`;
+
+/** The same with the one comma added. */
+export const PAGE_CURL_BODY_FIXED = PAGE_CURL_BODY.replace('"+11111111111"\n', '"+11111111111",\n');
+
+export const LOCKED_FIELDS = { firstName: "New", lastName: "Name", dob: "2000-01-01", gender: "OTHER" } as const;
