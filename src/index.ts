@@ -26,3 +26,16 @@ export type { FakeServer, FakeServerOptions } from "./fake/start-fake-server.js"
 export { RULE_NAMES } from "./fake/rules/rule-config.js";
 export type { RuleName } from "./fake/rules/rule-config.js";
 export type { FixtureSet, StoredUser, Case, CaseStatus, Organization, ApiKey } from "./fake/state/types.js";
+
+// ---- Conformance ----
+export { runConformance, DEFAULT_SCENARIOS_DIR } from "./conformance/run-conformance.js";
+export type { ConformanceOptions } from "./conformance/run-conformance.js";
+export { loadScenarios } from "./conformance/scenario.js";
+export type { Scenario, Step, Expectation } from "./conformance/scenario.js";
+export { loadTarget, checkTarget } from "./conformance/target.js";
+export type { Target, Account } from "./conformance/target.js";
+export { planScenarios } from "./conformance/plan.js";
+export type { ConformanceEvent, ConformanceSummary, ScenarioResult, ScenarioStatus } from "./conformance/results.js";
+export { createConsoleReporter } from "./conformance/reporters/console-reporter.js";
+export { writeJunitReport } from "./conformance/reporters/junit-reporter.js";
+export { writeJsonReport } from "./conformance/reporters/json-reporter.js";

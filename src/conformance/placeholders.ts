@@ -1,0 +1,43 @@
+/**
+ * @module conformance/placeholders
+ * {{accounts.lockedUser.email}}, {{snapshot.updatableUser.phoneNumber}}, {{freePhoneNumber}}, {{unknownEmail}}
+ * in scenario values, resolved against the target file and the snapshots taken for the scenario.
+ */
+
+const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
+
+export class MissingValue extends Error {
+  override name = "MissingValue";
+  constructor(readonly path: string) {
+    super(`the target provides no ${path}`);
+  }
+}
+
+/** Every placeholder path a value uses. */
+export function placeholdersIn(value: unknown): string[] {
+  const text = JSON.stringify(value) ?? "";
+  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+}
+
+/** Resolves placeholders in strings; a string that is only a placeholder takes the value's own type. */
+export function resolvePlaceholders<T>(value: T, context: Record<string, unknown>): T {
+  if (typeof value === "string") {
+    const whole = /^\{\{\s*([\w.]+)\s*\}\}$/.exec(value);
+    if (whole) return lookup(context, whole[1]!) as T;
+    return value.replace(PLACEHOLDER, (_, path: string) => String(lookup(context, path))) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => resolvePlaceholders(v, context)) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolvePlaceholders(v, context)])) as T;
+  }
+  return value;
+}
+
+function lookup(context: Record<string, unknown>, path: string): unknown {
+  let node: unknown = context;
+  for (const part of path.split(".")) {
+    node = node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined;
+  }
+  if (node === undefined || node === null) throw new MissingValue(path);
+  return node;
+}
