@@ -1,0 +1,172 @@
+// The conformance suite proves the fake, and the fake proves the suite: it passes against the fake, and fails,
+// naming the right scenarios, against targets that break the rules (prism's stateless mock, the fake with a rule off).
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { conformCommand, DEFAULT_TARGET_FILE } from "../src/cli/conform.js";
+import { loadScenarios, loadTarget, runConformance, startFakeServer, DEFAULT_SCENARIOS_DIR, type ConformanceSummary, type FakeServer, type RuleName } from "../src/index.js";
+import { freePort, startPrism } from "./support/prism.js";
+
+const target = loadTarget(DEFAULT_TARGET_FILE);
+const apiKey = target.apiKey!;
+const scenarios = loadScenarios(DEFAULT_SCENARIOS_DIR);
+
+const ids = (summary: ConformanceSummary, status: string) => summary.results.filter((r) => r.status === status).map((r) => r.id).sort();
+
+describe("against the fake on its default fixtures", () => {
+  let fake: FakeServer;
+  beforeAll(async () => {
+    fake = await startFakeServer();
+  });
+  afterAll(() => fake.close());
+
+  it("passes every scenario, documented and inferred, even under --strict", async () => {
+    const summary = await runConformance({ baseUrl: fake.url, apiKey, target, strict: true });
+    const notPassed = summary.results.filter((r) => r.status !== "passed");
+    expect(notPassed.map((r) => `${r.id}: ${r.status} ${r.reason ?? ""} ${JSON.stringify(r.steps.flatMap((s) => s.checks.filter((c) => !c.ok)))}`)).toEqual([]);
+    expect(summary.results).toHaveLength(scenarios.length);
+    expect(summary.exitCode).toBe(0);
+  });
+
+  it("covers each documented failure, each locked field, the atomicity, and success", () => {
+    const documented = scenarios.filter((s) => s.tier === "documented").map((s) => s.id);
+    expect(documented).toEqual(
+      expect.arrayContaining([
+        "success-full-update", "success-partial-update", "user-does-not-exist", "user-not-in-organization", "not-allowed-staff",
+        "lock-first-name", "lock-last-name", "lock-dob", "lock-gender", "lock-atomic", "phone-in-use", "phone-own-number",
+      ]),
+    );
+  });
+
+  it("leaves the fake's state as it found it (every change restored)", async () => {
+    const before = await (await fetch(`${fake.url}/__admin/db`)).json();
+    await runConformance({ baseUrl: fake.url, apiKey, target });
+    expect(await (await fetch(`${fake.url}/__admin/db`)).json()).toEqual(before);
+  });
+
+  it("under --read-only skips the scenarios that change a profile, saying why", async () => {
+    const summary = await runConformance({ baseUrl: fake.url, apiKey, target, readOnly: true });
+    const skipped = summary.results.filter((r) => r.status === "skipped");
+    expect(skipped.map((r) => r.id)).toEqual(expect.arrayContaining(["success-full-update", "success-partial-update"]));
+    expect(skipped.every((r) => r.reason?.includes("--read-only"))).toBe(true);
+    expect(scenarios.filter((s) => s.changesProfile).length).toBe(skipped.length);
+  });
+
+  it("reports a scenario whose accounts the target file lacks as skipped, with the reason", async () => {
+    const { lockedUser: _, ...accounts } = target.accounts;
+    const summary = await runConformance({ baseUrl: fake.url, apiKey, target: { ...target, accounts }, only: ["lock"] });
+    const lock = summary.results.find((r) => r.id === "lock-first-name");
+    expect(lock).toMatchObject({ status: "skipped", reason: "the target file names no accounts.lockedUser" });
+    expect(summary.exitCode).toBe(0);
+  });
+
+  it("reports loudly a profile it could not restore", async () => {
+    // carla has no address: once a scenario sets one, this endpoint cannot clear it again.
+    const [scenario] = loadScenarios(DEFAULT_SCENARIOS_DIR).filter((s) => s.id === "open-abandoned-do-not-lock");
+    const setsAddress = { ...scenario!, id: "sets-address", steps: [{ send: { data: { email: "{{accounts.unlockedCaseUser.email}}", address: "1 New St" } }, expect: { status: 200 } }] };
+    const lines: string[] = [];
+    const { createConsoleReporter } = await import("../src/index.js");
+    const summary = await runConformance({ baseUrl: fake.url, apiKey, target, scenarios: [setsAddress], onEvent: createConsoleReporter((l) => lines.push(l), (t) => t) });
+    expect(summary.restoreFailures).toBe(1);
+    expect(summary.exitCode).toBe(2);
+    expect(lines.join("\n")).toMatch(/RESTORE FAILED: FAILED to restore address of carla\.open@clinic-a\.test \(address cannot be set back to null/);
+    fake.reset();
+  });
+});
+
+describe("against the fake with one rule switched off", () => {
+  it.each<[RuleName, string[]]>([
+    ["demographicLock", ["lock-atomic", "lock-dob", "lock-first-name", "lock-gender", "lock-last-name"]],
+    ["phoneUniqueness", ["phone-in-use"]],
+    ["roleCheck", ["not-allowed-staff"]],
+    ["organizationScope", ["user-not-in-organization"]],
+  ])("with %s off, fails exactly the scenarios of that rule", async (rule, expected) => {
+    const fake = await startFakeServer({ disableRules: [rule] });
+    try {
+      const summary = await runConformance({ baseUrl: fake.url, apiKey, target });
+      expect(ids(summary, "failed")).toEqual(expected);
+      expect(summary.exitCode).toBe(1);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("against prism mock openapi.yaml (stateless)", () => {
+  let prism: Awaited<ReturnType<typeof startPrism>>;
+  beforeAll(async () => {
+    prism = await startPrism();
+  }, 30_000);
+  afterAll(() => prism?.stop());
+
+  it("fails the stateful scenarios and exits 1", async () => {
+    const summary = await runConformance({ baseUrl: prism.url, apiKey, target });
+    expect(ids(summary, "failed")).toEqual(
+      expect.arrayContaining([
+        "lock-atomic", "lock-first-name", "not-allowed-staff", "phone-in-use", "success-full-update", "success-partial-update", "user-does-not-exist", "user-not-in-organization",
+      ]),
+    );
+    expect(summary.exitCode).toBe(1);
+    // Inferred checks only warn unless --strict.
+    expect(summary.results.filter((r) => r.tier === "inferred").every((r) => r.status !== "failed")).toBe(true);
+  });
+});
+
+describe("the conform command", () => {
+  let fake: FakeServer;
+  beforeAll(async () => {
+    fake = await startFakeServer();
+  });
+  afterAll(() => fake.close());
+
+  const run = async (...argv: string[]) => {
+    const lines: string[] = [];
+    const code = await conformCommand(argv, (line) => lines.push(line));
+    return { code, output: lines.join("\n") };
+  };
+
+  it("exits 0 against the fake, writes JUnit and JSON reports, and never prints the key", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cv-conform-"));
+    const { code, output } = await run("--base-url", fake.url, "--junit", join(dir, "c.xml"), "--json", join(dir, "c.json"));
+    expect(code).toBe(0);
+    expect(output).toMatch(/Documented behaviour: \d+ passed, 0 failed/);
+    const xml = readFileSync(join(dir, "c.xml"), "utf8");
+    expect(xml).toMatch(/<testsuites tests="\d+" failures="0" errors="0"/);
+    const json = JSON.parse(readFileSync(join(dir, "c.json"), "utf8")) as ConformanceSummary;
+    expect(json.exitCode).toBe(0);
+    for (const text of [output, xml, JSON.stringify(json)]) expect(text).not.toContain(apiKey);
+  });
+
+  it("exits 1 and prints Received/Documented and a curl line when a rule is broken", async () => {
+    const broken = await startFakeServer({ disableRules: ["phoneUniqueness"] });
+    try {
+      const { code, output } = await run("--base-url", broken.url, "--only", "phone");
+      expect(code).toBe(1);
+      expect(output).toContain("✗ phone-in-use");
+      expect(output).toMatch(/Received: 200 .*\n\s+Documented: 400/);
+      expect(output).toContain(`Reproduce with: curl -i -X POST '${broken.url}/api/v1/users' -H "cv-api-key: $CV_API_KEY"`);
+      expect(output).not.toContain(apiKey);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it("exits 2 with a clear message when the target is unreachable", async () => {
+    const port = await freePort();
+    const { code, output } = await run("--base-url", `http://127.0.0.1:${port}`);
+    expect(code).toBe(2);
+    expect(output).toMatch(/Could not run: The target cannot be reached: could not reach http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users \(ECONNREFUSED\)/);
+  });
+
+  it("exits 2 on a bad target file", async () => {
+    expect((await run("--target", "/nonexistent/target.yaml")).code).toBe(2);
+  });
+
+  it("lists what would run under --dry-run, sending nothing", async () => {
+    const { code, output } = await run("--dry-run", "--only", "lock", "--read-only");
+    expect(code).toBe(0);
+    expect(output).toMatch(/Would run 5 scenarios/); // lock-atomic and the four locked fields
+    expect(output).toContain("success-full-update: not selected by --only lock");
+  });
+});
