@@ -289,6 +289,6 @@ describe("admin API", () => {
 
   it("dumps the whole state in the fixtures format", async () => {
     const reply = await admin(url, "GET", "/db");
-    expect(reply.body.users).toHaveLength(fake.fixtures.users.length);
+    expect(reply.body.users).toHaveLength(fake.state().users.length);
   });
 });

@@ -54,7 +54,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     return error instanceof UsageError ? 2 : 1;
   }
 
-  console.log(banner(fake.url, fake.fixtures));
+  console.log(banner(fake.url, fake.state()));
   return new Promise<number>((resolve) => {
     const stop = () => {
       console.log("\nStopping the fake server.");
@@ -68,7 +68,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
 function banner(url: string, fixtures: FixtureSet): string {
   const orgName = new Map(fixtures.organizations.map((o) => [o.id, o.name]));
   const keys = fixtures.apiKeys.map((k) => `  ${k.id}  → ${orgName.get(k.organizationId) ?? k.organizationId}`);
-  const accounts = fixtures.users.map(
+  const SHOWN = 20; // a generated fixture set can hold 100,000 users
+  const accounts = fixtures.users.slice(0, SHOWN).map(
     (u) => `  ${u.email.padEnd(30)} ${u.role.padEnd(11)} ${u.organizationIds.map((id) => orgName.get(id) ?? id).join(", ").padEnd(20)} ${u.note ?? ""}`,
   );
   const firstKey = fixtures.apiKeys[0]?.id ?? "<key>";
@@ -80,6 +81,7 @@ function banner(url: string, fixtures: FixtureSet): string {
     "",
     "Fixture accounts (email, role, organizations, what it exercises):",
     ...accounts,
+    ...(fixtures.users.length > SHOWN ? [`  … and ${fixtures.users.length - SHOWN} more (GET ${url}/__admin/users)`] : []),
     "",
     "Try it:",
     `  curl -s ${url}/api/v1/users -H 'cv-api-key: ${firstKey}' -H 'Content-Type: application/json' \\`,

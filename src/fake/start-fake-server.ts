@@ -4,14 +4,14 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import jsonServer from "json-server";
+import jsonServerRouter from "json-server/lib/server/router/index.js";
 import { loadContract, type Contract } from "../contract/contract.js";
 import { createAdminApp } from "./http/admin-app.js";
 import { createRequestHandler } from "./http/create-request-handler.js";
 import { createUpdateProfileEndpoint } from "./http/update-profile-endpoint.js";
 import { ruleConfigFrom, type RuleName } from "./rules/rule-config.js";
 import { FakeStore } from "./state/fake-store.js";
-import { checkFixtures, DEFAULT_FIXTURES_PATH, loadFixturesFile } from "./state/load-fixtures.js";
+import { checkFixtures, DEFAULT_FIXTURES_PATH, fixturesFromValue, loadFixturesFile, type LoadedFixtures } from "./state/load-fixtures.js";
 import { StateFile, StateFileError } from "./state/state-file.js";
 import type { FixtureSet } from "./state/types.js";
 
@@ -34,8 +34,8 @@ export interface FakeServer {
   /** e.g. http://127.0.0.1:4010 */
   url: string;
   port: number;
-  /** What the fake started with. */
-  fixtures: FixtureSet;
+  /** The live state (read it, do not change it: use the admin API or reset). */
+  state(): FixtureSet;
   /** Back to the fixtures. */
   reset(): void;
   close(): Promise<void>;
@@ -55,7 +55,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const fixtures = resolveFixtures(contract, options.fixtures);
 
   let stateFile: StateFile | undefined;
-  let initial = fixtures;
+  let initial = fixtures.state;
   if (options.persist) {
     const opened = StateFile.open(options.persist);
     stateFile = opened.file;
@@ -69,9 +69,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     }
   }
 
-  const router = jsonServer.router<FixtureSet>(structuredClone(initial));
-  const store = new FakeStore(router.db, fixtures, stateFile);
-  if (stateFile && initial === fixtures) store.changed(); // first start: write the state file at once
+  const router = jsonServerRouter<FixtureSet>(initial);
+  const store = new FakeStore(router.db, fixtures.reload, stateFile);
+  if (stateFile && initial === fixtures.state) store.changed(); // first start: write the state file at once
 
   const endpoint = createUpdateProfileEndpoint({
     contract,
@@ -97,7 +97,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   return {
     url: `http://${host}:${address.port}`,
     port: address.port,
-    fixtures,
+    state: () => store.state,
     reset: () => {
       const result = store.reset();
       if (!result.ok) throw new StateFileError(result.detail);
@@ -113,8 +113,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   };
 }
 
-function resolveFixtures(contract: Contract, fixtures: string | FixtureSet | undefined): FixtureSet {
+function resolveFixtures(contract: Contract, fixtures: string | FixtureSet | undefined): LoadedFixtures {
   if (fixtures === undefined) return loadFixturesFile(contract, DEFAULT_FIXTURES_PATH);
   if (typeof fixtures === "string") return loadFixturesFile(contract, fixtures);
-  return checkFixtures(contract, structuredClone(fixtures), "(given in code)");
+  return fixturesFromValue(contract, fixtures);
 }

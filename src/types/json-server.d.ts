@@ -1,6 +1,7 @@
-// json-server 0.17 ships no types; these cover the programmatic API the fake uses.
-declare module "json-server" {
-  import type { Express, RequestHandler, Router, Request, Response } from "express";
+// json-server 0.17 ships no types; these cover the parts of its programmatic API the fake uses. The fake imports
+// the router and the body parser directly, which skips loading json-server's defaults (logger, static, …).
+declare module "json-server/lib/server/router/index.js" {
+  import type { Router, Request, Response } from "express";
 
   /** lowdb 1.x, as json-server's router exposes it. */
   export interface LowDb<State> {
@@ -13,8 +14,12 @@ declare module "json-server" {
     render: (req: Request, res: Response) => void;
   }
 
-  export function create(): Express;
-  export function router<State extends object>(source: State, options?: { foreignKeySuffix?: string }): JsonServerRouter<State>;
-  export const bodyParser: RequestHandler[];
-  export function defaults(options?: Record<string, unknown>): RequestHandler[];
+  export default function router<State extends object>(source: State, options?: { foreignKeySuffix?: string }): JsonServerRouter<State>;
+}
+
+declare module "json-server/lib/server/body-parser.js" {
+  import type { RequestHandler } from "express";
+
+  const bodyParser: RequestHandler[];
+  export default bodyParser;
 }

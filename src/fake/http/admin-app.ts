@@ -8,7 +8,9 @@
 import { randomUUID } from "node:crypto";
 import type { RequestListener } from "node:http";
 import type { NextFunction, Request, Response } from "express";
-import jsonServer from "json-server";
+import express from "express";
+import jsonServerBodyParser from "json-server/lib/server/body-parser.js";
+import type { JsonServerRouter } from "json-server/lib/server/router/index.js";
 import type { Contract } from "../../contract/contract.js";
 import type { MessageName } from "../../contract/messages.js";
 import { checkState, formatStateIssues } from "../state/check-state.js";
@@ -19,8 +21,8 @@ import { isJsonContentType } from "./parse-json-body.js";
 
 export const ADMIN_PREFIX = "/__admin";
 
-export function createAdminApp(contract: Contract, store: FakeStore, router: jsonServer.JsonServerRouter<FixtureSet>): RequestListener {
-  const app = jsonServer.create();
+export function createAdminApp(contract: Contract, store: FakeStore, router: JsonServerRouter<FixtureSet>): RequestListener {
+  const app = express().set("json spaces", 2); // what jsonServer.create() does
   const fail = (res: Response, name: MessageName, values: Record<string, string> = {}, headers: Record<string, string> = {}) => {
     const body = errorBody(contract.message(name), values);
     res.status(body.status).set(headers).json(body);
@@ -45,7 +47,7 @@ export function createAdminApp(contract: Contract, store: FakeStore, router: jso
     }
     next();
   });
-  app.use(jsonServer.bodyParser);
+  app.use(jsonServerBodyParser);
   app.use((req, res, next) => {
     const problem = checkWrite(contract, store.state, req);
     if (problem) return fail(res, problem.name, problem.values);

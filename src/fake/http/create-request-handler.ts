@@ -11,7 +11,7 @@ import { sendError } from "./send-json.js";
 
 export function createRequestHandler(
   contract: Contract,
-  updateProfile: (req: Parameters<RequestListener>[0], res: Parameters<RequestListener>[1], path: string) => Promise<void>,
+  updateProfile: (req: Parameters<RequestListener>[0], res: Parameters<RequestListener>[1], path: string) => void,
   admin: RequestListener,
 ): RequestListener {
   return (req, res) => {
@@ -20,11 +20,7 @@ export function createRequestHandler(
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
 
     if (path === UPDATE_PROFILE_PATH || path === `${UPDATE_PROFILE_PATH}/`) {
-      updateProfile(req, res, path).catch((error: unknown) => {
-        // A bug of the fake must still answer in the envelope, without a stack trace.
-        console.error(`[cv-contract-kit] unexpected error on ${req.method} ${path}:`, error);
-        if (!res.headersSent) sendError(res, contract.message("stateNotSaved"), { detail: "internal error of the fake server" });
-      });
+      updateProfile(req, res, path);
       return;
     }
     if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) {

@@ -2,7 +2,7 @@
  * @module fake/http/parse-json-body
  * Content-Type and JSON syntax checks, before the body meets the contract's schema.
  */
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+import { isUtf8 } from "node:buffer";
 
 /** application/json, optionally with charset=utf-8; anything else is refused, never read as JSON anyway. */
 export function isJsonContentType(header: string | undefined): boolean {
@@ -15,12 +15,8 @@ export function isJsonContentType(header: string | undefined): boolean {
 export type ParsedBody = { ok: true; value: unknown } | { ok: false; detail: string };
 
 export function parseJsonBody(bytes: Buffer): ParsedBody {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return { ok: false, detail: "it is not valid UTF-8" };
-  }
+  if (!isUtf8(bytes)) return { ok: false, detail: "it is not valid UTF-8" };
+  const text = bytes.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) return { ok: false, detail: "it starts with a byte order mark (BOM); send plain UTF-8" };
   if (text.trim() === "") return { ok: false, detail: "it is empty" };
   try {

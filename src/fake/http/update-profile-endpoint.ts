@@ -29,7 +29,7 @@ export function createUpdateProfileEndpoint({ contract, store, rules, bodyLimit 
   const userFields = publicUserFields(contract);
   const successMessage = (contract.spec.components.schemas.UpdateProfileSuccess?.properties?.message?.const as string) ?? "";
 
-  return async function updateProfile(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  function updateProfile(req: IncomingMessage, res: ServerResponse, path: string): void {
     if (req.method !== "POST") {
       req.resume();
       return sendError(res, m("methodNotAllowed"), { method: req.method ?? "?", path, allow: "POST" }, { allow: "POST" });
@@ -47,21 +47,35 @@ export function createUpdateProfileEndpoint({ contract, store, rules, bodyLimit 
       return sendError(res, m("unsupportedMediaType"), { received: contentType ?? "none" });
     }
 
-    const body = await readBody(req, bodyLimit);
-    if (!body.ok) {
-      if (body.reason === "aborted") return void res.destroy();
-      // Close the connection so the rest of the oversized body is never read.
-      return sendError(res, m("payloadTooLarge"), { limit: String(bodyLimit) }, { connection: "close" });
-    }
+    readBody(req, bodyLimit, (body) => {
+      if (!body.ok) {
+        if (body.reason === "aborted") return void res.destroy();
+        // Close the connection so the rest of the oversized body is never read.
+        return sendError(res, m("payloadTooLarge"), { limit: String(bodyLimit) }, { connection: "close" });
+      }
+      try {
+        answer(res, auth.organizationId, body.bytes);
+      } catch (error) {
+        answerInternalError(res, error);
+      }
+    });
+  }
 
-    const parsed = parseJsonBody(body.bytes);
+  /** A bug of the fake must still answer in the envelope, without a stack trace, and change nothing. */
+  function answerInternalError(res: ServerResponse, error: unknown): void {
+    console.error("[cv-contract-kit] unexpected error on POST /api/v1/users:", error);
+    if (!res.headersSent) sendError(res, m("stateNotSaved"), { detail: "internal error of the fake server" });
+  }
+
+  function answer(res: ServerResponse, organizationId: string, bytes: Buffer): void {
+    const parsed = parseJsonBody(bytes);
     if (!parsed.ok) return sendError(res, m("malformedJson"), { detail: parsed.detail });
 
     const issues = contract.validateUpdateRequest(parsed.value);
     if (issues.length > 0) return sendError(res, m("invalidRequestBody"), { detail: formatIssues(issues) });
 
     const data = (parsed.value as { data: UpdateProfileData }).data;
-    const decision = decideProfileUpdate(store.view(), auth.organizationId, data, rules);
+    const decision = decideProfileUpdate(store.view(), organizationId, data, rules);
     if (!decision.ok) return sendError(res, m(decision.failure), { email: data.email });
 
     const committed = store.commitProfilePatch(decision.user, decision.patch);
@@ -73,6 +87,14 @@ export function createUpdateProfileEndpoint({ contract, store, rules, bodyLimit 
       message: successMessage,
       data: { user: toPublicUser(decision.user, userFields) },
     });
+  }
+
+  return (req: IncomingMessage, res: ServerResponse, path: string): void => {
+    try {
+      updateProfile(req, res, path);
+    } catch (error) {
+      answerInternalError(res, error);
+    }
   };
 }
 

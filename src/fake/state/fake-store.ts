@@ -3,7 +3,7 @@
  * The fake's state: held by json-server (its lowdb database, also served by the admin API), indexed for the
  * rules, and saved to the state file after every change when persistence is on.
  */
-import type { LowDb } from "json-server";
+import type { LowDb } from "json-server/lib/server/router/index.js";
 import type { ProfilePatch } from "../rules/profile-patch.js";
 import type { StateFile } from "./state-file.js";
 import { StateIndex } from "./state-index.js";
@@ -17,7 +17,8 @@ export class FakeStore {
   constructor(
     /** json-server's database: the one place the state lives. */
     readonly db: LowDb<FixtureSet>,
-    private readonly fixtures: FixtureSet,
+    /** A fresh copy of the fixtures, for reset (see load-fixtures). */
+    private readonly reloadFixtures: () => FixtureSet,
     private readonly stateFile?: StateFile,
   ) {}
 
@@ -53,7 +54,13 @@ export class FakeStore {
 
   /** Back to the fixtures the fake started with. */
   reset(): CommitResult {
-    this.db.setState(structuredClone(this.fixtures));
+    let fixtures: FixtureSet;
+    try {
+      fixtures = this.reloadFixtures();
+    } catch (error) {
+      return { ok: false, detail: (error as Error).message };
+    }
+    this.db.setState(fixtures);
     this.index = undefined;
     return this.save();
   }

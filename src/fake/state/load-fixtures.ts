@@ -15,20 +15,39 @@ export class FixtureError extends Error {
   override name = "FixtureError";
 }
 
-export function loadFixturesFile(contract: Contract, path: string): FixtureSet {
+/**
+ * Checked fixtures, and how to get a fresh copy for a reset: a file is read again (so no second copy of a large
+ * fixture set stays in memory, and an edited file is picked up), fixtures given in code are kept as JSON text.
+ */
+export interface LoadedFixtures {
+  state: FixtureSet;
+  reload(): FixtureSet;
+}
+
+export function loadFixturesFile(contract: Contract, path: string): LoadedFixtures {
+  const value = readJsonFile(path);
+  return { state: checkFixtures(contract, value, path), reload: () => loadFixturesFile(contract, path).state };
+}
+
+/** Parses a JSON file. Kept apart so the file's text is garbage before the (allocating) checks run. */
+function readJsonFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
     throw new FixtureError(`Failed to load fixtures ${path}: ${(error as Error).message}. Pass an existing file with --fixtures.`);
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new FixtureError(`Failed to load fixtures ${path}: not valid JSON (${(error as Error).message}).`);
   }
-  return checkFixtures(contract, value, path);
+}
+
+/** Fixtures given as a value: checked once, kept as text so that each reset gets a fresh copy. */
+export function fixturesFromValue(contract: Contract, fixtures: FixtureSet): LoadedFixtures {
+  const text = JSON.stringify(fixtures);
+  return { state: checkFixtures(contract, JSON.parse(text), "(given in code)"), reload: () => JSON.parse(text) as FixtureSet };
 }
 
 /** Checks fixtures given as a value; `source` names them in the error. */

@@ -3,7 +3,7 @@
  * Lookups the rules need, in constant time whatever the number of users: no scan on the request path.
  * Built from the state held by json-server; rebuilt after an admin write or a reset.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Case, FixtureSet, StoredUser } from "./types.js";
 
 /** What the rules may ask of the state. */
@@ -19,7 +19,7 @@ export interface StateView {
  * leading characters of a guess match a real key (the comparison is in effect constant-time).
  */
 export function keyDigest(apiKey: string): string {
-  return createHash("sha256").update(apiKey, "utf8").digest("base64");
+  return hash("sha256", apiKey, "base64");
 }
 
 export class StateIndex implements StateView {

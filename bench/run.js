@@ -1,0 +1,190 @@
+// npm run bench: the fake beside a bare node:http baseline (and prism mock when installed), in one run, on
+// loopback. Prints req/s, p50/p99 latency, errors, responses outside the contract, startup time to the first 200
+// and peak RSS for each, then the fake/baseline ratios, and the conformance suite's wall time against the fake.
+// Writes the figures to reports/bench.json. Options: --duration s (10), --connections n (50), --users n (100000).
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { loadContract, loadTarget, runConformance } from "../dist/index.js";
+import { defaultFixtures, generatedFixtures, updatableEmails, KEY_A } from "./fixtures.js";
+import { mixed, successOnly } from "./workloads.js";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const { values: opts } = parseArgs({
+  options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "50" }, users: { type: "string", default: "100000" } },
+});
+const DURATION = Number(opts.duration);
+const CONNECTIONS = Number(opts.connections);
+const USERS = Number(opts.users);
+const contract = loadContract();
+const validate = (status, body) => {
+  const check = contract.responseValidator("/api/v1/users", "post", status);
+  if (!check) return false;
+  try {
+    return check(JSON.parse(body)).length === 0;
+  } catch {
+    return false;
+  }
+};
+
+// ---- fixture sets on disk ----
+const dir = mkdtempSync(join(tmpdir(), "cv-bench-"));
+const defaultPath = join(ROOT, "fixtures/default.json");
+const bigPath = join(dir, `fixtures-${USERS}.json`);
+writeFileSync(bigPath, JSON.stringify(generatedFixtures(USERS)));
+
+const defaultAccounts = {
+  updatable: ["ana.free@clinic-a.test", "john.doe@example.com", "carla.open@clinic-a.test", "fay.phone@clinic-a.test"],
+  otherOrganization: "eve.other@clinic-b.test",
+  staff: "dan.staff@clinic-a.test",
+  locked: "ben.locked@clinic-a.test",
+  takenPhone: "+15550000007",
+};
+const bigUpdatable = updatableEmails(USERS, 64);
+const bigAccounts = { updatable: bigUpdatable, otherOrganization: "user3@bench.test", staff: "user1@bench.test", locked: "user20@bench.test", takenPhone: "+15550000005" };
+
+// ---- process helpers ----
+async function startProcess(command, args, probeBody) {
+  const started = performance.now();
+  const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (c) => (output += c));
+  child.stderr.on("data", (c) => (output += c));
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no port within 30 s: ${output}`)), 30_000);
+    const look = () => {
+      const m = /(?:listening on http:\/\/127\.0\.0\.1:|listening |Prism is listening on http:\/\/127\.0\.0\.1:)(\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      } else if (child.exitCode !== null) reject(new Error(output));
+      else setTimeout(look, 2);
+    };
+    look();
+  });
+  // Startup = spawn until the first 200 to a real update request.
+  for (;;) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/users`, probeBody);
+      await r.text();
+      if (r.status === 200) break;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const startupMs = performance.now() - started;
+  return { child, port, startupMs, url: `http://127.0.0.1:${port}` };
+}
+
+function peakRssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", resolve);
+    child.kill("SIGTERM");
+  });
+}
+
+async function load(url, requests, checkContract) {
+  let outside = 0;
+  let seen = 0;
+  const wired = requests.map(({ expected, ...request }) => ({
+    ...request,
+    onResponse: (status, body) => {
+      seen++;
+      // Every status is checked; every 25th body is validated against openapi.yaml too (keeps the load generator
+      // light). The load generator does this work for every target, so the comparison stays fair; only the fake
+      // is expected to conform (the baseline has no rules, prism answers its examples).
+      if (status !== expected || (seen % 25 === 0 && !validate(status, body))) outside++;
+    },
+  }));
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: wired });
+  return {
+    reqPerSec: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    responses: seen,
+    outsideContract: checkContract ? outside : null,
+  };
+}
+
+const probe = (email) => ({
+  method: "POST",
+  headers: { "content-type": "application/json", "cv-api-key": KEY_A },
+  body: JSON.stringify({ action: "UPDATE_PROFILE", data: { email } }),
+});
+
+async function measure(name, command, args, accounts, options = {}) {
+  process.stdout.write(`  ${name}: starting… `);
+  const server = await startProcess(command, args, probe(options.probeEmail ?? accounts.updatable[0]));
+  process.stdout.write(`up in ${server.startupMs.toFixed(0)} ms; success-only… `);
+  const success = await load(server.url, successOnly(accounts.updatable), options.checkContract);
+  process.stdout.write("mixed… ");
+  const mix = await load(server.url, mixed(accounts), options.checkContract);
+  let conformanceMs = null;
+  if (options.conformance) {
+    await fetch(`${server.url}/__admin/reset`, { method: "POST" });
+    const t = performance.now();
+    const summary = await runConformance({ baseUrl: server.url, apiKey: KEY_A, target: loadTarget(join(ROOT, "conformance/targets/fake-default.yaml")) });
+    conformanceMs = performance.now() - t;
+    if (summary.exitCode !== 0) throw new Error(`conformance against the bench fake exited ${summary.exitCode}`);
+  }
+  const rss = peakRssMb(server.child.pid);
+  await stop(server.child);
+  console.log("done");
+  return { name, startupMs: Math.round(server.startupMs), success, mixed: mix, peakRssMb: Math.round(rss), conformanceMs: conformanceMs && Math.round(conformanceMs) };
+}
+
+// ---- run ----
+console.log(`cv-contract-kit bench: ${CONNECTIONS} connections, ${DURATION} s per load, ${USERS} generated users; node ${process.version}, ${cpus().length} cores`);
+const node = process.execPath;
+const cli = join(ROOT, "bin/cv-contract-kit.js");
+const results = [];
+results.push(await measure("baseline (default fixtures)", node, [join(ROOT, "bench/baseline-server.js"), defaultPath, "0"], defaultAccounts));
+results.push(await measure("fake (default fixtures)", node, [cli, "serve", "--port", "0"], defaultAccounts, { checkContract: true, conformance: true }));
+results.push(await measure(`baseline (${USERS} users)`, node, [join(ROOT, "bench/baseline-server.js"), bigPath, "0"], bigAccounts));
+results.push(await measure(`fake (${USERS} users)`, node, [cli, "serve", "--port", "0", "--fixtures", bigPath], bigAccounts, { checkContract: true }));
+const prism = join(ROOT, "node_modules/.bin/prism");
+if (existsSync(prism)) {
+  // Prism is stateless: it answers its examples, so only its speed is comparable, not its statuses.
+  results.push(await measure("prism mock (openapi.yaml)", node, [prism, "mock", "-h", "127.0.0.1", "-p", "0", "openapi.yaml"], defaultAccounts, { probeEmail: "john.doe@example.com" }));
+}
+
+// ---- report ----
+const pad = (v, n) => String(v).padStart(n);
+console.log(`\n${"target".padEnd(30)}${pad("start ms", 9)}${pad("success r/s", 12)}${pad("p50", 5)}${pad("p99", 5)}${pad("mixed r/s", 10)}${pad("p50", 5)}${pad("p99", 5)}${pad("errors", 7)}${pad("outside", 8)}${pad("RSS MB", 7)}`);
+for (const r of results) {
+  console.log(
+    `${r.name.padEnd(30)}${pad(r.startupMs, 9)}${pad(r.success.reqPerSec, 12)}${pad(r.success.p50, 5)}${pad(r.success.p99, 5)}${pad(r.mixed.reqPerSec, 10)}${pad(r.mixed.p50, 5)}${pad(r.mixed.p99, 5)}${pad(r.success.errors + r.mixed.errors, 7)}${pad(r.success.outsideContract === null ? "-" : r.success.outsideContract + r.mixed.outsideContract, 8)}${pad(r.peakRssMb, 7)}`,
+  );
+}
+const ratio = (a, b) => (b === 0 ? "n/a" : (a / b).toFixed(2));
+const ratios = {};
+for (const [fake, base, label] of [[results[1], results[0], "default fixtures"], [results[3], results[2], `${USERS} users`]]) {
+  ratios[label] = {
+    successThroughput: Number(ratio(fake.success.reqPerSec, base.success.reqPerSec)),
+    mixedThroughput: Number(ratio(fake.mixed.reqPerSec, base.mixed.reqPerSec)),
+    successP99: Number(ratio(fake.success.p99, Math.max(base.success.p99, 1))),
+    mixedP99: Number(ratio(fake.mixed.p99, Math.max(base.mixed.p99, 1))),
+  };
+  const r = ratios[label];
+  console.log(`fake/baseline, ${label}: throughput ${r.successThroughput}× (success) ${r.mixedThroughput}× (mixed) [target ≥ 0.6]; p99 ${r.successP99}× / ${r.mixedP99}× [target ≤ 2]`);
+}
+console.log(`fake startup to first 200: ${results[1].startupMs} ms default [target ≤ 300], ${results[3].startupMs} ms with ${USERS} users [target ≤ 2000]`);
+console.log(`fake peak RSS with ${USERS} users: ${results[3].peakRssMb} MB [target ≤ 200]`);
+console.log(`conformance suite against the local fake: ${results[1].conformanceMs} ms wall [target ≤ 5000]`);
+
+mkdirSync(join(ROOT, "reports"), { recursive: true });
+const out = join(ROOT, "reports/bench.json");
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), connections: CONNECTIONS, durationS: DURATION, users: USERS, results, ratios }, null, 2));
+console.log(`figures written to ${out}`);
