@@ -1,0 +1,44 @@
+// Runs the built fake (`cv-contract-kit serve`) as a child process, for tests that must kill it or start a second one.
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const BIN = fileURLToPath(new URL("../../bin/cv-contract-kit.js", import.meta.url));
+
+export interface ChildFake {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  kill: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+/** Starts `serve --port 0 …args`; resolves when it listens, rejects with its output if it exits first. */
+export function spawnFake(args: string[]): Promise<ChildFake> {
+  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the fake did not start within 15 s:\n${output}`)), 15_000);
+    const onData = () => {
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stdout!.off("data", onData);
+      resolve({
+        child,
+        url: m[1]!,
+        output: () => output,
+        kill: (signal = "SIGTERM") => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          return exited;
+        },
+      });
+    };
+    child.stdout!.on("data", onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error(`the fake exited with ${code}:\n${output}`), { code, output }));
+    });
+  });
+}
