@@ -7,5 +7,10 @@ if (!existsSync(entry)) {
   console.error("cv-contract-kit is not built yet: run `npm run build` in the package folder, then try again.");
   process.exit(2);
 }
+// `… | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+process.stdout.on("error", (error) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

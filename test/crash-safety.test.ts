@@ -76,8 +76,8 @@ describe("crash safety with --persist", () => {
     // A restart removes any temp file a kill left behind, and takes over the dead process's lock.
     const last = await spawnFake(["--fixtures", fixtures, "--persist", state]);
     expect(readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
-    await last.kill();
-    expect(existsSync(`${state}.lock`)).toBe(false);
+    expect(await last.kill("SIGTERM"), last.output()).toBe(0); // a graceful stop…
+    expect(existsSync(`${state}.lock`)).toBe(false); // …releases the lock
     console.log(`[crash safety] kills survived: ${KILLS}/${KILLS}; updates sent: ${counter.n}; kills with updates answered in between: ${updatesAnswered}`);
   }, 120_000);
 

@@ -2,9 +2,10 @@
  * @module conformance/placeholders
  * {{accounts.lockedUser.email}}, {{snapshot.updatableUser.phoneNumber}}, {{freePhoneNumber}}, {{unknownEmail}}
  * in scenario values, resolved against the target file and the snapshots taken for the scenario.
+ * {{repeat:x:200000}} makes a long string (for size limits) without writing it into the scenario file.
  */
 
-const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
+const PLACEHOLDER = /\{\{\s*([^{}\s]+?)\s*\}\}/g;
 
 export class MissingValue extends Error {
   override name = "MissingValue";
@@ -16,13 +17,13 @@ export class MissingValue extends Error {
 /** Every placeholder path a value uses. */
 export function placeholdersIn(value: unknown): string[] {
   const text = JSON.stringify(value) ?? "";
-  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((path) => !path.startsWith("repeat:"));
 }
 
 /** Resolves placeholders in strings; a string that is only a placeholder takes the value's own type. */
 export function resolvePlaceholders<T>(value: T, context: Record<string, unknown>): T {
   if (typeof value === "string") {
-    const whole = /^\{\{\s*([\w.]+)\s*\}\}$/.exec(value);
+    const whole = /^\{\{\s*([^{}\s]+?)\s*\}\}$/.exec(value);
     if (whole) return lookup(context, whole[1]!) as T;
     return value.replace(PLACEHOLDER, (_, path: string) => String(lookup(context, path))) as T;
   }
@@ -34,6 +35,8 @@ export function resolvePlaceholders<T>(value: T, context: Record<string, unknown
 }
 
 function lookup(context: Record<string, unknown>, path: string): unknown {
+  const repeat = /^repeat:(.):(\d{1,7})$/.exec(path);
+  if (repeat) return repeat[1]!.repeat(Number(repeat[2]));
   let node: unknown = context;
   for (const part of path.split(".")) {
     node = node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined;

@@ -101,7 +101,7 @@ async function runScenario(contract: Contract, scenario: Scenario, options: Conf
   for (const name of scenario.guard) {
     const email = options.target.accounts[name]!.email;
     const read = await readProfile(guard, email);
-    record("snapshot", read.exchange, read.exchange.response ? responseChecks(contract, read.exchange.response) : []);
+    record("snapshot", read.exchange, read.exchange.response ? responseChecks(contract, read.exchange.response, [options.apiKey]) : []);
     if (!read.profile) {
       const answer = read.exchange.transportError ?? `${read.exchange.response?.status} ${read.exchange.response?.text.slice(0, 200)}`;
       return result("error", { reason: `could not read accounts.${name} (${email}) before the scenario: ${answer}. Check the target file.` });
@@ -119,7 +119,7 @@ async function runScenario(contract: Contract, scenario: Scenario, options: Conf
           outcome = { status: "error", reason: read.exchange.transportError! };
           break;
         }
-        const checks = [...responseChecks(contract, read.exchange.response)];
+        const checks = [...responseChecks(contract, read.exchange.response, [options.apiKey])];
         if (step.expect) {
           checks.push(...expectationChecks(contract, resolvePlaceholders(step.expect, context), read.exchange.response, { snapshot: snapshots[step.read]! }));
         }
@@ -134,7 +134,8 @@ async function runScenario(contract: Contract, scenario: Scenario, options: Conf
         break;
       }
       const expectation = resolvePlaceholders((step as SendStep).expect, context);
-      record("send", ex, [...responseChecks(contract, ex.response), ...expectationChecks(contract, expectation, ex.response, { sent })]);
+      const keys = spec.apiKey === undefined ? [] : [spec.apiKey];
+      record("send", ex, [...responseChecks(contract, ex.response, keys), ...expectationChecks(contract, expectation, ex.response, { sent })]);
     }
   } catch (error) {
     if (!(error instanceof MissingValue)) throw error;

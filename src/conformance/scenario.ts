@@ -36,7 +36,8 @@ export interface ReadStep {
 export type Step = SendStep | ReadStep;
 
 export interface Expectation {
-  status?: number;
+  /** The status, or the statuses any one of which conforms. */
+  status?: number | number[];
   /** The name of an example in openapi.yaml whose message must be received ({email} filled in). */
   message?: MessageName;
   /** The success message, exact. */

@@ -8,7 +8,8 @@ export interface ChildFake {
   child: ChildProcess;
   url: string;
   output: () => string;
-  kill: (signal?: NodeJS.Signals) => Promise<number | null>;
+  /** Resolves to the exit code, or the signal's name when a signal ended it. */
+  kill: (signal?: NodeJS.Signals) => Promise<number | string | null>;
 }
 
 /** Starts `serve --port 0 …args`; resolves when it listens, rejects with its output if it exits first. */
@@ -17,11 +18,12 @@ export function spawnFake(args: string[]): Promise<ChildFake> {
   let output = "";
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | string | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the fake did not start within 15 s:\n${output}`)), 15_000);
     const onData = () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      // Wait for the whole line: a chunk may end in the middle of the port number.
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(output);
       if (!m) return;
       clearTimeout(timer);
       child.stdout!.off("data", onData);

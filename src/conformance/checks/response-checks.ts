@@ -1,14 +1,15 @@
 /**
  * @module conformance/checks/response-checks
  * Checks run on every response, whatever the scenario (Schemathesis-style): the status is documented, the body
- * is JSON and valid for that status, `status` repeats the HTTP status, `success` is true exactly for 2xx, and
- * there is no 5xx.
+ * is JSON and valid for that status, `status` repeats the HTTP status, `success` is true exactly for 2xx, there is
+ * no 5xx, a failure carries no user, and no API key sent comes back in the answer.
  */
 import { UPDATE_PROFILE_METHOD, UPDATE_PROFILE_PATH, type Contract } from "../../contract/contract.js";
 import type { RecordedResponse } from "../exchange.js";
 import { fail, pass, short, type CheckResult } from "./check-result.js";
 
-export function responseChecks(contract: Contract, response: RecordedResponse): CheckResult[] {
+/** `sentKeys`: the API keys the request carried; none may come back in the answer. */
+export function responseChecks(contract: Contract, response: RecordedResponse, sentKeys: readonly string[] = []): CheckResult[] {
   const documented = contract.documentedStatuses(UPDATE_PROFILE_PATH, UPDATE_PROFILE_METHOD);
   const results: CheckResult[] = [];
   const body = response.json as Record<string, unknown> | undefined;
@@ -56,5 +57,20 @@ export function responseChecks(contract: Contract, response: RecordedResponse): 
         : fail("success_flag_matches_status", "documented", `success ${short(body.success)} with HTTP ${response.status}`, `success ${is2xx}`),
     );
   }
+  if (response.status >= 400 && body && typeof body === "object") {
+    // The page's failure bodies hold status, success and message only: a failure must not leak the user's fields.
+    const user = (body as { data?: { user?: unknown } }).data?.user;
+    results.push(
+      user === undefined || user === null
+        ? pass("failure_carries_no_user", "documented")
+        : fail("failure_carries_no_user", "documented", `a ${response.status} with data.user`, "{status, success, message} only"),
+    );
+  }
+  const echoed = sentKeys.filter((key) => key.length >= 8 && response.text.includes(key));
+  results.push(
+    echoed.length === 0
+      ? pass("api_key_not_echoed", "inferred")
+      : fail("api_key_not_echoed", "inferred", "the answer contains the cv-api-key that was sent", "a key is never echoed"),
+  );
   return results;
 }

@@ -25,7 +25,11 @@ export function createConsoleReporter(write: (line: string) => void, redact: Red
   };
 }
 
+/** Scenarios left out by --only/--skip are counted in the summary, not listed one by one. */
+const deselected = (r: ScenarioResult) => r.status === "skipped" && /^(not selected by --only|left out by --skip)/.test(r.reason ?? "");
+
 function printScenario(out: (line: string) => void, r: ScenarioResult): void {
+  if (deselected(r)) return;
   const tier = r.tier === "inferred" ? " [inferred]" : "";
   const time = r.status === "skipped" ? "" : ` (${r.durationMs} ms)`;
   out(`  ${MARK[r.status]} ${r.id}${tier}: ${r.title}${time}`);
@@ -56,7 +60,9 @@ function printSummary(out: (line: string) => void, s: ConformanceSummary): void 
   if (s.fatal) out(`Could not run: ${s.fatal}`);
   out(`Documented behaviour: ${tally("documented")}`);
   out(`Inferred behaviour:   ${tally("inferred")}${s.strict ? " (gating: --strict)" : " (not gating; --strict makes it gate)"}`);
-  if (s.counts.skipped) out(`Skipped: ${s.counts.skipped} (reasons above)`);
+  const notSelected = s.results.filter(deselected).length;
+  if (s.counts.skipped - notSelected > 0) out(`Skipped: ${s.counts.skipped - notSelected} (reasons above)`);
+  if (notSelected > 0) out(`Not selected by --only/--skip: ${notSelected}`);
   if (s.restoreFailures) out(`!!! ${s.restoreFailures} profile(s) could not be restored: see RESTORE FAILED above and fix them by hand.`);
   const verdict = ["conforms: every gating check passed", "does NOT conform: a gating check failed", "could not run the suite (see above)"][s.exitCode];
   out(`${verdict} · ${(s.durationMs / 1000).toFixed(1)} s · exit ${s.exitCode}`);
