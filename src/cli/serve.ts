@@ -55,6 +55,14 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   }
 
   console.log(banner(fake.url, fake.state()));
+  if (fake.stateFile) {
+    // Never a silent reseed: say which state the fake runs on.
+    console.log(
+      fake.stateFile.created
+        ? `State file ${fake.stateFile.path} did not exist: created it from the fixtures. Changes are saved there.`
+        : `State loaded from ${fake.stateFile.path}. Changes are saved there; POST /__admin/reset goes back to the fixtures.`,
+    );
+  }
   return new Promise<number>((resolve) => {
     const stop = () => {
       console.log("\nStopping the fake server.");

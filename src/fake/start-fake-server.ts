@@ -36,6 +36,8 @@ export interface FakeServer {
   port: number;
   /** The live state (read it, do not change it: use the admin API or reset). */
   state(): FixtureSet;
+  /** With `persist`: the state file, and whether this start created it from the fixtures. */
+  stateFile?: { path: string; created: boolean };
   /** Back to the fixtures. */
   reset(): void;
   close(): Promise<void>;
@@ -98,6 +100,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     url: `http://${host}:${address.port}`,
     port: address.port,
     state: () => store.state,
+    ...(stateFile ? { stateFile: { path: stateFile.path, created: initial === fixtures.state } } : {}),
     reset: () => {
       const result = store.reset();
       if (!result.ok) throw new StateFileError(result.detail);
