@@ -1,16 +1,11 @@
 // Bad input always gets a documented 4xx JSON envelope: never a 5xx, an HTML page, a stack trace or a file path,
 // and the server keeps serving.
 import { request as httpRequest } from "node:http";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFakeServer, type FakeServer } from "../src/index.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { useFakeServer } from "./support/use-fake.js";
 import { KEY_A, readUser, send, update, type Reply } from "./support/http.js";
 
-let fake: FakeServer;
-beforeAll(async () => {
-  fake = await startFakeServer();
-});
-afterEach(() => fake.reset());
-afterAll(() => fake.close());
+const fake = useFakeServer();
 
 const ANA = "ana.free@clinic-a.test";
 const figures = { sent: 0, serverErrors: 0 };
@@ -22,7 +17,7 @@ async function expectRefused(reply: Reply, status = 400): Promise<void> {
   if (reply.status >= 500) figures.serverErrors++;
   expect(reply.status, reply.text).toBe(status);
   expect(reply.text).not.toMatch(/\bat \S+ \(|node_modules|\/work\/|\.ts:\d+|<html/i);
-  expect((await readUser(fake.url, ANA)).city).toBe("Springfield");
+  expect((await readUser(fake().url, ANA)).city).toBe("Springfield");
 }
 
 describe("malformed JSON", () => {
@@ -34,32 +29,32 @@ describe("malformed JSON", () => {
     ["an empty body", ""],
     ["NaN", `{"action":"UPDATE_PROFILE","data":{"email":"${ANA}","postalCode":NaN}}`],
   ])("refuses %s as not valid JSON", async (_, body) => {
-    const reply = await send(fake.url, body);
+    const reply = await send(fake().url, body);
     await expectRefused(reply);
     expect(reply.body.message).toMatch(/^Request body is not valid JSON: /);
   });
 
   it("refuses a byte order mark, saying so", async () => {
-    const reply = await send(fake.url, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ action: "UPDATE_PROFILE", data: { email: ANA, city: "X" } }))]));
+    const reply = await send(fake().url, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ action: "UPDATE_PROFILE", data: { email: ANA, city: "X" } }))]));
     await expectRefused(reply);
     expect(reply.body.message).toContain("byte order mark");
   });
 
   it("refuses invalid UTF-8, saying so", async () => {
     const body = Buffer.concat([Buffer.from(`{"action":"UPDATE_PROFILE","data":{"email":"${ANA}","city":"`), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
-    const reply = await send(fake.url, body);
+    const reply = await send(fake().url, body);
     await expectRefused(reply);
     expect(reply.body.message).toContain("not valid UTF-8");
   });
 
   it("refuses deeply nested JSON without a stack overflow", async () => {
     const depth = 40_000;
-    const reply = await send(fake.url, `{"action":"UPDATE_PROFILE","data":{"email":"${ANA}","x":${"[".repeat(depth)}${"]".repeat(depth)}}}`);
+    const reply = await send(fake().url, `{"action":"UPDATE_PROFILE","data":{"email":"${ANA}","x":${"[".repeat(depth)}${"]".repeat(depth)}}}`);
     figures.sent++;
     // Within the size limit it parses; unknown keys are ignored, so it succeeds without storing anything.
     expect([200, 400, 413]).toContain(reply.status);
     expect(reply.status).toBeLessThan(500);
-    const deeper = await send(fake.url, `{"action":"UPDATE_PROFILE","data":{"email":"${ANA}","x":${"[".repeat(60_000)}`);
+    const deeper = await send(fake().url, `{"action":"UPDATE_PROFILE","data":{"email":"${ANA}","x":${"[".repeat(60_000)}`);
     await expectRefused(deeper);
   });
 });
@@ -75,7 +70,7 @@ describe("bodies of the wrong shape", () => {
     ["data a string", `{"action":"UPDATE_PROFILE","data":"${ANA}"}`, "data must be object"],
     ["no action", `{"data":{"email":"${ANA}"}}`, "action is required"],
   ])("refuses %s, naming what is wrong", async (_, body, detail) => {
-    const reply = await send(fake.url, body);
+    const reply = await send(fake().url, body);
     await expectRefused(reply);
     expect(reply.body.message).toContain(detail);
   });
@@ -94,7 +89,7 @@ describe("bodies of the wrong shape", () => {
     ["country", false],
     ["postalCode", 1010],
   ])("refuses %s of the wrong type (%j)", async (field, value) => {
-    const reply = await update(fake.url, { email: ANA, city: "Boston", [field]: value });
+    const reply = await update(fake().url, { email: ANA, city: "Boston", [field]: value });
     await expectRefused(reply);
     expect(reply.body.message).toContain(`data.${field} must`);
   });
@@ -105,7 +100,7 @@ describe("bodies of the wrong shape", () => {
     ["email", `${"x".repeat(250)}@example.com`],
     ["postalCode", "1".repeat(11)],
   ])("refuses a %s that is too long", async (field, value) => {
-    await expectRefused(await update(fake.url, { email: ANA, city: "Boston", [field]: value }));
+    await expectRefused(await update(fake().url, { email: ANA, city: "Boston", [field]: value }));
   });
 });
 
@@ -113,7 +108,7 @@ describe("size and connection limits", () => {
   it("answers a 10 MB body with 413 before reading it, and keeps serving", async () => {
     const started = performance.now();
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${fake.url}/api/v1/users`, {
+      const req = httpRequest(`${fake().url}/api/v1/users`, {
         method: "POST",
         headers: { "content-type": "application/json", "cv-api-key": KEY_A, "content-length": String(10 * 2 ** 20) },
       });
@@ -127,13 +122,13 @@ describe("size and connection limits", () => {
     figures.sent++;
     expect(status).toBe(413);
     expect(performance.now() - started).toBeLessThan(1000);
-    expect((await update(fake.url, { email: ANA })).status).toBe(200);
+    expect((await update(fake().url, { email: ANA })).status).toBe(200);
   });
 
   it("answers a streamed body that grows past the limit (no Content-Length) with 413", async () => {
     const big = JSON.stringify({ action: "UPDATE_PROFILE", data: { email: ANA, address: "x".repeat(300_000) } });
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${fake.url}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A, "transfer-encoding": "chunked" } });
+      const req = httpRequest(`${fake().url}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A, "transfer-encoding": "chunked" } });
       req.on("response", (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
@@ -144,6 +139,6 @@ describe("size and connection limits", () => {
     });
     figures.sent++;
     expect(status).toBe(413);
-    await expectRefused(await update(fake.url, { email: ANA, city: 1 }));
+    await expectRefused(await update(fake().url, { email: ANA, city: 1 }));
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { loadContract, UPDATE_PROFILE_METHOD, UPDATE_PROFILE_PATH } from "../src/index.js";
 import { deref } from "../src/contract/pointer.js";
-import { PAGE_CURL_BODY_FIXED, PAGE_MESSAGES } from "./support/vendor-page.js";
+import { PAGE_CURL_BODY_FIXED, PAGE_MESSAGES, PAGE_SUCCESS } from "./support/vendor-page.js";
 
 const contract = loadContract();
 const { spec } = contract;
@@ -11,28 +11,7 @@ const respond = (status: number) => contract.responseValidator(UPDATE_PROFILE_PA
 // The page's example request, with the one missing comma added (erratum E1).
 const pageRequest = JSON.parse(PAGE_CURL_BODY_FIXED) as { action: string; data: Record<string, unknown> };
 
-// Copied from the page's "Success Response", character for character.
-const pageSuccess = {
-  status: 200,
-  success: true,
-  message: "Profile updated successfully",
-  data: {
-    user: {
-      email: "john.doe@carevalidate.com",
-      firstName: "John",
-      lastName: "Doe",
-      dob: "1995-10-01T00:00:00.000Z",
-      phoneNumber: "+15513446634",
-      gender: "MALE",
-      address: "123 ABC street",
-      address2: "Apt 2",
-      city: "NYC",
-      state: "NY",
-      country: "US",
-      postalCode: "01010",
-    },
-  },
-};
+const pageSuccess = PAGE_SUCCESS;
 
 // The page's "Failure Responses", with its literal {email} placeholder.
 const pageFailures = {

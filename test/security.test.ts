@@ -1,19 +1,14 @@
 // Mass assignment, prototype pollution, isolation between organizations, and how API keys are refused.
 import { readFileSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFakeServer, type FakeServer } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { useFakeServer } from "./support/use-fake.js";
 import { admin, KEY_A, KEY_B, send, update } from "./support/http.js";
 
-let fake: FakeServer;
-beforeAll(async () => {
-  fake = await startFakeServer();
-});
-afterEach(() => fake.reset());
-afterAll(() => fake.close());
+const fake = useFakeServer();
 
 const ANA = "ana.free@clinic-a.test";
 const EVE = "eve.other@clinic-b.test";
-const dump = async () => (await admin(fake.url, "GET", "/db")).body as Record<string, unknown[]>;
+const dump = async () => (await admin(fake().url, "GET", "/db")).body as Record<string, unknown[]>;
 
 describe("mass assignment and prototype pollution", () => {
   const hostile = [
@@ -27,14 +22,14 @@ describe("mass assignment and prototype pollution", () => {
 
   it.each(hostile)("never stores %s sent at the top level", async (key, value) => {
     const before = await dump();
-    const reply = await send(fake.url, { action: "UPDATE_PROFILE", [key]: value, data: { email: ANA } });
+    const reply = await send(fake().url, { action: "UPDATE_PROFILE", [key]: value, data: { email: ANA } });
     expect(reply.status).toBe(200);
     expect(await dump()).toEqual(before);
   });
 
   it.each(hostile.filter(([key]) => key !== "email"))("never stores %s sent inside data", async (key, value) => {
     const before = await dump();
-    const reply = await update(fake.url, { email: ANA, [key]: value });
+    const reply = await update(fake().url, { email: ANA, [key]: value });
     expect(reply.status).toBe(200);
     expect(await dump()).toEqual(before);
     expect(reply.body.data.user).not.toHaveProperty(key);
@@ -46,11 +41,11 @@ describe("mass assignment and prototype pollution", () => {
     ["constructor.prototype in data", `{"action":"UPDATE_PROFILE","data":{"email":"${ANA}","constructor":{"prototype":{"polluted":1}}}}`],
   ])("is not polluted by %s, now or in a later request", async (_, body) => {
     const before = await dump();
-    expect((await send(fake.url, body)).status).toBe(200);
+    expect((await send(fake().url, body)).status).toBe(200);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty("role");
     expect(await dump()).toEqual(before);
-    const later = await update(fake.url, { email: "john.doe@example.com" });
+    const later = await update(fake().url, { email: "john.doe@example.com" });
     expect(later.body.data.user).not.toHaveProperty("polluted");
     expect(later.body.data.user).not.toHaveProperty("role");
   });
@@ -59,7 +54,7 @@ describe("mass assignment and prototype pollution", () => {
 describe("isolation between organizations", () => {
   it("a key of clinic A can neither change nor read a user of clinic B only", async () => {
     const before = await dump();
-    const reply = await update(fake.url, { email: EVE, city: "Hacked", phoneNumber: "+15559998888" }, { key: KEY_A });
+    const reply = await update(fake().url, { email: EVE, city: "Hacked", phoneNumber: "+15559998888" }, { key: KEY_A });
     expect(reply.body).toEqual({ status: 400, success: false, message: `User ${EVE} does not exist in the organization` });
     expect(reply.text).not.toContain("Portland");
     expect(reply.text).not.toContain("+15550000005");
@@ -73,7 +68,7 @@ describe("isolation between organizations", () => {
       [{ email: ANA, phoneNumber: "+15550000006" }, KEY_A],
       [{ email: ANA }, KEY_B],
     ] as const) {
-      const reply = await update(fake.url, data, { key });
+      const reply = await update(fake().url, data, { key });
       expect(reply.status).toBe(400);
       expect(Object.keys(reply.body).sort()).toEqual(["message", "status", "success"]);
     }
@@ -91,13 +86,13 @@ describe("API keys", () => {
   ];
 
   it.each(refusedAsUnknown)("refuses a key %s with the unknown-key answer", async (_, key) => {
-    const reply = await update(fake.url, { email: ANA, city: "X" }, { key });
+    const reply = await update(fake().url, { email: ANA, city: "X" }, { key });
     expect(reply.body).toEqual({ status: 400, success: false, message: "Organization with provided cv-api-key not found!" });
     expect(reply.text).not.toContain(KEY_A);
   });
 
   it("refuses two cv-api-key headers (even of the same key) with the unknown-key answer", async () => {
-    const response = await fetch(`${fake.url}/api/v1/users`, {
+    const response = await fetch(`${fake().url}/api/v1/users`, {
       method: "POST",
       headers: [["content-type", "application/json"], ["cv-api-key", KEY_A], ["cv-api-key", KEY_A]],
       body: JSON.stringify({ action: "UPDATE_PROFILE", data: { email: ANA, city: "X" } }),
@@ -111,7 +106,7 @@ describe("API keys", () => {
     ["empty", ""],
     ["blank", "   "],
   ])("refuses a %s key with the missing-key answer", async (_, key) => {
-    expect((await update(fake.url, { email: ANA }, { key })).body.message).toBe("Secret key not provided!");
+    expect((await update(fake().url, { email: ANA }, { key })).body.message).toBe("Secret key not provided!");
   });
 
   it("looks keys up by digest (so the time taken does not depend on how much of a guess matches)", () => {

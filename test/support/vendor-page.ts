@@ -32,3 +32,26 @@ export const PAGE_CURL_BODY = `{
 export const PAGE_CURL_BODY_FIXED = PAGE_CURL_BODY.replace('"+11111111111"\n', '"+11111111111",\n');
 
 export const LOCKED_FIELDS = { firstName: "New", lastName: "Name", dob: "2000-01-01", gender: "OTHER" } as const;
+
+/** The page's "Success Response" body, character for character (it answers another request: erratum E3). */
+export const PAGE_SUCCESS = {
+  status: 200,
+  success: true,
+  message: "Profile updated successfully",
+  data: {
+    user: {
+      email: "john.doe@carevalidate.com",
+      firstName: "John",
+      lastName: "Doe",
+      dob: "1995-10-01T00:00:00.000Z",
+      phoneNumber: "+15513446634",
+      gender: "MALE",
+      address: "123 ABC street",
+      address2: "Apt 2",
+      city: "NYC",
+      state: "NY",
+      country: "US",
+      postalCode: "01010",
+    },
+  },
+} as const;
