@@ -23,6 +23,8 @@ export interface Contract {
   /** The statuses documented for an operation. */
   documentedStatuses(path: string, method: string): number[];
   message(name: MessageName): DocumentedMessage;
+  /** "Profile updated successfully": the const of UpdateProfileSuccess.message. */
+  successMessage: string;
   /** The fields UPDATE_PROFILE may change: every property of UpdateProfileData but email. */
   profileFields: readonly string[];
   /** The fields the demographic lock protects (x-kit-locked-fields). */
@@ -45,8 +47,9 @@ export function compileContract(spec: OpenApiDocument): Contract {
   const compile = createSchemaCompiler(spec);
   const data = spec.components.schemas.UpdateProfileData;
   const caseStatus = spec.components.schemas.CaseStatus;
-  if (!data?.properties || !caseStatus) {
-    throw new Error("Failed to compile the contract: openapi.yaml lacks components.schemas.UpdateProfileData or CaseStatus.");
+  const successMessage = spec.components.schemas.UpdateProfileSuccess?.properties?.message?.const;
+  if (!data?.properties || !caseStatus || typeof successMessage !== "string") {
+    throw new Error("Failed to compile the contract: openapi.yaml lacks UpdateProfileData, CaseStatus or UpdateProfileSuccess.message.");
   }
   const requestPointer = toPointer(["paths", UPDATE_PROFILE_PATH, UPDATE_PROFILE_METHOD, "requestBody", "content", "application/json", "schema"]);
 
@@ -64,6 +67,7 @@ export function compileContract(spec: OpenApiDocument): Contract {
       return Object.keys(responses ?? {}).map(Number).filter(Number.isInteger);
     },
     message: (name) => documentedMessage(spec, name),
+    successMessage,
     profileFields: Object.keys(data.properties).filter((field) => field !== "email"),
     lockedFields: (data["x-kit-locked-fields"] as string[] | undefined) ?? [],
     lockingStatuses: (caseStatus["x-kit-locking"] as string[] | undefined) ?? [],

@@ -27,7 +27,6 @@ export interface EndpointOptions {
 export function createUpdateProfileEndpoint({ contract, store, rules, bodyLimit }: EndpointOptions) {
   const m = (name: Parameters<Contract["message"]>[0]) => contract.message(name);
   const userFields = publicUserFields(contract);
-  const successMessage = (contract.spec.components.schemas.UpdateProfileSuccess?.properties?.message?.const as string) ?? "";
 
   function updateProfile(req: IncomingMessage, res: ServerResponse, path: string): void {
     if (req.method !== "POST") {
@@ -84,7 +83,7 @@ export function createUpdateProfileEndpoint({ contract, store, rules, bodyLimit 
     sendJson(res, 200, {
       status: 200,
       success: true,
-      message: successMessage,
+      message: contract.successMessage,
       data: { user: toPublicUser(decision.user, userFields) },
     });
   }
