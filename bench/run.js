@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { loadContract, loadTarget, runConformance } from "../dist/index.js";
-import { defaultFixtures, generatedFixtures, updatableEmails, KEY_A } from "./fixtures.js";
+import { generatedFixtures, updatableEmails, KEY_A } from "./fixtures.js";
 import { mixed, successOnly } from "./workloads.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;

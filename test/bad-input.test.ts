@@ -127,7 +127,7 @@ describe("size and connection limits", () => {
 
   it("answers a streamed body that grows past the limit (no Content-Length) with 413", async () => {
     const big = JSON.stringify({ action: "UPDATE_PROFILE", data: { email: ANA, address: "x".repeat(300_000) } });
-    const status = await new Promise<number>((resolve, reject) => {
+    const status = await new Promise<number>((resolve) => {
       const req = httpRequest(`${fake().url}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A, "transfer-encoding": "chunked" } });
       req.on("response", (res) => {
         res.resume();
