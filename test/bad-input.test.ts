@@ -142,3 +142,26 @@ describe("size and connection limits", () => {
     await expectRefused(await update(fake().url, { email: ANA, city: 1 }));
   });
 });
+
+describe("requests that are not valid HTTP", () => {
+  it.each([
+    ["a broken request line", "POST /api/v1/users HTTP/9\r\n\r\n"],
+    ["Content-Length and Transfer-Encoding together", "POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"],
+    ["a header line without a colon", "POST /api/v1/users HTTP/1.1\r\nHost x\r\n\r\n"],
+  ])("answer %s with the JSON envelope, then close", async (_, raw) => {
+    const { connect } = await import("node:net");
+    const url = new URL(fake().url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => socket.write(raw));
+      let text = "";
+      socket.on("data", (c) => (text += c.toString()));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    figures.sent++;
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)) as { status: number; success: boolean; message: string };
+    expect(body).toMatchObject({ status: 400, success: false });
+    expect(body.message).toMatch(/^Malformed HTTP request: HPE_/);
+  });
+});

@@ -269,6 +269,11 @@ describe("admin API", () => {
     expect(JSON.stringify(body)).not.toMatch(/node_modules|at .*\.js/);
   });
 
+  it("does not serve json-server's nested routes, which openapi.yaml does not describe", async () => {
+    const reply = await admin(url, "GET", "/users/u-ben/cases");
+    expect(reply.body).toMatchObject({ status: 404, success: false, message: "Not found: /__admin/users/u-ben/cases" });
+  });
+
   it("dumps the whole state in the fixtures format", async () => {
     const reply = await admin(url, "GET", "/db");
     expect(reply.body.users).toHaveLength(fake.state().users.length);

@@ -15,6 +15,7 @@ export type MessageName =
   | "unknownApiKey"
   | "malformedJson"
   | "invalidRequestBody"
+  | "malformedHttpRequest"
   | "methodNotAllowed"
   | "payloadTooLarge"
   | "unsupportedMediaType"

@@ -4,6 +4,8 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { errorBody } from "./http/send-json.js";
 import jsonServerRouter from "json-server/lib/server/router/index.js";
 import { loadContract, type Contract } from "../contract/contract.js";
 import { createAdminApp } from "./http/admin-app.js";
@@ -82,6 +84,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
   });
   const server = createServer(createRequestHandler(contract, endpoint, createAdminApp(contract, store, router)));
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(contract, error, socket));
   // Slow or stuck clients must not hold the fake forever.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
@@ -120,4 +123,13 @@ function resolveFixtures(contract: Contract, fixtures: string | FixtureSet | und
   if (fixtures === undefined) return loadFixturesFile(contract, DEFAULT_FIXTURES_PATH);
   if (typeof fixtures === "string") return loadFixturesFile(contract, fixtures);
   return fixturesFromValue(contract, fixtures);
+}
+
+/** Even a request Node cannot parse as HTTP gets the JSON envelope, then the connection is closed. */
+function answerClientError(contract: Contract, error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) return void socket.destroy();
+  const body = JSON.stringify(errorBody(contract.message("malformedHttpRequest"), { detail: error.code ?? "unreadable request" }));
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }

@@ -40,6 +40,11 @@ export function createAdminApp(contract: Contract, store: FakeStore, router: Jso
     fail(res, "methodNotAllowed", { method: req.method, path: `${ADMIN_PREFIX}/db`, allow: "GET" }, { allow: "GET" });
   });
 
+  // Only /:collection and /:collection/:id are in openapi.yaml: json-server's nested routes are not served.
+  app.use((req, res, next) => {
+    if (req.path.split("/").filter(Boolean).length > 2) return fail(res, "adminNotFound", { path: `${ADMIN_PREFIX}${req.path}` });
+    next();
+  });
   app.use((req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD" || req.method === "DELETE") return next();
     if (!isJsonContentType(req.headers["content-type"])) {
