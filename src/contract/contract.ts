@@ -2,13 +2,20 @@
  * @module contract/contract
  * Everything the fake and the conformance suite read from openapi.yaml, compiled once.
  */
-import { loadSpec, type OpenApiDocument } from "./load-spec.js";
+import { createRequire } from "node:module";
+import type { ValidateFunction } from "ajv/dist/2020.js";
+import { isBuiltSpec, loadSpec, type OpenApiDocument } from "./load-spec.js";
 import { documentedMessage, type DocumentedMessage, type MessageName } from "./messages.js";
 import { readPointer, toPointer } from "./pointer.js";
-import { createSchemaCompiler, type Validator } from "./validators.js";
+import { createSchemaCompiler, type PrecompiledValidators, type Validator } from "./validators.js";
 
 export const UPDATE_PROFILE_PATH = "/api/v1/users";
 export const UPDATE_PROFILE_METHOD = "post";
+
+const REQUEST_POINTER = toPointer(["paths", UPDATE_PROFILE_PATH, UPDATE_PROFILE_METHOD, "requestBody", "content", "application/json", "schema"]);
+const FIXTURE_SET_POINTER = "/components/schemas/FixtureSet";
+/** The validators the fake needs before its first answer: the build precompiles these (scripts/build-contract.mjs). */
+export const PRECOMPILED_POINTERS: readonly string[] = [REQUEST_POINTER, FIXTURE_SET_POINTER];
 
 export interface Contract {
   spec: OpenApiDocument;
@@ -44,19 +51,18 @@ export function loadContract(specPath?: string): Contract {
 }
 
 export function compileContract(spec: OpenApiDocument): Contract {
-  const compile = createSchemaCompiler(spec);
+  const compile = createSchemaCompiler(spec, isBuiltSpec(spec) ? loadPrecompiled() : undefined);
   const data = spec.components.schemas.UpdateProfileData;
   const caseStatus = spec.components.schemas.CaseStatus;
   const successMessage = spec.components.schemas.UpdateProfileSuccess?.properties?.message?.const;
   if (!data?.properties || !caseStatus || typeof successMessage !== "string") {
     throw new Error("Failed to compile the contract: openapi.yaml lacks UpdateProfileData, CaseStatus or UpdateProfileSuccess.message.");
   }
-  const requestPointer = toPointer(["paths", UPDATE_PROFILE_PATH, UPDATE_PROFILE_METHOD, "requestBody", "content", "application/json", "schema"]);
 
   return {
     spec,
-    validateUpdateRequest: compile(requestPointer),
-    validateFixtureSet: compile("/components/schemas/FixtureSet"),
+    validateUpdateRequest: compile(REQUEST_POINTER),
+    validateFixtureSet: compile(FIXTURE_SET_POINTER),
     validateSchema: (name, value) => compile(toPointer(["components", "schemas", name]))(value),
     responseValidator(path, method, status) {
       const pointer = responseSchemaPointer(spec, path, method, status);
@@ -85,4 +91,14 @@ function responseSchemaPointer(spec: OpenApiDocument, path: string, method: stri
   if (!response) return undefined;
   const schemaPointer = `${pointer}${toPointer(["content", "application/json", "schema"])}`;
   return readPointer(spec, schemaPointer) === undefined ? undefined : schemaPointer;
+}
+
+/** The build's standalone validators (dist/contract/precompiled-validators.cjs), if this is a build. */
+function loadPrecompiled(): PrecompiledValidators | undefined {
+  try {
+    const module = createRequire(import.meta.url)("./precompiled-validators.cjs") as Record<string, unknown> & { pointers: Record<string, string> };
+    return new Map(Object.entries(module.pointers).map(([name, pointer]) => [pointer, module[name] as ValidateFunction]));
+  } catch {
+    return undefined;
+  }
 }

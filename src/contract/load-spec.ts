@@ -37,6 +37,12 @@ export interface JsonSchema {
 const SPEC_JSON_PATH = fileURLToPath(new URL("../openapi.json", import.meta.url));
 
 let cached: OpenApiDocument | undefined;
+/** Documents read from the build's JSON copy: the build's precompiled validators match them. */
+const fromBuild = new WeakSet<OpenApiDocument>();
+
+export function isBuiltSpec(doc: OpenApiDocument): boolean {
+  return fromBuild.has(doc);
+}
 
 /** Parses openapi.yaml (or the file given) and caches the default one. */
 export function loadSpec(path: string = SPEC_PATH): OpenApiDocument {
@@ -53,7 +59,9 @@ export function loadSpec(path: string = SPEC_PATH): OpenApiDocument {
 function readBuiltJson(): OpenApiDocument | undefined {
   try {
     if (statSync(SPEC_JSON_PATH).mtimeMs < statSync(SPEC_PATH).mtimeMs) return undefined;
-    return JSON.parse(readFileSync(SPEC_JSON_PATH, "utf8")) as OpenApiDocument;
+    const doc = JSON.parse(readFileSync(SPEC_JSON_PATH, "utf8")) as OpenApiDocument;
+    fromBuild.add(doc);
+    return doc;
   } catch {
     return undefined;
   }

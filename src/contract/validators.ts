@@ -1,16 +1,19 @@
 /**
  * @module contract/validators
  * Validators compiled with ajv (JSON Schema 2020-12, as OpenAPI 3.1 uses) straight from openapi.yaml.
- * No schema is written twice: every validator is a `$ref` into the document itself.
+ * No schema is written twice: every validator is a `$ref` into the document itself. The build also precompiles the
+ * fake's two validators with ajv's standalone code (scripts/build-contract.mjs), so the fake starts without
+ * compiling; everything else is compiled on first use.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import { createRequire } from "node:module";
+import type { Ajv2020, ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
+import type addFormatsModule from "ajv-formats";
 import type { OpenApiDocument } from "./load-spec.js";
 
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+// ajv is loaded on first use only: a fake running on precompiled validators never needs it.
+const require = createRequire(import.meta.url);
 
-const SPEC_ID = "https://cv-contract-kit.local/openapi.yaml";
+export const SPEC_ID = "https://cv-contract-kit.local/openapi.yaml";
 
 /** One reason a value does not match its schema: where (`data.dob`) and which rule. */
 export interface ValidationIssue {
@@ -23,18 +26,29 @@ export interface ValidationIssue {
 
 export type Validator = (value: unknown) => ValidationIssue[];
 
-/** Compiles and caches validators for JSON pointers into one OpenAPI document. */
-export function createSchemaCompiler(spec: OpenApiDocument): (pointer: string) => Validator {
+/** The one ajv instance holding the whole document; `source: true` keeps the code for standalone output. */
+export function createSpecAjv(spec: OpenApiDocument, options: { source?: boolean } = {}): Ajv2020 {
+  const { Ajv2020: AjvClass } = require("ajv/dist/2020") as typeof import("ajv/dist/2020.js");
+  const addFormats = require("ajv-formats") as typeof addFormatsModule.default;
   // strict: false because OpenAPI schemas carry annotations ajv does not know (example, x-kit-…).
-  const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
+  const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: true, ...(options.source ? { code: { source: true } } : {}) });
   addFormats(ajv);
   // The document is not meta-validated here: it is not a JSON Schema as a whole, and `npm test` lints it with Redocly.
   ajv.addSchema(spec as object, SPEC_ID, undefined, false);
+  return ajv;
+}
+
+/** Validators precompiled by the build, by the JSON pointer they validate. */
+export type PrecompiledValidators = ReadonlyMap<string, ValidateFunction>;
+
+/** Compiles and caches validators for JSON pointers into one OpenAPI document. */
+export function createSchemaCompiler(spec: OpenApiDocument, precompiled?: PrecompiledValidators): (pointer: string) => Validator {
+  let ajv: Ajv2020 | undefined;
   const cache = new Map<string, Validator>();
   return (pointer) => {
     let validator = cache.get(pointer);
     if (!validator) {
-      const validate: ValidateFunction = ajv.compile({ $ref: `${SPEC_ID}#${pointer}` });
+      const validate = precompiled?.get(pointer) ?? (ajv ??= createSpecAjv(spec)).compile({ $ref: `${SPEC_ID}#${pointer}` });
       validator = (value) => (validate(value) ? [] : describeErrors(validate.errors ?? []));
       cache.set(pointer, validator);
     }
