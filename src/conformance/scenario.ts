@@ -104,10 +104,21 @@ function parseScenarioFile(file: string): Scenario[] {
   return list.map((raw, i) => checkScenario(raw, `${file}${Array.isArray((doc as { scenarios?: unknown }).scenarios) ? ` (scenarios[${i}])` : ""}`, file));
 }
 
+const SCENARIO_KEYS = ["id", "title", "tier", "source", "tags", "changesProfile", "guard", "steps"];
+const SEND_KEYS = ["data", "body", "raw", "apiKey", "contentType", "method"];
+const EXPECT_KEYS = ["status", "message", "successMessage", "headers", "user", "userEchoesRequest", "userLacks", "unchanged"];
+
+/** A typo ("expcet", "stauts") must stop the run, not silently weaken a scenario. */
+function unknownKeys(value: unknown, allowed: readonly string[]): string[] {
+  return value && typeof value === "object" ? Object.keys(value).filter((key) => !allowed.includes(key)) : [];
+}
+
 function checkScenario(raw: unknown, where: string, file: string): Scenario {
   const s = raw as Partial<Scenario> | null;
   const fail = (what: string) => new ScenarioError(`${where}: ${what}`);
   if (!s || typeof s !== "object") throw fail("a scenario must be a mapping.");
+  const unknown = unknownKeys(s, SCENARIO_KEYS);
+  if (unknown.length > 0) throw fail(`unknown key ${unknown.join(", ")} (a scenario has ${SCENARIO_KEYS.join(", ")}).`);
   for (const key of ["id", "title", "source"] as const) {
     if (typeof s[key] !== "string" || s[key] === "") throw fail(`"${key}" must be a non-empty string.`);
   }
@@ -118,6 +129,12 @@ function checkScenario(raw: unknown, where: string, file: string): Scenario {
     const hasRead = typeof (step as ReadStep).read === "string";
     if (hasSend === hasRead) throw fail(`steps[${i}] must have exactly one of "send" or "read".`);
     if (hasSend && typeof (step as SendStep).expect !== "object") throw fail(`steps[${i}] sends a request but has no "expect".`);
+    const wrong = [
+      ...unknownKeys(step, ["send", "read", "expect"]).map((k) => `steps[${i}].${k}`),
+      ...unknownKeys((step as SendStep).send, SEND_KEYS).map((k) => `steps[${i}].send.${k}`),
+      ...unknownKeys(step.expect, EXPECT_KEYS).map((k) => `steps[${i}].expect.${k}`),
+    ];
+    if (wrong.length > 0) throw fail(`unknown key ${wrong.join(", ")} (send has ${SEND_KEYS.join(", ")}; expect has ${EXPECT_KEYS.join(", ")}).`);
   });
   return {
     id: s.id!,
