@@ -5,6 +5,7 @@
  */
 import type { Contract } from "../../contract/contract.js";
 import { toPointer } from "../../contract/pointer.js";
+import { emailKey } from "./state-index.js";
 import { COLLECTIONS, type FixtureSet } from "./types.js";
 
 /** One problem, at a JSON pointer into the state. */
@@ -44,7 +45,7 @@ function checkReferences(state: FixtureSet): StateIssue[] {
     }
   });
   state.users.forEach((user, i) => {
-    const email = user.email.toLowerCase();
+    const email = emailKey(user.email);
     const first = emails.get(email);
     if (first !== undefined) issues.push({ pointer: at("users", i, "email"), message: `is already the email of /users/${first} (emails are unique platform-wide)` });
     else emails.set(email, i);

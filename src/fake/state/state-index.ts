@@ -22,6 +22,11 @@ export function keyDigest(apiKey: string): string {
   return hash("sha256", apiKey, "base64");
 }
 
+/** Emails match case-insensitively. Most are stored lower-case already: keep that string, allocate no copy. */
+export function emailKey(email: string): string {
+  return /[A-Z]/.test(email) ? email.toLowerCase() : email;
+}
+
 export class StateIndex implements StateView {
   private readonly orgByKeyDigest = new Map<string, string>();
   private readonly usersByEmail = new Map<string, StoredUser>();
@@ -31,7 +36,7 @@ export class StateIndex implements StateView {
   constructor(state: FixtureSet) {
     for (const key of state.apiKeys) this.orgByKeyDigest.set(keyDigest(key.id), key.organizationId);
     for (const user of state.users) {
-      this.usersByEmail.set(user.email.toLowerCase(), user);
+      this.usersByEmail.set(emailKey(user.email), user);
       if (user.phoneNumber) this.usersByPhone.set(user.phoneNumber, user);
     }
     for (const c of state.cases) {
@@ -46,7 +51,7 @@ export class StateIndex implements StateView {
   }
 
   userByEmail(email: string): StoredUser | undefined {
-    return this.usersByEmail.get(email.toLowerCase());
+    return this.usersByEmail.get(emailKey(email));
   }
 
   userByPhone(phoneNumber: string): StoredUser | undefined {
