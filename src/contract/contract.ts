@@ -52,6 +52,7 @@ export function loadContract(specPath?: string): Contract {
 
 export function compileContract(spec: OpenApiDocument): Contract {
   const compile = createSchemaCompiler(spec, isBuiltSpec(spec) ? loadPrecompiled() : undefined);
+  const messages = new Map<MessageName, DocumentedMessage>();
   const data = spec.components.schemas.UpdateProfileData;
   const caseStatus = spec.components.schemas.CaseStatus;
   const successMessage = spec.components.schemas.UpdateProfileSuccess?.properties?.message?.const;
@@ -72,7 +73,12 @@ export function compileContract(spec: OpenApiDocument): Contract {
       const responses = readPointer(spec, toPointer(["paths", path, method, "responses"])) as Record<string, unknown> | undefined;
       return Object.keys(responses ?? {}).map(Number).filter(Number.isInteger);
     },
-    message: (name) => documentedMessage(spec, name),
+    message: (name) => {
+      // Read once per name: the fake asks on every failure it answers.
+      let documented = messages.get(name);
+      if (!documented) messages.set(name, (documented = documentedMessage(spec, name)));
+      return documented;
+    },
     successMessage,
     profileFields: Object.keys(data.properties).filter((field) => field !== "email"),
     lockedFields: (data["x-kit-locked-fields"] as string[] | undefined) ?? [],

@@ -13,6 +13,7 @@ import { createRequestHandler } from "./http/create-request-handler.js";
 import { createUpdateProfileEndpoint } from "./http/update-profile-endpoint.js";
 import { ruleConfigFrom, type RuleName } from "./rules/rule-config.js";
 import { FakeStore } from "./state/fake-store.js";
+import { collectGarbage } from "./state/collect-garbage.js";
 import { checkFixtures, DEFAULT_FIXTURES_PATH, fixturesFromValue, loadFixturesFile, type LoadedFixtures } from "./state/load-fixtures.js";
 import { StateFile, StateFileError } from "./state/state-file.js";
 import type { FixtureSet } from "./state/types.js";
@@ -76,6 +77,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const router = jsonServerRouter<FixtureSet>(initial);
   const store = new FakeStore(router.db, fixtures.reload, stateFile);
   if (stateFile && initial === fixtures.state) store.changed(); // first start: write the state file at once
+  store.view(); // build the index now, not on the first request
+  if (fixtures.large) collectGarbage();
 
   const endpoint = createUpdateProfileEndpoint({
     contract,

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Contract } from "../../contract/contract.js";
 import { checkState, formatStateIssues } from "./check-state.js";
+import { collectGarbage, LARGE_FIXTURES } from "./collect-garbage.js";
 import type { FixtureSet } from "./types.js";
 
 /** The built-in fixtures, used when none are given. */
@@ -22,23 +23,28 @@ export class FixtureError extends Error {
 export interface LoadedFixtures {
   state: FixtureSet;
   reload(): FixtureSet;
+  /** Whether the fixtures are large enough to collect the garbage of loading them (see collect-garbage). */
+  large: boolean;
 }
 
 export function loadFixturesFile(contract: Contract, path: string): LoadedFixtures {
-  const value = readJsonFile(path);
-  return { state: checkFixtures(contract, value, path), reload: () => loadFixturesFile(contract, path).state };
+  const { value, large } = readJsonFile(path);
+  if (large) collectGarbage(); // the text is garbage now: free it before the checks allocate
+  return { state: checkFixtures(contract, value, path), reload: () => loadFixturesFile(contract, path).state, large };
 }
 
 /** Parses a JSON file. Kept apart so the file's text is garbage before the (allocating) checks run. */
-function readJsonFile(path: string): unknown {
+function readJsonFile(path: string): { value: unknown; large: boolean } {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
     throw new FixtureError(`Failed to load fixtures ${path}: ${(error as Error).message}. Pass an existing file with --fixtures.`);
   }
+  const large = text.length >= LARGE_FIXTURES;
+  if (large) collectGarbage(); // the bytes read are garbage now: free them before parsing allocates
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), large };
   } catch (error) {
     throw new FixtureError(`Failed to load fixtures ${path}: not valid JSON (${(error as Error).message}).`);
   }
@@ -47,7 +53,11 @@ function readJsonFile(path: string): unknown {
 /** Fixtures given as a value: checked once, kept as text so that each reset gets a fresh copy. */
 export function fixturesFromValue(contract: Contract, fixtures: FixtureSet): LoadedFixtures {
   const text = JSON.stringify(fixtures);
-  return { state: checkFixtures(contract, JSON.parse(text), "(given in code)"), reload: () => JSON.parse(text) as FixtureSet };
+  return {
+    state: checkFixtures(contract, JSON.parse(text), "(given in code)"),
+    reload: () => JSON.parse(text) as FixtureSet,
+    large: text.length >= LARGE_FIXTURES,
+  };
 }
 
 /** Checks fixtures given as a value; `source` names them in the error. */
