@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeServer, type FakeServer, type FixtureSet } from "../src/index.js";
+import { LARGE_FIXTURES } from "../src/fake/state/collect-garbage.js";
 import { readUser, update } from "./support/http.js";
+import { manyEmail, manyUsers } from "./support/many-users.js";
 
 const defaults = JSON.parse(readFileSync(new URL("../fixtures/default.json", import.meta.url), "utf8")) as FixtureSet;
 const running: FakeServer[] = [];
@@ -48,6 +50,16 @@ describe("fixtures", () => {
     const path = join(tempDir(), "broken.json");
     writeFileSync(path, "{ not json");
     await expect(startFakeServer({ fixtures: path })).rejects.toThrow(/broken\.json: not valid JSON/);
+  });
+
+  it("starts on a large fixtures file (collecting the load's garbage) and finds its last user at once", async () => {
+    const path = join(tempDir(), "large.json");
+    const fixtures = manyUsers(40_000);
+    for (const user of fixtures.users) Object.assign(user, { address: "1 Long Road, Building 7", city: "Springfield", note: "bulk user for a large fixtures file" });
+    writeFileSync(path, JSON.stringify(fixtures));
+    expect(readFileSync(path, "utf8").length).toBeGreaterThan(LARGE_FIXTURES);
+    const fake = await start({ fixtures: path });
+    expect((await readUser(fake.url, manyEmail(39_999))).firstName).toBe("Many39999");
   });
 
   it("starts on fixtures given in code", async () => {
