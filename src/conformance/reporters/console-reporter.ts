@@ -42,12 +42,17 @@ function printScenario(out: (line: string) => void, r: ScenarioResult): void {
         out(`      ${check.check}${check.tier === "inferred" ? " (inferred)" : ""}:`);
         for (const line of (check.message ?? "").split("\n")) out(`        ${line}`);
       }
-      out(`      Reproduce with: ${step.curl}`);
+      out(`      Reproduce with: ${shorten(step.curl)}`);
     }
     out(`      Page: ${r.source.replace(/\s+/g, " ")}`);
   }
   if (r.restore && !r.restore.ok) out(`      !!! RESTORE FAILED: ${r.restore.message}`);
   else if (r.restore) out(`      (${r.restore.message})`);
+}
+
+/** A 200 KB body makes a useless console line; the JSON report keeps the whole request. */
+function shorten(curl: string, limit = 2000): string {
+  return curl.length <= limit ? curl : `${curl.slice(0, limit)}… (${curl.length} characters; the whole request is in the --json report)`;
 }
 
 function printSummary(out: (line: string) => void, s: ConformanceSummary): void {
