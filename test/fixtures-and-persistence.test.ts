@@ -1,11 +1,11 @@
 // Fixtures are checked at load; persisted state survives a restart; a state file has one owner.
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeServer, type FakeServer, type FixtureSet } from "../src/index.js";
 import { LARGE_FIXTURES } from "../src/fake/state/collect-garbage.js";
-import { readUser, update } from "./support/http.js";
+import { admin, readUser, update } from "./support/http.js";
 import { manyEmail, manyUsers } from "./support/many-users.js";
 
 const defaults = JSON.parse(readFileSync(new URL("../fixtures/default.json", import.meta.url), "utf8")) as FixtureSet;
@@ -80,6 +80,28 @@ describe("persistence", () => {
     expect((await readUser(second.url, "ana.free@clinic-a.test")).city).toBe("Boston");
     second.reset();
     expect(JSON.parse(readFileSync(file, "utf8")).users.find((u: { id: string }) => u.id === "u-ana").city).toBe("Springfield");
+  });
+
+  it("answers 503 and changes nothing when the state file cannot be written", async () => {
+    const dir = tempDir();
+    const file = join(dir, "state.json");
+    const fake = await start({ persist: file });
+    rmSync(dir, { recursive: true, force: true }); // every later write fails
+    const reply = await update(fake.url, { email: "ana.free@clinic-a.test", city: "Boston" });
+    expect(reply.status).toBe(503);
+    expect(reply.body.message).toMatch(/^State could not be saved, nothing was changed: /);
+    const patched = await admin(fake.url, "PATCH", "/cases/c-carla-1", { status: "ASSIGNED" });
+    expect(patched.status).toBe(503);
+    const state = (await admin(fake.url, "GET", "/db")).body as FixtureSet;
+    expect(state.users.find((u) => u.id === "u-ana")!.city).toBe("Springfield");
+    expect(state.cases.find((c) => c.id === "c-carla-1")!.status).toBe("OPEN");
+    expect((await admin(fake.url, "POST", "/reset")).status).toBe(503);
+  });
+
+  it("replaces a record with PUT, keeping the id of the path", async () => {
+    const fake = await start({});
+    const reply = await admin(fake.url, "PUT", "/cases/c-carla-1", { id: "other", userId: "u-carla", organizationId: "org-clinic-a", status: "ASSIGNED" });
+    expect(reply.body).toEqual({ id: "c-carla-1", userId: "u-carla", organizationId: "org-clinic-a", status: "ASSIGNED" });
   });
 
   it("refuses a second server on the same state file", async () => {

@@ -106,7 +106,11 @@ export interface paths {
         };
         /** Read one record */
         get: operations["adminGetRecord"];
-        put?: never;
+        /**
+         * Replace one record
+         * @description The new record must be valid, or nothing changes. Its id stays the one in the path.
+         */
+        put: operations["adminReplaceRecord"];
         post?: never;
         /** Delete one record */
         delete: operations["adminDeleteRecord"];
@@ -423,6 +427,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            503: components["responses"]["StateNotSaved"];
         };
     };
     adminDump: {
@@ -497,7 +502,9 @@ export interface operations {
             };
             400: components["responses"]["AdminInvalid"];
             404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StateNotSaved"];
         };
     };
     adminGetRecord: {
@@ -526,6 +533,40 @@ export interface operations {
             404: components["responses"]["AdminNotFound"];
         };
     };
+    adminReplaceRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description One collection of the fake's state. */
+                collection: components["parameters"]["Collection"];
+                /** @description The record's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The record as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminRecord"];
+                };
+            };
+            400: components["responses"]["AdminInvalid"];
+            404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StateNotSaved"];
+        };
+    };
     adminDeleteRecord: {
         parameters: {
             query?: never;
@@ -540,7 +581,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted. */
+            /** @description Deleted. json-server also deletes the records that point at it (for a user, its cases). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -549,7 +590,9 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+            400: components["responses"]["AdminInvalid"];
             404: components["responses"]["AdminNotFound"];
+            503: components["responses"]["StateNotSaved"];
         };
     };
     adminPatchRecord: {
@@ -581,7 +624,9 @@ export interface operations {
             };
             400: components["responses"]["AdminInvalid"];
             404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StateNotSaved"];
         };
     };
 }

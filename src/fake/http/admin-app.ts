@@ -56,6 +56,8 @@ export function createAdminApp(contract: Contract, store: FakeStore, router: Jso
   app.use((req, res, next) => {
     const problem = checkWrite(contract, store.state, req);
     if (problem) return fail(res, problem.name, problem.values);
+    // json-server writes in place: keep a way back in case the state file cannot be written afterwards.
+    if (req.method !== "GET" && req.method !== "HEAD") res.locals.rollback = store.rollbackPoint();
     next();
   });
 
@@ -64,7 +66,10 @@ export function createAdminApp(contract: Contract, store: FakeStore, router: Jso
     if (res.statusCode === 404) return fail(res, "adminNotFound", { path: `${ADMIN_PREFIX}${req.url}` });
     if (req.method !== "GET" && req.method !== "HEAD") {
       const saved = store.changed();
-      if (!saved.ok) return fail(res, "stateNotSaved", { detail: saved.detail });
+      if (!saved.ok) {
+        (res.locals.rollback as (() => void) | undefined)?.();
+        return fail(res, "stateNotSaved", { detail: saved.detail });
+      }
     }
     res.json(res.locals.data);
   };

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Contract } from "../../contract/contract.js";
+import type { MessageName } from "../../contract/messages.js";
 import { formatIssues } from "../../contract/validators.js";
 import { authenticate } from "../rules/authenticate.js";
 import { decideProfileUpdate } from "../rules/decide-profile-update.js";
@@ -25,26 +26,26 @@ export interface EndpointOptions {
 }
 
 export function createUpdateProfileEndpoint({ contract, store, rules, bodyLimit }: EndpointOptions) {
-  const m = (name: Parameters<Contract["message"]>[0]) => contract.message(name);
+  const m = (name: MessageName) => contract.message(name);
   const userFields = publicUserFields(contract);
+
+  /** Refuses before reading the body: a small body is drained to keep the connection; a large one closes it. */
+  function refuseUnread(req: IncomingMessage, res: ServerResponse, name: MessageName, values: Record<string, string> = {}, headers: Record<string, string> = {}): void {
+    if (Number(req.headers["content-length"]) > bodyLimit) headers = { ...headers, connection: "close" };
+    else req.resume();
+    sendError(res, m(name), values, headers);
+  }
 
   function updateProfile(req: IncomingMessage, res: ServerResponse, path: string): void {
     if (req.method !== "POST") {
-      req.resume();
-      return sendError(res, m("methodNotAllowed"), { method: req.method ?? "?", path, allow: "POST" }, { allow: "POST" });
+      return refuseUnread(req, res, "methodNotAllowed", { method: req.method ?? "?", path, allow: "POST" }, { allow: "POST" });
     }
 
     const auth = authenticate(store.view(), singleHeader(req.headers["cv-api-key"]));
-    if (!auth.ok) {
-      req.resume();
-      return sendError(res, m(auth.failure));
-    }
+    if (!auth.ok) return refuseUnread(req, res, auth.failure);
 
     const contentType = req.headers["content-type"];
-    if (!isJsonContentType(contentType)) {
-      req.resume();
-      return sendError(res, m("unsupportedMediaType"), { received: contentType ?? "none" });
-    }
+    if (!isJsonContentType(contentType)) return refuseUnread(req, res, "unsupportedMediaType", { received: contentType ?? "none" });
 
     readBody(req, bodyLimit, (body) => {
       if (!body.ok) {

@@ -60,9 +60,25 @@ export class FakeStore {
     } catch (error) {
       return { ok: false, detail: (error as Error).message };
     }
+    const rollback = this.rollbackPoint();
     this.db.setState(fixtures);
     this.index = undefined;
-    return this.save();
+    const saved = this.save();
+    if (!saved.ok) rollback();
+    return saved;
+  }
+
+  /**
+   * Before an admin write: a function that puts the whole state back, used when the state file cannot be written
+   * afterwards (so memory never runs ahead of disk). Without persistence a save cannot fail, so nothing is kept.
+   */
+  rollbackPoint(): () => void {
+    if (!this.stateFile) return () => {};
+    const before = JSON.stringify(this.db.getState());
+    return () => {
+      this.db.setState(JSON.parse(before) as FixtureSet);
+      this.index = undefined;
+    };
   }
 
   /** Called after the admin API changed the state behind the index's back. */
