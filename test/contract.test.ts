@@ -128,6 +128,10 @@ describe("what the rules read from the contract", () => {
     );
   });
 
+  it("lets only address2 be sent as null (the vendor's staging page: \"Send null to reset\")", () => {
+    expect(contract.nullableProfileFields).toEqual(["address2"]);
+  });
+
   it("records the page's errata", () => {
     expect(spec.info["x-errata"]?.length).toBeGreaterThanOrEqual(4);
   });

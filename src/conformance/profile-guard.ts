@@ -49,9 +49,9 @@ export async function restoreProfile(contract: Contract, context: GuardContext, 
   const impossible: string[] = [];
   for (const field of fields) {
     const value = snapshot[field];
-    // Only address2 may be sent as null (openapi.yaml); other fields cannot be cleared through this endpoint.
+    // Only the fields openapi.yaml makes nullable (address2) can be cleared through this endpoint.
     if (value === null || value === undefined) {
-      if (field === "address2") data[field] = null;
+      if (contract.nullableProfileFields.includes(field)) data[field] = null;
       else impossible.push(field);
     } else {
       data[field] = field === "dob" && typeof value === "string" ? value.slice(0, 10) : value;

@@ -23,8 +23,6 @@ export interface Contract {
   validateUpdateRequest: Validator;
   /** Validates a whole fixtures file (FixtureSet). */
   validateFixtureSet: Validator;
-  /** Validates a component schema by name (StoredUser, Case, …). */
-  validateSchema(name: string, value: unknown): ReturnType<Validator>;
   /** The validator of the JSON body the contract gives for this status, or undefined if the status is undocumented. */
   responseValidator(path: string, method: string, status: number): Validator | undefined;
   /** The statuses documented for an operation. */
@@ -34,6 +32,8 @@ export interface Contract {
   successMessage: string;
   /** The fields UPDATE_PROFILE may change: every property of UpdateProfileData but email. */
   profileFields: readonly string[];
+  /** The profile fields the request schema lets a client send as null (to clear them): address2. */
+  nullableProfileFields: readonly string[];
   /** The fields the demographic lock protects (x-kit-locked-fields). */
   lockedFields: readonly string[];
   /** The case statuses that lock them (x-kit-locking of CaseStatus). */
@@ -64,7 +64,6 @@ export function compileContract(spec: OpenApiDocument): Contract {
     spec,
     validateUpdateRequest: compile(REQUEST_POINTER),
     validateFixtureSet: compile(FIXTURE_SET_POINTER),
-    validateSchema: (name, value) => compile(toPointer(["components", "schemas", name]))(value),
     responseValidator(path, method, status) {
       const pointer = responseSchemaPointer(spec, path, method, status);
       return pointer === undefined ? undefined : compile(pointer);
@@ -81,6 +80,9 @@ export function compileContract(spec: OpenApiDocument): Contract {
     },
     successMessage,
     profileFields: Object.keys(data.properties).filter((field) => field !== "email"),
+    nullableProfileFields: Object.entries(data.properties)
+      .filter(([, schema]) => Array.isArray(schema.type) && schema.type.includes("null"))
+      .map(([field]) => field),
     lockedFields: (data["x-kit-locked-fields"] as string[] | undefined) ?? [],
     lockingStatuses: (caseStatus["x-kit-locking"] as string[] | undefined) ?? [],
   };

@@ -16,13 +16,6 @@ export type User = components["schemas"]["User"];
 export type Collection = keyof FixtureSet;
 export const COLLECTIONS: readonly Collection[] = ["organizations", "apiKeys", "users", "cases"];
 
-/** The component schema each collection's records follow. */
-export const RECORD_SCHEMA: Readonly<Record<Collection, string>> = {
-  organizations: "Organization",
-  apiKeys: "ApiKey",
-  users: "StoredUser",
-  cases: "Case",
-};
 
 export function isCollection(name: string): name is Collection {
   return (COLLECTIONS as readonly string[]).includes(name);
