@@ -54,6 +54,15 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     return error instanceof UsageError ? 2 : 1;
   }
 
+  // Listen for the signals before announcing the URL: a supervisor may send SIGTERM as soon as it reads the banner.
+  const stopped = new Promise<number>((resolve) => {
+    const stop = () => {
+      console.log("\nStopping the fake server.");
+      void fake.close().then(() => resolve(0));
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
   console.log(banner(fake.url, fake.state()));
   if (fake.stateFile) {
     // Never a silent reseed: say which state the fake runs on.
@@ -63,14 +72,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
         : `State loaded from ${fake.stateFile.path}. Changes are saved there; POST /__admin/reset goes back to the fixtures.`,
     );
   }
-  return new Promise<number>((resolve) => {
-    const stop = () => {
-      console.log("\nStopping the fake server.");
-      void fake.close().then(() => resolve(0));
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  return stopped;
 }
 
 function banner(url: string, fixtures: FixtureSet): string {
