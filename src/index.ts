@@ -36,6 +36,8 @@ export { loadTarget, checkTarget } from "./conformance/target.js";
 export type { Target, Account } from "./conformance/target.js";
 export { planScenarios } from "./conformance/plan.js";
 export type { ConformanceEvent, ConformanceSummary, ScenarioResult, ScenarioStatus } from "./conformance/results.js";
+export { ACCOUNT_ROLES } from "./conformance/accounts.js";
 export { createConsoleReporter } from "./conformance/reporters/console-reporter.js";
+export { createRedactor } from "./conformance/redact.js";
 export { writeJunitReport } from "./conformance/reporters/junit-reporter.js";
 export { writeJsonReport } from "./conformance/reporters/json-reporter.js";

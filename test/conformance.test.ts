@@ -53,25 +53,27 @@ describe("against the fake on its default fixtures", () => {
     expect(scenarios.filter((s) => s.changesProfile).length).toBe(skipped.length);
   });
 
-  it("reports a scenario whose accounts the target file lacks as skipped, with the reason", async () => {
+  it("refuses to say conforms when a documented scenario lacks its account, unless --allow-skip names it", async () => {
     const { lockedUser: _, ...accounts } = target.accounts;
-    const summary = await runConformance({ baseUrl: fake.url, apiKey, target: { ...target, accounts }, only: ["lock"] });
-    const lock = summary.results.find((r) => r.id === "lock-first-name");
-    expect(lock).toMatchObject({ status: "skipped", reason: "the target file names no accounts.lockedUser" });
-    expect(summary.exitCode).toBe(0);
+    const blocked = await runConformance({ baseUrl: fake.url, apiKey, target: { ...target, accounts } });
+    expect(blocked.exitCode).toBe(2);
+    expect(blocked.fatal).toContain("Documented scenario lock-atomic cannot run: the target file names no accounts.lockedUser. Add it to the target file, or pass --allow-skip lock-atomic");
+    expect(blocked.results.every((r) => r.status === "skipped")).toBe(true); // nothing was sent
+
+    const allowed = await runConformance({ baseUrl: fake.url, apiKey, target: { ...target, accounts }, allowSkip: ["lock"] });
+    expect(allowed.results.find((r) => r.id === "lock-first-name")).toMatchObject({ status: "skipped", skipKind: "unavailable", reason: "the target file names no accounts.lockedUser" });
+    expect(allowed.exitCode).toBe(0);
   });
 
-  it("reports loudly a profile it could not restore", async () => {
-    // carla has no address: once a scenario sets one, this endpoint cannot clear it again.
+  it("never sends a field that is empty on the target: it could not be cleared again", async () => {
+    // carla has no address: once stored, this endpoint could not clear it again.
     const [scenario] = loadScenarios(DEFAULT_SCENARIOS_DIR).filter((s) => s.id === "open-abandoned-do-not-lock");
     const setsAddress = { ...scenario!, id: "sets-address", steps: [{ send: { data: { email: "{{accounts.unlockedCaseUser.email}}", address: "1 New St" } }, expect: { status: 200 } }] };
-    const lines: string[] = [];
-    const { createConsoleReporter } = await import("../src/index.js");
-    const summary = await runConformance({ baseUrl: fake.url, apiKey, target, scenarios: [setsAddress], onEvent: createConsoleReporter((l) => lines.push(l), (t) => t) });
-    expect(summary.restoreFailures).toBe(1);
-    expect(summary.exitCode).toBe(2);
-    expect(lines.join("\n")).toMatch(/RESTORE FAILED: FAILED to restore address of carla\.open@clinic-a\.test \(address cannot be set back to null/);
-    fake.reset();
+    const before = fake.state();
+    const summary = await runConformance({ baseUrl: fake.url, apiKey, target, scenarios: [setsAddress] });
+    expect(summary.results[0]).toMatchObject({ status: "skipped", skipKind: "unavailable" });
+    expect(summary.results[0]!.reason).toContain("accounts.unlockedCaseUser has no address on the target");
+    expect(fake.state()).toEqual(before);
   });
 });
 
@@ -100,16 +102,21 @@ describe("against prism mock openapi.yaml (stateless)", () => {
   }, 30_000);
   afterAll(() => prism?.stop());
 
-  it("fails the stateful scenarios and exits 1", async () => {
+  it("is stopped by the preflight: it answers the page's example user for every account (phone +15513446634)", async () => {
     const summary = await runConformance({ baseUrl: prism.url, apiKey, target });
+    expect(summary.exitCode).toBe(2);
+    expect(summary.fatal).toBe(
+      `accounts.phoneOwner.phoneNumber in ${DEFAULT_TARGET_FILE} is +15550000006, but the target has "+15513446634" for fay.phone@clinic-a.test: fix the target file.`,
+    );
+  });
+
+  it("fails the stateful scenarios and exits 1 once the phone owner is left out", async () => {
+    const { phoneOwner: _, ...accounts } = target.accounts;
+    const summary = await runConformance({ baseUrl: prism.url, apiKey, target: { ...target, accounts }, allowSkip: ["phone-in-use"] });
     expect(ids(summary, "failed")).toEqual(
-      expect.arrayContaining([
-        "lock-atomic", "lock-first-name", "not-allowed-staff", "phone-in-use", "success-full-update", "success-partial-update", "user-does-not-exist", "user-not-in-organization",
-      ]),
+      expect.arrayContaining(["lock-atomic", "lock-first-name", "not-allowed-staff", "success-full-update", "success-partial-update", "user-does-not-exist", "user-not-in-organization"]),
     );
     expect(summary.exitCode).toBe(1);
-    // Inferred checks only warn unless --strict.
-    expect(summary.results.filter((r) => r.tier === "inferred").every((r) => r.status !== "failed")).toBe(true);
   });
 });
 
@@ -156,7 +163,7 @@ describe("the conform command", () => {
     const port = await freePort();
     const { code, output } = await run("--base-url", `http://127.0.0.1:${port}`);
     expect(code).toBe(2);
-    expect(output).toMatch(/Could not run: The target cannot be reached: could not reach http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users \(ECONNREFUSED\)/);
+    expect(output).toMatch(/• The target cannot be reached: could not reach http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users \(ECONNREFUSED\)\. Check --base-url/);
   });
 
   it("exits 2 on a bad target file", async () => {

@@ -4,6 +4,7 @@ import { expect, it } from "vitest";
 it("exports exactly these names", async () => {
   expect(Object.keys(await import("../src/index.js")).sort()).toMatchInlineSnapshot(`
     [
+      "ACCOUNT_ROLES",
       "DEFAULT_BODY_LIMIT",
       "DEFAULT_SCENARIOS_DIR",
       "RULE_NAMES",
@@ -12,6 +13,7 @@ it("exports exactly these names", async () => {
       "checkTarget",
       "createClient",
       "createConsoleReporter",
+      "createRedactor",
       "loadContract",
       "loadScenarios",
       "loadTarget",

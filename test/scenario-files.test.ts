@@ -37,7 +37,7 @@ describe("scenario files", () => {
   it.each([
     ["a misspelt expect key", valid.replace("status: 200", "stauts: 200"), /s\.yaml: unknown key steps\[0\]\.expect\.stauts/],
     ["a misspelt step key", valid.replace("    expect:", "    expcet:"), /steps\[0\] sends a request but has no "expect"/],
-    ["a misspelt scenario key", valid.replace("tier:", "teir:"), /unknown key teir \(a scenario has id, title, tier/],
+    ["a misspelt scenario key", valid.replace("tier:", "teir:"), /unknown key teir \(did you mean tier\?\) \(a scenario has id, title, tier/],
     ["an extra scenario key", `${valid}guards: [x]\n`, /unknown key guards/],
     ["a bad tier", valid.replace("documented", "guessed"), /"tier" must be documented or inferred/],
     ["no steps", valid.replace(/steps:[\s\S]*/, "steps: []\n"), /"steps" must be a non-empty list/],

@@ -1,9 +1,13 @@
 /**
  * @module conformance/exchange
- * One HTTP request to the target and its response, recorded for the checks, the reports and a curl line
- * that reproduces it. The API key is never recorded: it appears as $CV_API_KEY.
+ * One HTTP request to the target and its response, recorded for the checks, the reports and a curl line that
+ * reproduces it. The target is reached only through a base URL and a `fetch` (any WHATWG fetch: the global one, or
+ * an in-process one). The API key is never recorded: it appears as $CV_API_KEY, and whatever the target echoes is
+ * redacted as soon as it is read. The body is read up to a cap, and the timeout covers the whole exchange.
  */
 import { UPDATE_PROFILE_PATH } from "../contract/contract.js";
+import { MAX_RESPONSE_BYTES, readBounded } from "./bounded-body.js";
+import { createRedactor, redactValue } from "./redact.js";
 
 export interface RecordedRequest {
   method: string;
@@ -16,17 +20,25 @@ export interface RecordedRequest {
 export interface RecordedResponse {
   status: number;
   headers: Record<string, string>;
+  /** The body as text, key redacted; cut at the cap when `truncated`. */
   text: string;
-  /** The parsed JSON body, or undefined when the body is not JSON. */
+  /** The parsed JSON body (key redacted), or undefined when the body is not JSON. */
   json: unknown;
   durationMs: number;
+  /** The body was larger than the cap: the rest was never read. */
+  truncated?: boolean;
+  /** The answer carried one of the API keys the request sent (before redaction). */
+  echoesKey?: boolean;
 }
+
+export type TransportFailure = "timeout" | "refused" | "other";
 
 export interface Exchange {
   request: RecordedRequest;
   response?: RecordedResponse;
   /** A transport failure (refused, reset, timed out): the harness could not get an answer. */
   transportError?: string;
+  transportFailure?: TransportFailure;
 }
 
 export interface RequestSpec {
@@ -38,45 +50,74 @@ export interface RequestSpec {
   body?: string;
 }
 
+export interface ExchangeOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  /** Any WHATWG fetch; the global one by default. */
+  fetch?: typeof fetch;
+  /** Texts that must never be recorded (the run's API key). */
+  secrets?: readonly string[];
+  maxBodyBytes?: number;
+}
+
 export const KEY_REFERENCE = "$CV_API_KEY";
 
-export async function exchange(baseUrl: string, spec: RequestSpec, timeoutMs: number): Promise<Exchange> {
-  const url = `${baseUrl.replace(/\/+$/, "")}${UPDATE_PROFILE_PATH}`;
+export function endpointUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}${UPDATE_PROFILE_PATH}`;
+}
+
+export async function exchange(spec: RequestSpec, options: ExchangeOptions): Promise<Exchange> {
+  const url = endpointUrl(options.baseUrl);
+  const redact = createRedactor(options.secrets ?? []);
   const headers: Record<string, string> = {};
   const recordedHeaders: Record<string, string> = {};
   if (spec.apiKey !== undefined) {
     headers["cv-api-key"] = spec.apiKey;
-    recordedHeaders["cv-api-key"] = spec.apiKeyIsSecret ? KEY_REFERENCE : spec.apiKey;
+    recordedHeaders["cv-api-key"] = spec.apiKeyIsSecret ? KEY_REFERENCE : redact(spec.apiKey);
   }
   if (spec.contentType !== undefined) {
     headers["content-type"] = spec.contentType;
     recordedHeaders["content-type"] = spec.contentType;
   }
-  const request: RecordedRequest = { method: spec.method, url, headers: recordedHeaders, ...(spec.body !== undefined ? { body: spec.body } : {}) };
+  const request: RecordedRequest = { method: spec.method, url, headers: recordedHeaders, ...(spec.body !== undefined ? { body: redact(spec.body) } : {}) };
   const started = performance.now();
+  const signal = AbortSignal.timeout(options.timeoutMs);
   try {
-    const response = await fetch(url, {
+    const response = await (options.fetch ?? fetch)(url, {
       method: spec.method,
       headers,
       // A Buffer, so fetch adds no Content-Type of its own when a scenario sends none.
       body: spec.body === undefined ? undefined : Buffer.from(spec.body, "utf8"),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal,
+      // A redirect is reported, never followed: following one would resend the key to another place.
       redirect: "manual",
     });
-    const text = await response.text();
+    const { bytes, truncated } = await readBounded(response.body, options.maxBodyBytes ?? MAX_RESPONSE_BYTES);
+    const raw = bytes.toString("utf8");
+    const rawHeaders = Object.fromEntries(response.headers);
+    const sentKeys = spec.apiKey !== undefined && spec.apiKey.length >= 8 ? [spec.apiKey] : [];
     return {
       request,
       response: {
         status: response.status,
-        headers: Object.fromEntries(response.headers),
-        text,
-        json: parseJson(text),
+        headers: redactValue(rawHeaders, redact),
+        text: redact(raw),
+        json: truncated ? undefined : redactValue(parseJson(raw), redact),
         durationMs: Math.round(performance.now() - started),
+        ...(truncated ? { truncated: true } : {}),
+        ...(sentKeys.some((key) => echoes(raw, rawHeaders, key)) ? { echoesKey: true } : {}),
       },
     };
   } catch (error) {
-    return { request, transportError: describeTransportError(error, url, timeoutMs) };
+    const { failure, message } = describeTransportError(error, url, options.timeoutMs, signal);
+    return { request, transportError: redact(message), transportFailure: failure };
   }
+}
+
+/** The key as sent, or JSON-escaped inside a JSON body. */
+function echoes(text: string, headers: Record<string, string>, key: string): boolean {
+  const escaped = JSON.stringify(key).slice(1, -1);
+  return text.includes(key) || text.includes(escaped) || Object.values(headers).some((v) => v.includes(key));
 }
 
 function parseJson(text: string): unknown {
@@ -87,11 +128,15 @@ function parseJson(text: string): unknown {
   }
 }
 
-function describeTransportError(error: unknown, url: string, timeoutMs: number): string {
+function describeTransportError(error: unknown, url: string, timeoutMs: number, signal: AbortSignal): { failure: TransportFailure; message: string } {
   const e = error as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === "TimeoutError") return `no answer from ${url} within ${timeoutMs} ms`;
-  const cause = e.cause?.code ?? e.cause?.message ?? e.message;
-  return `could not reach ${url} (${cause})`;
+  if (e.name === "TimeoutError" || (signal.aborted && (signal.reason as Error | undefined)?.name === "TimeoutError")) {
+    return { failure: "timeout", message: `no answer from ${url} within ${timeoutMs} ms` };
+  }
+  const code = e.cause?.code;
+  const cause = code ?? e.cause?.message ?? e.message;
+  const refused = code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ECONNRESET";
+  return { failure: refused ? "refused" : "other", message: `could not reach ${url} (${cause})` };
 }
 
 /** A curl command that sends the same request; the key comes from $CV_API_KEY. */
@@ -107,3 +152,4 @@ export function toCurl(request: RecordedRequest): string {
 function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
+

@@ -5,12 +5,14 @@
 import type { Tier } from "../contract/load-spec.js";
 import type { CheckResult } from "./checks/check-result.js";
 import type { Exchange } from "./exchange.js";
+import type { SkipKind } from "./plan.js";
+import type { AccountRestore } from "./profile-guard.js";
 import type { Scenario } from "./scenario.js";
 
 /**
- * passed; failed (a gating check failed: the target breaks the contract); warned (only inferred checks failed,
- * and the run is not --strict); skipped (with a reason); error (the harness could not run it: unreachable,
- * an account of the target file does not answer).
+ * passed (at most notes on inferred wording); failed (a gating check failed: the target breaks the contract);
+ * warned (inferred behaviour differs, and the run is not --strict); skipped (with a reason); error (the harness
+ * could not finish it: no answer, an account that cannot be read).
  */
 export type ScenarioStatus = "passed" | "failed" | "warned" | "skipped" | "error";
 
@@ -28,12 +30,23 @@ export interface ScenarioResult {
   source: string;
   tags: string[];
   file: string;
+  hint?: string;
   status: ScenarioStatus;
   reason?: string;
+  /** For skipped: the user's choice (deselected) or the target's lack (unavailable). */
+  skipKind?: SkipKind;
   steps: StepResult[];
-  /** Set when the scenario had to write a profile back; ok false is reported loudly. */
-  restore?: { ok: boolean; message: string };
+  /** Fields not sent because they are empty on the target and could not be cleared again. */
+  leftOut?: { account: string; fields: string[] }[];
+  /** Set when an account the scenario touched had to be written back; ok false is reported loudly. */
+  restore?: { ok: boolean; accounts: Omit<AccountRestore, "exchanges">[] };
   durationMs: number;
+}
+
+export interface PreflightSummary {
+  ok: boolean;
+  problems: string[];
+  notes: string[];
 }
 
 export interface ConformanceSummary {
@@ -41,25 +54,36 @@ export interface ConformanceSummary {
   startedAt: string;
   durationMs: number;
   strict: boolean;
+  strictWording: boolean;
   readOnly: boolean;
+  preflight?: PreflightSummary;
   counts: Record<ScenarioStatus, number>;
   restoreFailures: number;
   results: ScenarioResult[];
-  /** Set when the run could not start at all (exit code 2). */
+  /** Why the run could not start or had to stop (exit code 2); one line per problem. */
   fatal?: string;
+  /** Why the run cannot say "conforms" although nothing failed (exit code 2). */
+  incomplete?: string[];
   exitCode: 0 | 1 | 2;
 }
 
 export type ConformanceEvent =
   | { type: "runStarted"; baseUrl: string; scenarios: readonly Scenario[] }
+  | { type: "preflightFinished"; preflight: PreflightSummary }
   | { type: "scenarioFinished"; result: ScenarioResult }
   | { type: "runFinished"; summary: ConformanceSummary };
 
-/** 0: every gating check passed; 1: the target breaks the contract; 2: the suite could not run. */
-export function exitCodeFor(counts: Record<ScenarioStatus, number>, restoreFailures: number, fatal?: string): 0 | 1 | 2 {
-  if (fatal) return 2;
-  if (counts.failed > 0) return 1;
-  if (counts.error > 0 || restoreFailures > 0) return 2;
+/**
+ * 0: every gating check passed, and nothing was left changed.
+ * 1: the target breaks the contract (a gating check failed).
+ * 2: the suite could not run or cannot conclude: bad configuration, a failed preflight, a target that stopped
+ *    answering, a profile it could not restore (even when a scenario also failed), a scenario it could not finish,
+ *    no scenario run, a documented scenario skipped for lack of an account.
+ */
+export function exitCodeFor(summary: Pick<ConformanceSummary, "counts" | "restoreFailures" | "fatal" | "incomplete">): 0 | 1 | 2 {
+  if (summary.fatal || summary.restoreFailures > 0) return 2;
+  if (summary.counts.failed > 0) return 1;
+  if (summary.counts.error > 0 || (summary.incomplete?.length ?? 0) > 0) return 2;
   return 0;
 }
 
@@ -67,4 +91,11 @@ export function countStatuses(results: readonly ScenarioResult[]): Record<Scenar
   const counts: Record<ScenarioStatus, number> = { passed: 0, failed: 0, warned: 0, skipped: 0, error: 0 };
   for (const r of results) counts[r.status]++;
   return counts;
+}
+
+/** The summary of a run that could not start (bad flags, target file or scenarios): still reported, never green. */
+export function summaryOfFailedStart(baseUrl: string, problems: readonly string[]): ConformanceSummary {
+  const counts = countStatuses([]);
+  const fatal = problems.join("\n");
+  return { baseUrl, startedAt: new Date().toISOString(), durationMs: 0, strict: false, strictWording: false, readOnly: false, counts, restoreFailures: 0, results: [], fatal, exitCode: exitCodeFor({ counts, restoreFailures: 0, fatal }) };
 }

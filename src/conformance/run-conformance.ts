@@ -1,196 +1,132 @@
 /**
  * @module conformance/run-conformance
- * Runs the scenarios against any base URL. It knows the target only through HTTP and openapi.yaml, so it judges
- * the fake exactly as it judges a real deployment. Reporters subscribe to the events it emits.
+ * Runs the scenarios against any base URL. It knows the target only through HTTP (a base URL and a `fetch`) and
+ * openapi.yaml, so it judges the fake exactly as it judges a real deployment. Before any scenario it checks what
+ * it can without sending anything (selection, target file, base URL), then a preflight that changes nothing;
+ * reporters subscribe to the events it emits.
  */
 import { fileURLToPath } from "node:url";
 import { loadContract, type Contract } from "../contract/contract.js";
-import type { Tier } from "../contract/load-spec.js";
-import type { CheckResult } from "./checks/check-result.js";
-import { expectationChecks } from "./checks/expectation-checks.js";
-import { responseChecks } from "./checks/response-checks.js";
-import { exchange, toCurl, type Exchange } from "./exchange.js";
-import { MissingValue, resolvePlaceholders } from "./placeholders.js";
-import { planScenarios, type PlanOptions } from "./plan.js";
-import { changedFields, readProfile, restoreProfile, type GuardContext, type Profile } from "./profile-guard.js";
-import { countStatuses, exitCodeFor, type ConformanceEvent, type ConformanceSummary, type ScenarioResult, type StepResult } from "./results.js";
-import { loadScenarios, type Scenario, type SendStep } from "./scenario.js";
+import type { GatingOptions } from "./gating.js";
+import { planScenarios, selectorProblems, unallowedSkips, type Plan, type PlanOptions } from "./plan.js";
+import { baseUrlProblem, preflight } from "./preflight.js";
+import { countStatuses, exitCodeFor, type ConformanceEvent, type ConformanceSummary, type PreflightSummary, type ScenarioResult } from "./results.js";
+import { describeScenario, runScenario } from "./run-scenario.js";
+import { loadScenarios, type Scenario } from "./scenario.js";
 import type { Target } from "./target.js";
+import { createTransport } from "./transport.js";
 
 /** conformance/scenarios in the package. */
 export const DEFAULT_SCENARIOS_DIR = fileURLToPath(new URL("../../conformance/scenarios", import.meta.url));
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Scenarios in a row the harness could not finish before the run stops. */
+export const MAX_UNFINISHED_IN_A_ROW = 3;
 
-export interface ConformanceOptions extends PlanOptions {
+export interface ConformanceOptions extends PlanOptions, GatingOptions {
   baseUrl: string;
   /** The target's cv-api-key. Never printed or written to a report. */
   apiKey: string;
   target: Target;
   /** Default: every scenario in conformance/scenarios. */
   scenarios?: readonly Scenario[];
-  /** Inferred checks fail the run too. */
-  strict?: boolean;
-  /** Per request. */
+  /** Per request, body included (default 10 s). */
   timeoutMs?: number;
+  /** Any WHATWG fetch (an in-process fake's, a proxy's); the global one by default. */
+  fetch?: typeof fetch;
+  /** After a request times out, how long to wait for its write to land before restoring (default: twice the timeout, 1–60 s). */
+  settleMs?: number;
+  /** The longest Retry-After the suite waits out (default 10 s). */
+  maxRetryWaitMs?: number;
   onEvent?: (event: ConformanceEvent) => void;
   contract?: Contract;
 }
 
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceSummary> {
   const contract = options.contract ?? loadContract();
-  const scenarios = options.scenarios ?? loadScenarios(DEFAULT_SCENARIOS_DIR);
-  const guard: GuardContext = { baseUrl: options.baseUrl, apiKey: options.apiKey, timeoutMs: options.timeoutMs ?? 10_000 };
+  const scenarios = options.scenarios ?? loadScenarios(DEFAULT_SCENARIOS_DIR, contract);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const transport = createTransport({
+    baseUrl: options.baseUrl,
+    timeoutMs,
+    secrets: [options.apiKey],
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: options.maxRetryWaitMs } : {}),
+  });
   const emit = options.onEvent ?? (() => {});
   const startedAt = new Date();
   const plan = planScenarios(scenarios, options.target, options);
   emit({ type: "runStarted", baseUrl: options.baseUrl, scenarios: plan.run });
 
-  const results: ScenarioResult[] = plan.skipped.map(({ scenario, reason }) => ({ ...describe(scenario), status: "skipped", reason, steps: [], durationMs: 0 }));
+  const results: ScenarioResult[] = plan.skipped.map(({ scenario, reason, kind }) => ({ ...describeScenario(scenario), status: "skipped", reason, skipKind: kind, steps: [], durationMs: 0 }));
   for (const r of results) emit({ type: "scenarioFinished", result: r });
 
-  // One harmless request first: an unreachable target is a harness error (exit 2), not 40 failed scenarios.
-  const preflight = plan.run.length > 0 ? await exchange(options.baseUrl, { method: "POST", apiKeyIsSecret: false, contentType: "application/json", body: "{}" }, guard.timeoutMs) : undefined;
-  const fatal = preflight?.transportError ? `The target cannot be reached: ${preflight.transportError}. Check --base-url and that the server is up.` : undefined;
+  // What can be known without sending anything: a mistake here must not cost a single request.
+  let fatal = staticProblems(scenarios, options, plan, results).join("\n") || undefined;
+  let checked: PreflightSummary | undefined;
+  if (!fatal) {
+    const { ok, problems, notes } = await preflight(contract, transport, options.apiKey, options.target);
+    checked = { ok, problems, notes };
+    emit({ type: "preflightFinished", preflight: checked });
+    if (!ok) fatal = problems.join("\n");
+  }
 
   if (!fatal) {
-    for (const scenario of plan.run) {
-      const result = await runScenario(contract, scenario, options, guard);
+    const settleMs = options.settleMs ?? Math.min(Math.max(2 * timeoutMs, 1000), 60_000);
+    const context = { contract, transport, apiKey: options.apiKey, target: options.target, settleMs, strict: options.strict, strictWording: options.strictWording };
+    let unfinishedInARow = 0;
+    for (const [index, scenario] of plan.run.entries()) {
+      const result = await runScenario(context, scenario);
       results.push(result);
       emit({ type: "scenarioFinished", result });
+      unfinishedInARow = result.status === "error" ? unfinishedInARow + 1 : 0;
+      // A target that no longer answers, or answers nothing a scenario can finish with, is not worth a timeout a request.
+      const stopped = transport.stopped()
+        ? `The target stopped answering: ${transport.stopped()}`
+        : unfinishedInARow >= MAX_UNFINISHED_IN_A_ROW
+          ? `${unfinishedInARow} scenarios in a row could not be finished (the last: ${result.reason})`
+          : undefined;
+      if (stopped) {
+        const left = plan.run.length - index - 1;
+        fatal = `${stopped}. The run stopped${left > 0 ? `; ${left} scenario(s) not run` : ""}.`;
+        break;
+      }
     }
   }
 
   const counts = countStatuses(results);
   const restoreFailures = results.filter((r) => r.restore && !r.restore.ok).length;
+  const incomplete = fatal
+    ? []
+    : unallowedSkips(results, options.allowSkip).map((r) => `documented scenario ${r.id} was skipped (${r.reason}): fix the target file, or pass --allow-skip ${r.id}`);
   const summary: ConformanceSummary = {
     baseUrl: options.baseUrl,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
-    strict: options.strict === true,
+    strict: options.strict === true || options.strictWording === true,
+    strictWording: options.strictWording === true,
     readOnly: options.readOnly === true,
+    ...(checked ? { preflight: checked } : {}),
     counts,
     restoreFailures,
     results,
     ...(fatal ? { fatal } : {}),
-    exitCode: exitCodeFor(counts, restoreFailures, fatal),
+    ...(incomplete.length > 0 ? { incomplete } : {}),
+    exitCode: exitCodeFor({ counts, restoreFailures, fatal, incomplete }),
   };
   emit({ type: "runFinished", summary });
   return summary;
 }
 
-function describe(s: Scenario) {
-  return { id: s.id, title: s.title, tier: s.tier, source: s.source, tags: s.tags, file: s.file };
-}
-
-async function runScenario(contract: Contract, scenario: Scenario, options: ConformanceOptions, guard: GuardContext): Promise<ScenarioResult> {
-  const started = performance.now();
-  const steps: StepResult[] = [];
-  const result = (status: ScenarioResult["status"], extra: Partial<ScenarioResult> = {}): ScenarioResult => ({
-    ...describe(scenario),
-    status,
-    steps,
-    durationMs: Math.round(performance.now() - started),
-    ...extra,
-  });
-  const tierOf = (check: CheckResult): Tier => (scenario.tier === "inferred" ? "inferred" : check.tier);
-  const record = (kind: StepResult["kind"], ex: Exchange, checks: CheckResult[]) => {
-    steps.push({ kind, exchange: ex, curl: toCurl(ex.request), checks: checks.map((c) => ({ ...c, tier: tierOf(c) })) });
-  };
-
-  // Snapshots of the guarded accounts.
-  const snapshots: Record<string, Profile> = {};
-  for (const name of scenario.guard) {
-    const email = options.target.accounts[name]!.email;
-    const read = await readProfile(guard, email);
-    record("snapshot", read.exchange, read.exchange.response ? responseChecks(contract, read.exchange.response, [options.apiKey]) : []);
-    if (!read.profile) {
-      const answer = read.exchange.transportError ?? `${read.exchange.response?.status} ${read.exchange.response?.text.slice(0, 200)}`;
-      return result("error", { reason: `could not read accounts.${name} (${email}) before the scenario: ${answer}. Check the target file.` });
-    }
-    snapshots[name] = read.profile;
+/** Problems found before sending anything: a selector that names nothing, no scenario left, a base URL with a path, a documented scenario the target file cannot run. */
+function staticProblems(scenarios: readonly Scenario[], options: ConformanceOptions, plan: Plan, skipped: readonly ScenarioResult[]): string[] {
+  const problems = selectorProblems(scenarios, options);
+  const urlProblem = baseUrlProblem(options.baseUrl);
+  if (urlProblem) problems.push(urlProblem);
+  if (problems.length > 0) return problems;
+  if (plan.run.length === 0) {
+    return [`No scenario left to run (${plan.skipped.length} skipped: ${[...new Set(plan.skipped.map((s) => s.reason))].join("; ")}). A run that tests nothing cannot pass.`];
   }
-
-  let outcome: { status: ScenarioResult["status"]; reason?: string } | undefined;
-  const context = { accounts: options.target.accounts, snapshot: snapshots, freePhoneNumber: options.target.freePhoneNumber, unknownEmail: options.target.unknownEmail };
-  try {
-    for (const step of scenario.steps) {
-      if ("read" in step) {
-        const read = await readProfile(guard, options.target.accounts[step.read]!.email);
-        if (!read.exchange.response) {
-          outcome = { status: "error", reason: read.exchange.transportError! };
-          break;
-        }
-        const checks = [...responseChecks(contract, read.exchange.response, [options.apiKey])];
-        if (step.expect) {
-          checks.push(...expectationChecks(contract, resolvePlaceholders(step.expect, context), read.exchange.response, { snapshot: snapshots[step.read]! }));
-        }
-        record("read", read.exchange, checks);
-        continue;
-      }
-      const { spec, sent } = buildRequest(resolvePlaceholders(step.send, context), options.apiKey);
-      const ex = await exchange(options.baseUrl, spec, guard.timeoutMs);
-      if (!ex.response) {
-        record("send", ex, []);
-        outcome = { status: "error", reason: ex.transportError! };
-        break;
-      }
-      const expectation = resolvePlaceholders((step as SendStep).expect, context);
-      const keys = spec.apiKey === undefined ? [] : [spec.apiKey];
-      record("send", ex, [...responseChecks(contract, ex.response, keys), ...expectationChecks(contract, expectation, ex.response, { sent })]);
-    }
-  } catch (error) {
-    if (!(error instanceof MissingValue)) throw error;
-    outcome = { status: "skipped", reason: error.message };
-  }
-
-  const restore = await restoreGuarded(contract, scenario, options, guard, snapshots, record);
-  if (!outcome) {
-    const failed = steps.flatMap((s) => s.checks).filter((c) => !c.ok);
-    const gating = failed.filter((c) => c.tier === "documented" || options.strict);
-    outcome = gating.length > 0 ? { status: "failed" } : failed.length > 0 ? { status: "warned" } : { status: "passed" };
-  }
-  return result(outcome.status, { ...(outcome.reason ? { reason: outcome.reason } : {}), ...(restore ? { restore } : {}) });
-}
-
-function buildRequest(send: SendStep["send"], apiKey: string) {
-  const keyChoice = send.apiKey ?? "target";
-  const sent = send.data;
-  const body = send.raw ?? (send.data !== undefined ? JSON.stringify({ action: "UPDATE_PROFILE", data: send.data }) : send.body !== undefined ? JSON.stringify(send.body) : undefined);
-  return {
-    sent,
-    spec: {
-      method: send.method ?? "POST",
-      ...(keyChoice === "none" ? {} : { apiKey: keyChoice === "target" ? apiKey : keyChoice }),
-      apiKeyIsSecret: keyChoice === "target",
-      ...(send.contentType === null ? {} : { contentType: send.contentType ?? "application/json" }),
-      ...(body !== undefined ? { body } : {}),
-    },
-  };
-}
-
-/** After the steps: read each guarded account again and write back what changed. */
-async function restoreGuarded(
-  contract: Contract,
-  scenario: Scenario,
-  options: ConformanceOptions,
-  guard: GuardContext,
-  snapshots: Record<string, Profile>,
-  record: (kind: StepResult["kind"], ex: Exchange, checks: CheckResult[]) => void,
-): Promise<{ ok: boolean; message: string } | undefined> {
-  const messages: string[] = [];
-  let ok = true;
-  for (const [name, snapshot] of Object.entries(snapshots)) {
-    const email = options.target.accounts[name]!.email;
-    const now = await readProfile(guard, email);
-    if (!now.profile) {
-      ok = false;
-      messages.push(`FAILED to read ${email} after the scenario; check it by hand`);
-      continue;
-    }
-    if (changedFields(contract, snapshot, now.profile).length === 0) continue;
-    const restored = await restoreProfile(contract, guard, email, snapshot, now.profile);
-    for (const ex of restored.exchanges) record("restore", ex, []);
-    ok &&= restored.ok;
-    messages.push(restored.message);
-  }
-  return messages.length > 0 ? { ok, message: messages.join("; ") } : undefined;
+  return unallowedSkips(skipped, options.allowSkip).map(
+    (r) => `Documented scenario ${r.id} cannot run: ${r.reason}. Add it to the target file, or pass --allow-skip ${r.id} to accept a run without it.`,
+  );
 }

@@ -2,12 +2,18 @@
  * @module conformance/scenario
  * Scenarios are data: YAML files under conformance/scenarios/, one per documented behaviour (a file may hold a
  * list when one behaviour is a table, like the field format rules). One generic runner executes them.
+ * What a scenario may touch is derived from what it sends, never kept by hand: the accounts it names are
+ * snapshotted and restored, and a scenario whose update a conforming target would apply is left out by --read-only.
+ * A file is checked whole when it is loaded: a misspelt key or message name stops the run with the fix.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { loadContract, type Contract } from "../contract/contract.js";
 import type { Tier } from "../contract/load-spec.js";
 import type { MessageName } from "../contract/messages.js";
+import { placeholdersIn } from "./placeholders.js";
+import { didYouMean } from "./suggest.js";
 
 /** A request to POST /api/v1/users. Strings may hold {{placeholders}}. */
 export interface SendStep {
@@ -45,12 +51,14 @@ export interface Expectation {
   headers?: Record<string, string>;
   /** Fields data.user must have (subset). */
   user?: Record<string, unknown>;
-  /** data.user carries every field the step sent (dob as an ISO date-time). */
-  userEchoesRequest?: boolean;
   /** Keys data.user must not have. */
   userLacks?: string[];
-  /** The account read equals its snapshot taken before the scenario. */
+  /** The account read equals its snapshot taken before the scenario (the contract's profile fields). */
   unchanged?: boolean;
+  /** Every profile field the scenario does not send still has its snapshot's value. */
+  othersUnchanged?: boolean;
+  /** The account read shows every field the scenario's updates sent to it. */
+  showsUpdate?: boolean;
 }
 
 export interface Scenario {
@@ -61,13 +69,15 @@ export interface Scenario {
   /** The sentence of the vendor page this proves (or, for inferred, why we expect it). */
   source: string;
   tags: string[];
-  /** Does a conforming target change a profile? false scenarios run under --read-only. */
-  changesProfile: boolean;
-  /** Accounts snapshotted before and checked (and restored if changed) after. */
-  guard: string[];
+  /** What to check first when it fails (a target file account that is not what it should be, …). */
+  hint?: string;
   steps: Step[];
   /** The file it came from. */
   file: string;
+  /** Derived: the accounts it names (reads, or may write to); each is snapshotted before it runs and restored after. */
+  accounts: string[];
+  /** Derived: a conforming target applies one of its updates (it expects 200 for a profile field sent). */
+  changesProfile: boolean;
 }
 
 export class ScenarioError extends Error {
@@ -75,14 +85,14 @@ export class ScenarioError extends Error {
 }
 
 /** Loads every *.yaml under a folder, sorted by file name; ids must be unique. */
-export function loadScenarios(dir: string): Scenario[] {
+export function loadScenarios(dir: string, contract: Contract = loadContract()): Scenario[] {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith(".yaml") || n.endsWith(".yml")).sort();
   } catch (error) {
     throw new ScenarioError(`Failed to read scenarios from ${dir}: ${(error as Error).message}.`);
   }
-  const scenarios = names.flatMap((name) => parseScenarioFile(join(dir, name)));
+  const scenarios = names.flatMap((name) => parseScenarioFile(join(dir, name), contract));
   const seen = new Set<string>();
   for (const s of scenarios) {
     if (seen.has(s.id)) throw new ScenarioError(`Scenario id "${s.id}" is used twice (in ${s.file}). Ids must be unique.`);
@@ -91,7 +101,12 @@ export function loadScenarios(dir: string): Scenario[] {
   return scenarios;
 }
 
-function parseScenarioFile(file: string): Scenario[] {
+/** The account names the scenarios use (a target file naming any other is mistaken). */
+export function accountNamesOf(scenarios: readonly Scenario[]): string[] {
+  return [...new Set(scenarios.flatMap((s) => s.accounts))];
+}
+
+function parseScenarioFile(file: string, contract: Contract): Scenario[] {
   let doc: unknown;
   try {
     // merge: true allows YAML merge keys (<<: *anchor), so a table of scenarios can share its common parts.
@@ -101,29 +116,35 @@ function parseScenarioFile(file: string): Scenario[] {
   }
   const list = (doc as { scenarios?: unknown })?.scenarios ?? [doc];
   if (!Array.isArray(list)) throw new ScenarioError(`${file}: "scenarios" must be a list.`);
-  return list.map((raw, i) => checkScenario(raw, `${file}${Array.isArray((doc as { scenarios?: unknown }).scenarios) ? ` (scenarios[${i}])` : ""}`, file));
+  const inList = Array.isArray((doc as { scenarios?: unknown }).scenarios);
+  return list.map((raw, i) => checkScenario(raw, `${file}${inList ? ` (scenarios[${i}])` : ""}`, file, contract));
 }
 
-const SCENARIO_KEYS = ["id", "title", "tier", "source", "tags", "changesProfile", "guard", "steps"];
+const SCENARIO_KEYS = ["id", "title", "tier", "source", "tags", "hint", "steps"];
 const SEND_KEYS = ["data", "body", "raw", "apiKey", "contentType", "method"];
-const EXPECT_KEYS = ["status", "message", "successMessage", "headers", "user", "userEchoesRequest", "userLacks", "unchanged"];
+const EXPECT_KEYS = ["status", "message", "successMessage", "headers", "user", "userLacks", "unchanged", "othersUnchanged", "showsUpdate"];
+/** Keys of older scenario files, now derived from the steps. */
+const DERIVED_KEYS = ["guard", "changesProfile"];
 
-/** A typo ("expcet", "stauts") must stop the run, not silently weaken a scenario. */
 function unknownKeys(value: unknown, allowed: readonly string[]): string[] {
   return value && typeof value === "object" ? Object.keys(value).filter((key) => !allowed.includes(key)) : [];
 }
 
-function checkScenario(raw: unknown, where: string, file: string): Scenario {
+function checkScenario(raw: unknown, where: string, file: string, contract: Contract): Scenario {
   const s = raw as Partial<Scenario> | null;
   const fail = (what: string) => new ScenarioError(`${where}: ${what}`);
   if (!s || typeof s !== "object") throw fail("a scenario must be a mapping.");
+  const derived = unknownKeys(s, SCENARIO_KEYS).filter((key) => DERIVED_KEYS.includes(key));
+  if (derived.length > 0) throw fail(`remove ${derived.join(", ")}: the accounts a scenario touches, and whether it changes a profile, are derived from its steps.`);
   const unknown = unknownKeys(s, SCENARIO_KEYS);
-  if (unknown.length > 0) throw fail(`unknown key ${unknown.join(", ")} (a scenario has ${SCENARIO_KEYS.join(", ")}).`);
+  if (unknown.length > 0) throw fail(`unknown key ${unknown.map((k) => `${k}${didYouMean(k, SCENARIO_KEYS)}`).join(", ")} (a scenario has ${SCENARIO_KEYS.join(", ")}).`);
   for (const key of ["id", "title", "source"] as const) {
     if (typeof s[key] !== "string" || s[key] === "") throw fail(`"${key}" must be a non-empty string.`);
   }
+  if (s.hint !== undefined && typeof s.hint !== "string") throw fail(`"hint" must be a string.`);
   if (s.tier !== "documented" && s.tier !== "inferred") throw fail('"tier" must be documented or inferred.');
   if (!Array.isArray(s.steps) || s.steps.length === 0) throw fail('"steps" must be a non-empty list.');
+  const messageNames = Object.keys(contract.spec.components.examples ?? {});
   s.steps.forEach((step, i) => {
     const hasSend = typeof (step as SendStep).send === "object";
     const hasRead = typeof (step as ReadStep).read === "string";
@@ -131,20 +152,46 @@ function checkScenario(raw: unknown, where: string, file: string): Scenario {
     if (hasSend && typeof (step as SendStep).expect !== "object") throw fail(`steps[${i}] sends a request but has no "expect".`);
     const wrong = [
       ...unknownKeys(step, ["send", "read", "expect"]).map((k) => `steps[${i}].${k}`),
-      ...unknownKeys((step as SendStep).send, SEND_KEYS).map((k) => `steps[${i}].send.${k}`),
-      ...unknownKeys(step.expect, EXPECT_KEYS).map((k) => `steps[${i}].expect.${k}`),
+      ...unknownKeys((step as SendStep).send, SEND_KEYS).map((k) => `steps[${i}].send.${k}${didYouMean(k, SEND_KEYS)}`),
+      ...unknownKeys(step.expect, EXPECT_KEYS).map((k) => `steps[${i}].expect.${k}${didYouMean(k, EXPECT_KEYS)}`),
     ];
     if (wrong.length > 0) throw fail(`unknown key ${wrong.join(", ")} (send has ${SEND_KEYS.join(", ")}; expect has ${EXPECT_KEYS.join(", ")}).`);
+    const message = step.expect?.message;
+    if (message !== undefined && !messageNames.includes(message)) {
+      throw fail(`steps[${i}].expect.message "${String(message)}" is not a message of openapi.yaml${didYouMean(String(message), messageNames)}.`);
+    }
   });
+  const steps = s.steps;
   return {
     id: s.id!,
     title: s.title!,
     tier: s.tier,
     source: s.source!.trim(),
     tags: Array.isArray(s.tags) ? s.tags.map(String) : [],
-    changesProfile: s.changesProfile === true,
-    guard: Array.isArray(s.guard) ? s.guard.map(String) : [],
-    steps: s.steps,
+    ...(s.hint ? { hint: s.hint.trim() } : {}),
+    steps,
     file,
+    accounts: accountsNamed(steps),
+    changesProfile: steps.some((step) => "send" in step && appliesUpdate(step, contract)),
   };
+}
+
+/** Every account a step names: `read: x`, or a {{accounts.x.…}} / {{snapshot.x.…}} placeholder. */
+function accountsNamed(steps: readonly Step[]): string[] {
+  const names = new Set<string>();
+  for (const step of steps) {
+    if ("read" in step) names.add(step.read);
+    for (const path of placeholdersIn(step)) {
+      const [root, name] = path.split(".");
+      if ((root === "accounts" || root === "snapshot") && name) names.add(name);
+    }
+  }
+  return [...names];
+}
+
+/** A conforming target applies this request: it expects 200 and sends a profile field. */
+function appliesUpdate(step: SendStep, contract: Contract): boolean {
+  const statuses = [step.expect.status ?? []].flat();
+  const fields = Object.keys(step.send.data ?? {});
+  return statuses.includes(200) && fields.some((f) => contract.profileFields.includes(f));
 }

@@ -2,14 +2,17 @@
  * @module conformance/target
  * The target file: which accounts of a deployment the scenarios may use. It never has to hold the API key
  * (pass --api-key or CV_API_KEY); only the fake's public test keys belong in a committed target file.
+ * It is read strictly: a misspelt key stops the run with "did you mean", because a typo would otherwise skip
+ * every scenario that needs the account and let the gate pass with nothing tested.
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
+import { ACCOUNT_ROLES } from "./accounts.js";
+import { didYouMean } from "./suggest.js";
 
 export interface Account {
   email: string;
   phoneNumber?: string;
-  [key: string]: unknown;
 }
 
 export interface Target {
@@ -30,24 +33,54 @@ export class TargetError extends Error {
 
 export const DEFAULT_UNKNOWN_EMAIL = "no-such-user.cv-conformance@example.invalid";
 
-export function loadTarget(file: string): Target {
+const TARGET_KEYS = ["baseUrl", "apiKey", "accounts", "freePhoneNumber", "unknownEmail"];
+const ACCOUNT_KEYS = ["email", "phoneNumber"];
+const E164 = /^\+[1-9][0-9]{1,14}$/;
+
+/**
+ * @param accountNames the account names the loaded scenarios use, besides the built-in ones: any other name is a
+ * typo.
+ */
+export function loadTarget(file: string, accountNames: readonly string[] = []): Target {
   let doc: unknown;
   try {
     doc = parse(readFileSync(file, "utf8"));
   } catch (error) {
     throw new TargetError(`Failed to read the target file ${file}: ${(error as Error).message}`);
   }
-  return checkTarget(doc, file);
+  return checkTarget(doc, file, accountNames);
 }
 
-export function checkTarget(doc: unknown, file = "(given in code)"): Target {
-  const t = (doc ?? {}) as Partial<Target>;
-  if (typeof t !== "object" || Array.isArray(t)) throw new TargetError(`${file}: a target must be a mapping.`);
-  const accounts = t.accounts ?? {};
-  for (const [name, account] of Object.entries(accounts)) {
-    if (typeof account?.email !== "string" || !account.email.includes("@")) {
-      throw new TargetError(`${file}: accounts.${name}.email must be an email address.`);
+export function checkTarget(doc: unknown, file = "(given in code)", accountNames: readonly string[] = []): Target {
+  const fail = (what: string) => new TargetError(`${file}: ${what}`);
+  if (doc === null || doc === undefined) doc = {};
+  if (typeof doc !== "object" || Array.isArray(doc)) throw fail("a target file must be a mapping (baseUrl, accounts, freePhoneNumber, unknownEmail).");
+  const t = doc as Record<string, unknown>;
+  for (const key of Object.keys(t)) {
+    if (!TARGET_KEYS.includes(key)) throw fail(`unknown key ${key}${didYouMean(key, TARGET_KEYS)}. A target file has ${TARGET_KEYS.join(", ")}.`);
+  }
+  for (const key of ["baseUrl", "apiKey", "freePhoneNumber", "unknownEmail"]) {
+    if (t[key] !== undefined && typeof t[key] !== "string") throw fail(`${key} must be a string.`);
+  }
+  if (typeof t.freePhoneNumber === "string" && !E164.test(t.freePhoneNumber)) throw fail(`freePhoneNumber must be an E.164 number like +15550009999 (received "${t.freePhoneNumber}").`);
+  if (typeof t.unknownEmail === "string" && !t.unknownEmail.includes("@")) throw fail(`unknownEmail must be an email address (received "${t.unknownEmail}").`);
+
+  const known = [...new Set([...Object.keys(ACCOUNT_ROLES), ...accountNames])];
+  const rawAccounts = t.accounts ?? {};
+  if (typeof rawAccounts !== "object" || Array.isArray(rawAccounts)) throw fail("accounts must be a mapping of account names to { email }.");
+  const accounts: Record<string, Account> = {};
+  for (const [name, value] of Object.entries(rawAccounts as Record<string, unknown>)) {
+    if (!known.includes(name)) throw fail(`unknown account accounts.${name}${didYouMean(name, known)}. The scenarios use ${known.join(", ")}.`);
+    if (!value || typeof value !== "object" || Array.isArray(value)) throw fail(`accounts.${name} must be a mapping like { email: qa@example.com }.`);
+    const account = value as Record<string, unknown>;
+    for (const key of Object.keys(account)) {
+      if (!ACCOUNT_KEYS.includes(key)) throw fail(`unknown key accounts.${name}.${key}${didYouMean(key, ACCOUNT_KEYS)}. An account has ${ACCOUNT_KEYS.join(", ")}.`);
     }
+    if (typeof account.email !== "string" || !account.email.includes("@")) throw fail(`accounts.${name}.email must be an email address.`);
+    if (account.phoneNumber !== undefined && (typeof account.phoneNumber !== "string" || !E164.test(account.phoneNumber))) {
+      throw fail(`accounts.${name}.phoneNumber must be an E.164 number like +15550001111 (received ${JSON.stringify(account.phoneNumber)}).`);
+    }
+    accounts[name] = { email: account.email, ...(typeof account.phoneNumber === "string" ? { phoneNumber: account.phoneNumber } : {}) };
   }
   return {
     ...(typeof t.baseUrl === "string" ? { baseUrl: t.baseUrl } : {}),

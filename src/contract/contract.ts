@@ -4,9 +4,9 @@
  */
 import { createRequire } from "node:module";
 import type { ValidateFunction } from "ajv/dist/2020.js";
-import { isBuiltSpec, loadSpec, type OpenApiDocument } from "./load-spec.js";
+import { isBuiltSpec, loadSpec, type OpenApiDocument, type Tier } from "./load-spec.js";
 import { documentedMessage, type DocumentedMessage, type MessageName } from "./messages.js";
-import { readPointer, toPointer } from "./pointer.js";
+import { deref, readPointer, toPointer } from "./pointer.js";
 import { createSchemaCompiler, type PrecompiledValidators, type Validator } from "./validators.js";
 
 export const UPDATE_PROFILE_PATH = "/api/v1/users";
@@ -27,6 +27,8 @@ export interface Contract {
   responseValidator(path: string, method: string, status: number): Validator | undefined;
   /** The statuses documented for an operation. */
   documentedStatuses(path: string, method: string): number[];
+  /** Whether the page documents this status of an operation, or the kit infers it; undefined when the contract lacks it. */
+  statusTier(path: string, method: string, status: number): Tier | undefined;
   message(name: MessageName): DocumentedMessage;
   /** "Profile updated successfully": the const of UpdateProfileSuccess.message. */
   successMessage: string;
@@ -71,6 +73,11 @@ export function compileContract(spec: OpenApiDocument): Contract {
     documentedStatuses(path, method) {
       const responses = readPointer(spec, toPointer(["paths", path, method, "responses"])) as Record<string, unknown> | undefined;
       return Object.keys(responses ?? {}).map(Number).filter(Number.isInteger);
+    },
+    statusTier(path, method, status) {
+      const response = deref<{ "x-kit-tier"?: Tier } | undefined>(spec, readPointer(spec, toPointer(["paths", path, method, "responses", String(status)])));
+      if (!response) return undefined;
+      return response["x-kit-tier"] ?? "documented";
     },
     message: (name) => {
       // Read once per name: the fake asks on every failure it answers.

@@ -393,6 +393,7 @@ export interface operations {
              * @description The request failed (documented for the five business failures; inferred for the API key, JSON syntax
              *     and body schema failures). The message of each documented failure is exact; `{email}` stands for the
              *     request's data.email. In inferred messages, other `{…}` placeholders stand for detail text.
+             *     The envelope itself is documented for every 400; the tier of each message is on its example.
              */
             400: {
                 headers: {

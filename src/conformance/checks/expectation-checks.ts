@@ -1,20 +1,23 @@
 /**
  * @module conformance/checks/expectation-checks
  * Checks of what one scenario step expects: the status, the documented message (exact, {email} filled in),
- * headers, and the user the target answers with.
+ * headers, and the user the target answers with. A message's text is the "wording" aspect: where the kit inferred
+ * it, a different text is a note, not a warning (see gating).
  */
-import { isDeepStrictEqual } from "node:util";
 import type { Contract } from "../../contract/contract.js";
 import { fillTemplate, templatePattern } from "../../contract/messages.js";
 import type { RecordedResponse } from "../exchange.js";
 import type { Expectation } from "../scenario.js";
 import { fail, pass, short, type CheckResult } from "./check-result.js";
+import { compareFields } from "./compare-fields.js";
 
 export interface ExpectationContext {
   /** The data object the step sent, if any. */
   sent?: Record<string, unknown>;
-  /** The snapshot of the account read, for `unchanged`. */
+  /** The snapshot of the account concerned, taken before the scenario. */
   snapshot?: Record<string, unknown>;
+  /** Every profile field the scenario's updates sent to that account, with the value sent last. */
+  sentToAccount?: Record<string, unknown>;
 }
 
 export function expectationChecks(contract: Contract, expect: Expectation, response: RecordedResponse, context: ExpectationContext): CheckResult[] {
@@ -23,7 +26,7 @@ export function expectationChecks(contract: Contract, expect: Expectation, respo
   const user = body.data?.user;
 
   if (expect.status !== undefined) {
-    const allowed = Array.isArray(expect.status) ? expect.status : [expect.status];
+    const allowed = [expect.status].flat();
     results.push(
       allowed.includes(response.status)
         ? pass("expected_status", "documented")
@@ -36,31 +39,30 @@ export function expectationChecks(contract: Contract, expect: Expectation, respo
     const ok = typeof body.message === "string" && templatePattern(documented.template, values).test(body.message);
     results.push(
       ok
-        ? pass("documented_message", documented.tier)
-        : fail("documented_message", documented.tier, short(JSON.stringify(body.message)), JSON.stringify(fillTemplate(documented.template, values))),
+        ? pass("documented_message", documented.tier, { aspect: "wording" })
+        : fail("documented_message", documented.tier, short(JSON.stringify(body.message)), JSON.stringify(fillTemplate(documented.template, values)), { aspect: "wording" }),
     );
   }
   if (expect.successMessage) {
     const documented = contract.successMessage;
     results.push(
       body.message === documented
-        ? pass("documented_message", "documented")
-        : fail("documented_message", "documented", short(JSON.stringify(body.message)), JSON.stringify(documented)),
+        ? pass("documented_message", "documented", { aspect: "wording" })
+        : fail("documented_message", "documented", short(JSON.stringify(body.message)), JSON.stringify(documented), { aspect: "wording" }),
     );
   }
   for (const [name, value] of Object.entries(expect.headers ?? {})) {
     const received = response.headers[name.toLowerCase()];
     results.push(received === value ? pass(`header_${name}`, "documented") : fail(`header_${name}`, "documented", String(received), value));
   }
-  if (expect.user || expect.userEchoesRequest || expect.userLacks || expect.unchanged) {
-    if (!user) {
-      results.push(fail("user_returned", "documented", short(response.text, 200), "a body with data.user"));
-      return results;
-    }
+  const wantsUser = expect.user || expect.userLacks || expect.unchanged || expect.othersUnchanged || expect.showsUpdate;
+  if (wantsUser && !user) {
+    results.push(fail("user_returned", "documented", short(response.text, 200), "a body with data.user"));
+    return results;
   }
-  if (user && expect.user) results.push(compareFields("user_fields", expect.user, user));
-  if (user && expect.userEchoesRequest && context.sent) results.push(compareFields("user_reflects_update", asStored(context.sent), user));
-  if (user && expect.userLacks) {
+  if (!user) return results;
+  if (expect.user) results.push(compareFields("user_fields", "documented", expect.user, user));
+  if (expect.userLacks) {
     const present = expect.userLacks.filter((key) => Object.hasOwn(user, key));
     results.push(
       present.length === 0
@@ -68,24 +70,17 @@ export function expectationChecks(contract: Contract, expect: Expectation, respo
         : fail("unknown_keys_not_stored", "documented", `data.user has ${present.join(", ")}`, "keys outside the contract are never stored"),
     );
   }
-  if (user && expect.unchanged && context.snapshot) results.push(compareFields("profile_unchanged", context.snapshot, user));
+  const snapshot = context.snapshot;
+  if (snapshot && expect.unchanged) results.push(compareFields("profile_unchanged", "documented", pick(snapshot, contract.profileFields), user));
+  if (snapshot && expect.othersUnchanged) {
+    const others = contract.profileFields.filter((f) => !Object.hasOwn(context.sentToAccount ?? {}, f));
+    results.push(compareFields("fields_not_sent_unchanged", "documented", pick(snapshot, others), user));
+  }
+  if (expect.showsUpdate && context.sentToAccount) results.push(compareFields("update_kept", "documented", context.sentToAccount, user));
   return results;
 }
 
-/** What the page says a sent value looks like once stored: dob comes back as an ISO date-time. Email is the key, not a change. */
-export function asStored(sent: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(sent)) {
-    if (key === "email") continue;
-    out[key] = key === "dob" && typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : value;
-  }
-  return out;
-}
-
-function compareFields(check: string, expected: Record<string, unknown>, user: Record<string, unknown>): CheckResult {
-  const differing = Object.keys(expected).filter((key) => !isDeepStrictEqual(user[key] ?? null, expected[key] ?? null));
-  if (differing.length === 0) return pass(check, "documented");
-  const received = differing.map((k) => `${k}=${short(user[k] ?? null, 60)}`).join(", ");
-  const documented = differing.map((k) => `${k}=${short(expected[k] ?? null, 60)}`).join(", ");
-  return fail(check, "documented", received, documented);
+/** Only the contract's profile fields are compared: extra fields a service may add (updatedAt) move freely. */
+function pick(record: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(fields.map((f) => [f, record[f] ?? null]));
 }

@@ -1,38 +1,52 @@
 /**
  * @module conformance/reporters/junit-reporter
  * JUnit XML through junit-report-builder (no hand-written XML): one suite per tier, one test case per scenario.
- * An inferred failure that does not gate is a passing case with the warning in its system-out.
+ * A gating failure is a <failure>; a scenario the harness could not finish, a profile left changed, a run that
+ * could not start or had to stop, and a run that cannot say "conforms" are each an <error>, so a CI dashboard
+ * never shows green for a run that tested nothing. A warning is a passing case with the warning in its system-out.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import junitBuilderModule, { type Builder } from "junit-report-builder";
+import { effectOf } from "../gating.js";
+import type { Redact } from "../redact.js";
 import type { ConformanceSummary } from "../results.js";
-import type { Redact } from "./redact.js";
 
 // The package is CommonJS (module.exports = builder) while its types declare an ES default export.
 const junitBuilder = junitBuilderModule as unknown as Builder;
 
 export function writeJunitReport(path: string, summary: ConformanceSummary, redact: Redact): void {
   const builder = junitBuilder.newBuilder();
+  const gating = { strict: summary.strict, strictWording: summary.strictWording };
+  if (summary.fatal || summary.incomplete?.length) {
+    const run = builder.testSuite().name("cv-contract-kit conformance (run)").timestamp(summary.startedAt);
+    if (summary.fatal) run.testCase().className("conformance.run").name(summary.preflight && !summary.preflight.ok ? "preflight" : "run").error(summary.fatal, "CouldNotRun", summary.fatal);
+    for (const line of summary.incomplete ?? []) run.testCase().className("conformance.run").name("verdict").error(line, "Incomplete");
+  }
   for (const tier of ["documented", "inferred"] as const) {
+    const results = summary.results.filter((x) => x.tier === tier);
+    if (results.length === 0) continue;
     const suite = builder.testSuite().name(`cv-contract-kit conformance (${tier})`).timestamp(summary.startedAt);
-    for (const r of summary.results.filter((x) => x.tier === tier)) {
-      const testCase = suite
-        .testCase()
-        .className(`conformance.${tier}`)
-        .name(`${r.id}: ${r.title}`)
-        .file(r.file)
-        .time(r.durationMs / 1000)
-        .property("source", r.source);
-      const details = redact(
+    for (const r of results) {
+      const testCase = suite.testCase().className(`conformance.${tier}`).name(`${r.id}: ${r.title}`).file(r.file).time(r.durationMs / 1000).property("source", r.source);
+      const failures = (effect: string) =>
         r.steps
-          .flatMap((step) => step.checks.filter((c) => !c.ok).map((c) => `${c.check}: ${c.message}\nReproduce with: ${step.curl}`))
-          .join("\n\n"),
-      );
-      if (r.status === "failed") testCase.failure(details.split("\n")[0] ?? "failed", "ConformanceFailure").stacktrace(details);
-      else if (r.status === "error") testCase.error(redact(r.reason ?? "error"), "HarnessError");
+          .flatMap((step) => step.checks.filter((c) => !c.ok && effectOf(c, gating) === effect).map((c) => `${c.check}: ${c.message}\nReproduce with: ${step.curl}`))
+          .join("\n\n");
+      if (r.status === "failed") {
+        const details = failures("fail");
+        testCase.failure(details.split("\n")[0] ?? "failed", "ConformanceFailure").stacktrace(details);
+      } else if (r.status === "error") testCase.error(r.reason ?? "error", "HarnessError");
       else if (r.status === "skipped") testCase.skipped().property("skipReason", r.reason ?? "");
-      else if (r.status === "warned") testCase.standardOutput(`WARNING (inferred, not gating):\n${details}`);
-      if (r.restore) testCase.standardError(redact(r.restore.ok ? r.restore.message : `RESTORE FAILED: ${r.restore.message}`));
+      else if (r.status === "warned") testCase.standardOutput(`WARNING (inferred, not gating):\n${failures("warn")}`);
+      const lost = r.restore?.accounts.filter((a) => !a.ok) ?? [];
+      if (lost.length > 0) {
+        const details = lost.map((a) => `accounts.${a.account}: ${a.message}\nOld values: ${JSON.stringify(a.oldValues)}${a.command ? `\nPut them back with: ${a.command}` : ""}`).join("\n\n");
+        testCase.error(`RESTORE FAILED: ${lost.map((a) => a.message).join("; ")}`, "RestoreFailed", details);
+      }
+      if (r.restore?.accounts.some((a) => a.ok)) testCase.standardError(r.restore.accounts.filter((a) => a.ok).map((a) => a.message).join("\n"));
     }
   }
-  builder.writeTo(path);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, redact(builder.build()));
 }

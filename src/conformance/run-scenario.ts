@@ -1,0 +1,192 @@
+/**
+ * @module conformance/run-scenario
+ * One scenario against the target: snapshot every account it names, plan its writes against those snapshots,
+ * send its steps and check each answer, then restore what changed. The restore runs on every path (a failure, an
+ * exception, a timeout, a run that must stop); after a timeout it first waits for the late write to land.
+ */
+import type { Contract } from "../contract/contract.js";
+import type { CheckResult } from "./checks/check-result.js";
+import { withTier } from "./checks/check-result.js";
+import { expectationChecks } from "./checks/expectation-checks.js";
+import { responseChecks } from "./checks/response-checks.js";
+import { toCurl, type Exchange } from "./exchange.js";
+import { outcomeOf, type GatingOptions } from "./gating.js";
+import { MissingValue, resolvePlaceholders } from "./placeholders.js";
+import { describeAnswer, readProfile, restoreAccount, type AccountRestore, type Profile } from "./profile-guard.js";
+import type { ScenarioResult, StepResult } from "./results.js";
+import type { Scenario, SendStep, Step } from "./scenario.js";
+import type { Target } from "./target.js";
+import type { Transport } from "./transport.js";
+import { planWrites, targetAccount } from "./write-plan.js";
+
+export interface ScenarioContext extends GatingOptions {
+  contract: Contract;
+  transport: Transport;
+  apiKey: string;
+  target: Target;
+  /** How long to wait after a timed-out request before reading its account again. */
+  settleMs: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function describeScenario(s: Scenario) {
+  return { id: s.id, title: s.title, tier: s.tier, source: s.source, tags: s.tags, file: s.file, ...(s.hint ? { hint: s.hint } : {}) };
+}
+
+export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Promise<ScenarioResult> {
+  const { contract, transport, apiKey, target } = ctx;
+  const started = performance.now();
+  const steps: StepResult[] = [];
+  const record = (kind: StepResult["kind"], ex: Exchange, checks: CheckResult[] = []) => steps.push({ kind, exchange: ex, curl: toCurl(ex.request), checks });
+  const accountOf = accountFinder(target);
+
+  const snapshots: Record<string, Profile> = {};
+  /** Accounts the key may not read: a conforming target will not change them either. */
+  const unreadable = new Map<string, string>();
+  const sentToAccount: Record<string, Record<string, unknown>> = {};
+  const appliedTo = new Set<string>();
+  let sentAny = false;
+  let timedOut = false;
+  let outcome: Pick<ScenarioResult, "status" | "reason" | "skipKind"> | undefined;
+  let leftOut: ScenarioResult["leftOut"];
+  let restores: AccountRestore[] = [];
+
+  try {
+    for (const name of accountsTouched(scenario, target)) {
+      const read = await readProfile(transport, apiKey, target.accounts[name]!.email);
+      record("snapshot", read.exchange);
+      if (read.profile) snapshots[name] = read.profile;
+      else if (read.refused) unreadable.set(name, read.refused);
+      else {
+        outcome = { status: "error", reason: `could not read accounts.${name} (${target.accounts[name]!.email}) before the scenario: ${describeAnswer(read.exchange)}` };
+        break;
+      }
+    }
+    if (!outcome) {
+      const context = { accounts: target.accounts, snapshot: snapshots, freePhoneNumber: target.freePhoneNumber, unknownEmail: target.unknownEmail };
+      const plan = planWrites(contract, resolvePlaceholders(scenario.steps, context), accountOf, snapshots);
+      if (plan.unsafe) outcome = { status: "skipped", skipKind: "unavailable", reason: `cannot run without a write it could not undo: ${plan.unsafe}` };
+      else {
+        if (plan.leftOut.length > 0) leftOut = plan.leftOut;
+        outcome = await runSteps(plan.steps);
+      }
+    }
+  } catch (error) {
+    if (error instanceof MissingValue) outcome = { status: "skipped", skipKind: "unavailable", reason: error.message };
+    else outcome = { status: "error", reason: `the scenario stopped on an error: ${(error as Error).message}` };
+  } finally {
+    if (sentAny) restores = await restoreAll();
+  }
+
+  const checks = steps.flatMap((s) => s.checks);
+  const status = outcome?.status ?? outcomeOf(checks, ctx);
+  return {
+    ...describeScenario(scenario),
+    status,
+    ...(outcome?.reason ? { reason: outcome.reason } : {}),
+    ...(outcome?.skipKind ? { skipKind: outcome.skipKind } : {}),
+    steps,
+    ...(leftOut ? { leftOut } : {}),
+    ...(restores.length > 0 ? { restore: { ok: restores.every((r) => r.ok), accounts: restores.map(({ exchanges: _, ...r }) => r) } } : {}),
+    durationMs: Math.round(performance.now() - started),
+  };
+
+  /** Sends the planned steps; returns an outcome only when the harness could not finish them. */
+  async function runSteps(planned: readonly Step[]): Promise<typeof outcome> {
+    const tierOf = (check: CheckResult) => (scenario.tier === "inferred" ? withTier(check, "inferred") : check);
+    for (const step of planned) {
+      const stopped = transport.stopped();
+      if (stopped) return { status: "error", reason: `the target stopped answering: ${stopped}` };
+      if ("read" in step) {
+        const read = await readProfile(transport, apiKey, target.accounts[step.read]!.email);
+        const response = read.exchange.response;
+        if (!response || response.status === 429) {
+          record("read", read.exchange);
+          return { status: "error", reason: response ? rateLimited(read.exchange) : read.exchange.transportError! };
+        }
+        const expected = step.expect ? expectationChecks(contract, step.expect, response, { snapshot: snapshots[step.read], sentToAccount: sentToAccount[step.read] ?? {} }) : [];
+        record("read", read.exchange, [...responseChecks(contract, response), ...expected.map(tierOf)]);
+        continue;
+      }
+      const { spec, sent } = buildRequest(step.send, apiKey);
+      const account = targetAccount(step, accountOf);
+      if (account && sent) Object.assign((sentToAccount[account] ??= {}), profileFieldsOf(sent));
+      sentAny = true;
+      const ex = await transport.send(spec, "rateLimit");
+      if (!ex.response) {
+        record("send", ex);
+        if (ex.transportFailure === "timeout") timedOut = true;
+        return { status: "error", reason: `${ex.transportError}${account ? ` (it went to accounts.${account}: read again and restored below)` : ""}` };
+      }
+      if (ex.response.status === 429) {
+        record("send", ex);
+        return { status: "error", reason: rateLimited(ex) };
+      }
+      if (account && ex.response.status === 200 && sent && Object.keys(profileFieldsOf(sent)).length > 0) appliedTo.add(account);
+      const expected = expectationChecks(contract, (step as SendStep).expect, ex.response, {
+        ...(sent ? { sent } : {}),
+        ...(account ? { snapshot: snapshots[account], sentToAccount: sentToAccount[account] } : {}),
+      });
+      record("send", ex, [...responseChecks(contract, ex.response, sent ? { sent } : {}), ...expected.map(tierOf)]);
+    }
+    return undefined;
+  }
+
+  function profileFieldsOf(data: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(data).filter(([k]) => contract.profileFields.includes(k)));
+  }
+
+  /** Every snapshotted account is read again and written back if it changed; an unreadable one that took a write is flagged. */
+  async function restoreAll(): Promise<AccountRestore[]> {
+    const out: AccountRestore[] = [];
+    const settle = timedOut ? ctx.settleMs : 0;
+    for (const [name, snapshot] of Object.entries(snapshots)) {
+      const restored = await restoreAccount({ contract, transport, apiKey, ...(ctx.sleep ? { sleep: ctx.sleep } : {}) }, name, target.accounts[name]!.email, snapshot, settle);
+      if (restored) {
+        for (const ex of restored.exchanges) record("restore", ex);
+        out.push(restored);
+      }
+    }
+    for (const name of appliedTo) {
+      if (snapshots[name]) continue;
+      const email = target.accounts[name]!.email;
+      out.push({ account: name, email, ok: false, message: `${email} took an update (200) although the key could not read it before (${unreadable.get(name) ?? "?"}): check it by hand`, oldValues: {}, exchanges: [] });
+    }
+    return out;
+  }
+}
+
+/** A 429 that outlived the retries is not the target's answer to the scenario: the harness could not ask. */
+function rateLimited(ex: Exchange): string {
+  const retryAfter = ex.response?.headers["retry-after"];
+  return `the target rate-limits the suite (429${retryAfter ? `, Retry-After ${retryAfter}` : ""}) even after waiting: run again later`;
+}
+
+/** The accounts a scenario names, and any account of the target file whose email it writes literally. */
+function accountsTouched(scenario: Scenario, target: Target): string[] {
+  const text = JSON.stringify(scenario.steps).toLowerCase();
+  const literal = Object.entries(target.accounts)
+    .filter(([, account]) => text.includes(account.email.toLowerCase()))
+    .map(([name]) => name);
+  return [...new Set([...scenario.accounts, ...literal])];
+}
+
+function accountFinder(target: Target): (email: string) => string | undefined {
+  const byEmail = new Map(Object.entries(target.accounts).map(([name, a]) => [a.email.toLowerCase(), name]));
+  return (email) => byEmail.get(email.toLowerCase());
+}
+
+function buildRequest(send: SendStep["send"], apiKey: string) {
+  const keyChoice = send.apiKey ?? "target";
+  const body = send.raw ?? (send.data !== undefined ? JSON.stringify({ action: "UPDATE_PROFILE", data: send.data }) : send.body !== undefined ? JSON.stringify(send.body) : undefined);
+  return {
+    sent: send.data,
+    spec: {
+      method: send.method ?? "POST",
+      ...(keyChoice === "none" ? {} : { apiKey: keyChoice === "target" ? apiKey : keyChoice }),
+      apiKeyIsSecret: keyChoice === "target",
+      ...(send.contentType === null ? {} : { contentType: send.contentType ?? "application/json" }),
+      ...(body !== undefined ? { body } : {}),
+    },
+  };
+}

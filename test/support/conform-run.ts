@@ -1,0 +1,71 @@
+// Runs `cv-contract-kit conform` in-process against a target, the way a QA team would from the command line, and
+// gathers everything a person or CI would see: exit code, stdout, stderr, both reports, time, and what the run left
+// changed on the target.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { conformCommand } from "../../src/cli/conform.js";
+import type { ForeignDeployment } from "./foreign-deployment.js";
+
+export interface ConformRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  junit: string;
+  json: string;
+  ms: number;
+  /** "email.field" for every profile field that differs from before the run. */
+  changed: string[];
+  /** Highest RSS growth seen during the run, in MB (sampled every 20 ms). */
+  peakRssGrowthMb: number;
+}
+
+export interface ConformRunOptions {
+  /** Replaces the target file's content (default: the deployment's QA accounts and free phone number). */
+  target?: Record<string, unknown>;
+  /** Default: the deployment's key. null: none given. */
+  apiKey?: string | null;
+  /** Default: the deployment's URL. */
+  baseUrl?: string;
+}
+
+export function targetFileOf(deployment: ForeignDeployment): Record<string, unknown> {
+  return { accounts: structuredClone(deployment.accounts), freePhoneNumber: deployment.freePhoneNumber };
+}
+
+export async function conform(deployment: ForeignDeployment, args: string[] = [], options: ConformRunOptions = {}): Promise<ConformRun> {
+  const dir = mkdtempSync(join(tmpdir(), "cv-conform-run-"));
+  const targetFile = join(dir, "target.yaml");
+  writeFileSync(targetFile, stringify(options.target ?? targetFileOf(deployment)));
+  const key = options.apiKey === undefined ? deployment.apiKey : options.apiKey;
+  const argv = ["--base-url", options.baseUrl ?? deployment.url, "--target", targetFile, "--junit", join(dir, "c.xml"), "--json", join(dir, "c.json"), ...(key === null ? [] : ["--api-key", key]), ...args];
+  const before = deployment.profiles();
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const started = performance.now();
+  const code = await conformCommand(argv, (l) => stdout.push(l), (l) => stderr.push(l));
+  const ms = performance.now() - started;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const after = deployment.profiles();
+  const changed = Object.keys(before).flatMap((email) =>
+    Object.keys(before[email]!).filter((f) => JSON.stringify(before[email]![f]) !== JSON.stringify(after[email]?.[f])).map((f) => `${email}.${f}`),
+  );
+  const read = (name: string) => {
+    try {
+      return readFileSync(join(dir, name), "utf8");
+    } catch {
+      return "";
+    }
+  };
+  return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n"), junit: read("c.xml"), json: read("c.json"), ms, changed, peakRssGrowthMb: Math.round((peak - baseline) / 2 ** 20) };
+}
+
+/** Ids of the scenarios with this mark in the console output (✗ failed, ! warned, ✓ passed, E error, - skipped). */
+export function marked(run: ConformRun, mark: string): string[] {
+  return [...run.stdout.matchAll(new RegExp(`^  ${mark.replace(/[!]/g, "\\$&")} ([\\w-]+)`, "gm"))].map((m) => m[1]!).sort();
+}
