@@ -13,7 +13,7 @@ import { createConsoleReporter } from "../conformance/reporters/console-reporter
 import { writeJsonReport } from "../conformance/reporters/json-reporter.js";
 import { writeJunitReport } from "../conformance/reporters/junit-reporter.js";
 import { summaryOfFailedStart, type ConformanceSummary } from "../conformance/results.js";
-import { DEFAULT_SCENARIOS_DIR, DEFAULT_TIMEOUT_MS, runConformance } from "../conformance/run-conformance.js";
+import { DEFAULT_SCENARIOS_DIR, DEFAULT_TIMEOUT_MS, problemsBeforeSending, runConformance } from "../conformance/run-conformance.js";
 import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
 import { loadTarget } from "../conformance/target.js";
 
@@ -111,6 +111,7 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   const list = (value: string | undefined) => (value ? value.split(",").map((s) => s.trim()).filter(Boolean) : []);
   const selection = { readOnly: flags["read-only"] === true, only: list(flags.only), skip: list(flags.skip), allowSkip: list(flags["allow-skip"]) };
   const problems = selectorProblems(scenarios, selection);
+  if (problems.length > 0) return cannotStart(problems);
 
   const timeoutMs = flags.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(flags.timeout);
   if (!/^\d+$/.test(flags.timeout ?? "1") || !Number.isSafeInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
@@ -132,6 +133,8 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   if (!baseUrl) return cannotStart(["No target: pass --base-url <url>, set CV_BASE_URL, or give baseUrl in the target file."]);
   if (!key) return cannotStart(["No API key: pass --api-key <key> or set CV_API_KEY."]);
   redact = createRedactor([key]);
+  const early = problemsBeforeSending(scenarios, target, { ...selection, baseUrl });
+  if (early.length > 0) return cannotStart(early);
 
   const gating = { strict: flags.strict === true, strictWording: flags["strict-wording"] === true };
   const summary = await runConformance({

@@ -8,7 +8,7 @@
 import { fileURLToPath } from "node:url";
 import { loadContract, type Contract } from "../contract/contract.js";
 import type { GatingOptions } from "./gating.js";
-import { planScenarios, selectorProblems, unallowedSkips, type Plan, type PlanOptions } from "./plan.js";
+import { planScenarios, selectorProblems, unallowedSkips, type PlanOptions } from "./plan.js";
 import { baseUrlProblem, preflight } from "./preflight.js";
 import { countStatuses, exitCodeFor, type ConformanceEvent, type ConformanceSummary, type PreflightSummary, type ScenarioResult } from "./results.js";
 import { describeScenario, runScenario } from "./run-scenario.js";
@@ -61,7 +61,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   for (const r of results) emit({ type: "scenarioFinished", result: r });
 
   // What can be known without sending anything: a mistake here must not cost a single request.
-  let fatal = staticProblems(scenarios, options, plan, results).join("\n") || undefined;
+  let fatal = problemsBeforeSending(scenarios, options.target, options).join("\n") || undefined;
   let checked: PreflightSummary | undefined;
   if (!fatal) {
     const { ok, problems, notes } = await preflight(contract, transport, options.apiKey, options.target);
@@ -117,15 +117,20 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   return summary;
 }
 
-/** Problems found before sending anything: a selector that names nothing, no scenario left, a base URL with a path, a documented scenario the target file cannot run. */
-function staticProblems(scenarios: readonly Scenario[], options: ConformanceOptions, plan: Plan, skipped: readonly ScenarioResult[]): string[] {
+/**
+ * What can be known without sending anything: a selector that names nothing, a base URL with a path, no scenario
+ * left to run, a documented scenario the target file cannot run. Any of these stops the run before its first request.
+ */
+export function problemsBeforeSending(scenarios: readonly Scenario[], target: Target, options: PlanOptions & { baseUrl: string }): string[] {
   const problems = selectorProblems(scenarios, options);
   const urlProblem = baseUrlProblem(options.baseUrl);
   if (urlProblem) problems.push(urlProblem);
   if (problems.length > 0) return problems;
+  const plan = planScenarios(scenarios, target, options);
   if (plan.run.length === 0) {
     return [`No scenario left to run (${plan.skipped.length} skipped: ${[...new Set(plan.skipped.map((s) => s.reason))].join("; ")}). A run that tests nothing cannot pass.`];
   }
+  const skipped = plan.skipped.map(({ scenario, reason, kind }) => ({ ...scenario, reason, skipKind: kind }));
   return unallowedSkips(skipped, options.allowSkip).map(
     (r) => `Documented scenario ${r.id} cannot run: ${r.reason}. Add it to the target file, or pass --allow-skip ${r.id} to accept a run without it.`,
   );

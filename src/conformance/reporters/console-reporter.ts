@@ -105,9 +105,11 @@ function printSummary(out: (line: string) => void, s: ConformanceSummary, option
   };
   const notes = ran.flatMap((r) => r.steps.flatMap((st) => st.checks)).filter((c) => !c.ok && effectOf(c, options) === "note").length;
   out("");
-  out(`Documented behaviour: ${tally("documented")}`);
-  out(`Inferred behaviour:   ${tally("inferred")}${s.strict ? " (gating: --strict)" : " (not gating; --strict makes it gate)"}`);
-  if (notes > 0 || s.strictWording) {
+  if (ran.length > 0) {
+    out(`Documented behaviour: ${tally("documented")}`);
+    out(`Inferred behaviour:   ${tally("inferred")}${s.strict ? " (gating: --strict)" : " (not gating; --strict makes it gate)"}`);
+  }
+  if (ran.length > 0 && (notes > 0 || s.strictWording)) {
     out(`Inferred wording:     ${notes} difference(s) from the kit's guesses${s.strictWording ? " (gating: --strict-wording)" : `, not gating (${options.verbose ? "shown above" : "--verbose shows them"}; --strict-wording gates on them)`}`);
   }
   const unavailable = s.results.filter((r) => r.skipKind === "unavailable").length;
