@@ -1,6 +1,6 @@
 // Hostile answers from a target: the suite stays bounded in memory and time, ends with the right exit code, and
-// never shows the API key, in any form, on stdout, stderr or in either report. The key here holds `"` and `\` (so its
-// JSON and XML forms differ from the raw one), and the target echoes it everywhere it can.
+// never shows the API key, in any form, on stdout, stderr or in any report (JUnit, JSON, HTML). The key here holds
+// `"` and `\` (so its JSON and XML forms differ from the raw one), and the target echoes it everywhere it can.
 import { createGzip } from "node:zlib";
 import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
@@ -35,7 +35,7 @@ function pump(res: ServerResponse | NodeJS.WritableStream, chunk: Buffer, sink: 
 }
 
 function expectNoKey(run: ConformRun): void {
-  for (const [where, text] of Object.entries({ stdout: run.stdout, stderr: run.stderr, junit: run.junit, json: run.json })) {
+  for (const [where, text] of Object.entries({ stdout: run.stdout, stderr: run.stderr, junit: run.junit, json: run.json, html: run.html })) {
     for (let i = 0; i + 12 <= KEY.length; i++) {
       const window = KEY.slice(i, i + 12);
       expect(text.includes(window), `${where} holds "${window}" of the key`).toBe(false);

@@ -12,6 +12,8 @@ import { createRedactor, type Redact } from "../conformance/redact.js";
 import { createConsoleReporter } from "../conformance/reporters/console-reporter.js";
 import { writeJsonReport } from "../conformance/reporters/json-reporter.js";
 import { writeJunitReport } from "../conformance/reporters/junit-reporter.js";
+import { renderConformanceHtml } from "../conformance/reporters/html/conformance-html.js";
+import { writeHtmlReport } from "../conformance/reporters/html/write-html.js";
 import { summaryOfFailedStart, type ConformanceSummary } from "../conformance/results.js";
 import { DEFAULT_SCENARIOS_DIR, DEFAULT_TIMEOUT_MS, problemsBeforeSending, runConformance } from "../conformance/run-conformance.js";
 import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
@@ -40,6 +42,7 @@ Options:
   --allow-skip <ids,tags>  Documented scenarios that may be skipped for lack of an account without exit 2
   --junit <file>         Write a JUnit XML report (also when the run cannot start)
   --json <file>          Write a JSON report
+  --html <file>          Write an HTML report: one self-contained file to open in a browser or attach to CI
   --timeout <ms>         Per request, body included: 1 to ${MAX_TIMEOUT_MS} (default ${DEFAULT_TIMEOUT_MS})
   -h, --help             Show this help
 
@@ -69,6 +72,7 @@ export async function conformCommand(argv: readonly string[], out: (line: string
         "allow-skip": { type: "string" },
         junit: { type: "string" },
         json: { type: "string" },
+        html: { type: "string" },
         timeout: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -95,6 +99,7 @@ export async function conformCommand(argv: readonly string[], out: (line: string
     try {
       if (flags.junit) writeJunitReport(flags.junit, summary, redact);
       if (flags.json) writeJsonReport(flags.json, summary, redact);
+      if (flags.html) writeHtmlReport(flags.html, renderConformanceHtml(summary, redact), redact);
     } catch (error) {
       err(`cv-contract-kit conform: could not write a report: ${(error as Error).message}`);
     }

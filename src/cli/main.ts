@@ -8,6 +8,7 @@ const HELP = `Usage: cv-contract-kit <command> [options]
 Commands:
   serve     Start the fake CareValidate server (default http://127.0.0.1:4010)
   conform   Run the conformance suite against any base URL
+  drift     Run the scenarios against two targets (the fake and a deployment) and list where they differ
 
 Run \`cv-contract-kit <command> --help\` for the options of a command.`;
 
@@ -20,6 +21,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import("./serve.js")).serveCommand(rest);
     case "conform":
       return (await import("./conform.js")).conformCommand(rest);
+    case "drift":
+      return (await import("./drift.js")).driftCommand(rest);
     case undefined:
     case "-h":
     case "--help":

@@ -2,7 +2,7 @@
  * @module conformance/redact
  * The API key never reaches a console, a report or a recorded response, in any form. Responses are redacted as
  * soon as they are read (before anything is cut or escaped); reporters redact again as the last line of defence.
- * Every form the key can take on the way out is covered: as sent, JSON-escaped, XML-escaped and URL-encoded. A text
+ * Every form the key can take on the way out is covered: as sent, JSON-escaped, XML- or HTML-escaped, URL-encoded. A text
  * that ends part-way through the key (cut for display) loses that part too.
  */
 export type Redact = (text: string) => string;
@@ -39,7 +39,8 @@ export function redactValue<T>(value: T, redact: Redact): T {
 
 function formsOf(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
-  return [secret, json, escapeXml(secret), escapeXml(json), encodeURIComponent(secret)];
+  const html = escapeXml(secret).replace(/&apos;/g, "&#39;");
+  return [secret, json, escapeXml(secret), escapeXml(json), html, encodeURIComponent(secret)];
 }
 
 function escapeXml(text: string): string {

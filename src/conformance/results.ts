@@ -18,6 +18,8 @@ export type ScenarioStatus = "passed" | "failed" | "warned" | "skipped" | "error
 
 export interface StepResult {
   kind: "snapshot" | "send" | "read" | "restore";
+  /** For send and read: the step's place in the scenario file (a request the plan dropped leaves a gap). */
+  index?: number;
   exchange: Exchange;
   curl: string;
   checks: CheckResult[];

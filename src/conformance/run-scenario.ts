@@ -14,10 +14,10 @@ import { outcomeOf, type GatingOptions } from "./gating.js";
 import { MissingValue, resolvePlaceholders } from "./placeholders.js";
 import { describeAnswer, readProfile, restoreAccount, type AccountRestore, type Profile } from "./profile-guard.js";
 import type { ScenarioResult, StepResult } from "./results.js";
-import type { Scenario, SendStep, Step } from "./scenario.js";
+import type { Scenario, SendStep } from "./scenario.js";
 import type { Target } from "./target.js";
 import type { Transport } from "./transport.js";
-import { planWrites, targetAccount } from "./write-plan.js";
+import { planWrites, targetAccount, type PlannedStep } from "./write-plan.js";
 
 export interface ScenarioContext extends GatingOptions {
   contract: Contract;
@@ -37,7 +37,8 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
   const { contract, transport, apiKey, target } = ctx;
   const started = performance.now();
   const steps: StepResult[] = [];
-  const record = (kind: StepResult["kind"], ex: Exchange, checks: CheckResult[] = []) => steps.push({ kind, exchange: ex, curl: toCurl(ex.request), checks });
+  const record = (kind: StepResult["kind"], ex: Exchange, checks: CheckResult[] = [], index?: number) =>
+    steps.push({ kind, ...(index !== undefined ? { index } : {}), exchange: ex, curl: toCurl(ex.request), checks });
   const accountOf = accountFinder(target);
 
   const snapshots: Record<string, Profile> = {};
@@ -92,20 +93,20 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
   };
 
   /** Sends the planned steps; returns an outcome only when the harness could not finish them. */
-  async function runSteps(planned: readonly Step[]): Promise<typeof outcome> {
+  async function runSteps(planned: readonly PlannedStep[]): Promise<typeof outcome> {
     const tierOf = (check: CheckResult) => (scenario.tier === "inferred" ? withTier(check, "inferred") : check);
-    for (const step of planned) {
+    for (const { index, step } of planned) {
       const stopped = transport.stopped();
       if (stopped) return { status: "error", reason: `the target stopped answering: ${stopped}` };
       if ("read" in step) {
         const read = await readProfile(transport, apiKey, target.accounts[step.read]!.email);
         const response = read.exchange.response;
         if (!response || response.status === 429) {
-          record("read", read.exchange);
+          record("read", read.exchange, [], index);
           return { status: "error", reason: response ? rateLimited(read.exchange) : read.exchange.transportError! };
         }
         const expected = step.expect ? expectationChecks(contract, step.expect, response, { snapshot: snapshots[step.read], sentToAccount: sentToAccount[step.read] ?? {} }) : [];
-        record("read", read.exchange, [...responseChecks(contract, response), ...expected.map(tierOf)]);
+        record("read", read.exchange, [...responseChecks(contract, response), ...expected.map(tierOf)], index);
         continue;
       }
       const { spec, sent } = buildRequest(step.send, apiKey);
@@ -114,12 +115,12 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
       sentAny = true;
       const ex = await transport.send(spec, "rateLimit");
       if (!ex.response) {
-        record("send", ex);
+        record("send", ex, [], index);
         if (ex.transportFailure === "timeout") timedOut = true;
         return { status: "error", reason: `${ex.transportError}${account ? ` (it went to accounts.${account}: read again and restored below)` : ""}` };
       }
       if (ex.response.status === 429) {
-        record("send", ex);
+        record("send", ex, [], index);
         return { status: "error", reason: rateLimited(ex) };
       }
       if (account && ex.response.status === 200 && sent && Object.keys(profileFieldsOf(sent)).length > 0) appliedTo.add(account);
@@ -127,7 +128,7 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
         ...(sent ? { sent } : {}),
         ...(account ? { snapshot: snapshots[account], sentToAccount: sentToAccount[account] } : {}),
       });
-      record("send", ex, [...responseChecks(contract, ex.response, sent ? { sent } : {}), ...expected.map(tierOf)]);
+      record("send", ex, [...responseChecks(contract, ex.response, sent ? { sent } : {}), ...expected.map(tierOf)], index);
     }
     return undefined;
   }

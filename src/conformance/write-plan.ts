@@ -10,8 +10,14 @@ import type { Contract } from "../contract/contract.js";
 import { isEmpty, type Profile } from "./profile-guard.js";
 import type { SendStep, Step } from "./scenario.js";
 
+/** A step as it will run, and its place in the scenario (a dropped request leaves a gap). */
+export interface PlannedStep {
+  index: number;
+  step: Step;
+}
+
 export interface WritePlan {
-  steps: Step[];
+  steps: PlannedStep[];
   /** Fields left out of updates, by account. */
   leftOut: { account: string; fields: string[] }[];
   /** Set when the scenario cannot run without a write that could not be undone. */
@@ -27,43 +33,43 @@ export function planWrites(contract: Contract, steps: readonly Step[], accountOf
   const leftOut = new Map<string, Set<string>>();
   const unwritable = (account: string, field: string) =>
     contract.profileFields.includes(field) && !contract.nullableProfileFields.includes(field) && isEmpty(snapshots[account]?.[field]);
-  const planned: Step[] = [];
+  const planned: PlannedStep[] = [];
 
-  for (const step of steps) {
+  for (const [index, step] of steps.entries()) {
     if (!("send" in step)) {
-      planned.push(step);
+      planned.push({ index, step });
       continue;
     }
     const account = targetAccount(step, accountOf);
     if (account === undefined || !snapshots[account]) {
-      planned.push(step);
+      planned.push({ index, step });
       continue;
     }
     const fields = fieldsWritten(contract, step);
     const empty = fields.filter((f) => unwritable(account, f));
     if (empty.length === 0) {
-      planned.push(step);
+      planned.push({ index, step });
       continue;
     }
     const why = `accounts.${account} has no ${empty.join(", ")} on the target, and this endpoint cannot clear a field once set`;
-    if (!step.send.data) return { steps: [...steps], leftOut: [], unsafe: `it would send ${empty.join(", ")} in a body the suite cannot trim: ${why}` };
+    if (!step.send.data) return { steps: [], leftOut: [], unsafe: `it would send ${empty.join(", ")} in a body the suite cannot trim: ${why}` };
     const set = leftOut.get(account) ?? new Set<string>();
     for (const f of empty) set.add(f);
     leftOut.set(account, set);
     // A request left with no field of its own is dropped whole; the scenario's other requests still run.
     if (empty.length === fields.length) continue;
     const data = Object.fromEntries(Object.entries(step.send.data).filter(([f]) => !empty.includes(f)));
-    planned.push({ ...step, send: { ...step.send, data } });
+    planned.push({ index, step: { ...step, send: { ...step.send, data } } });
   }
-  if (!planned.some((step) => "send" in step)) {
+  if (!planned.some(({ step }) => "send" in step)) {
     const fields = [...leftOut].map(([account, set]) => `accounts.${account} has no ${[...set].join(", ")} on the target`).join("; ");
-    return { steps: [...steps], leftOut: [], unsafe: `every field it sends is empty there (${fields}), and this endpoint cannot clear a field once set` };
+    return { steps: [], leftOut: [], unsafe: `every field it sends is empty there (${fields}), and this endpoint cannot clear a field once set` };
   }
 
   const dropped = new Set([...leftOut.values()].flatMap((s) => [...s]));
   return {
     // An expectation about a field that was not sent no longer holds.
-    steps: planned.map((step) => (step.expect?.user ? { ...step, expect: { ...step.expect, user: omit(step.expect.user, dropped) } } : step)),
+    steps: planned.map(({ index, step }) => ({ index, step: step.expect?.user ? { ...step, expect: { ...step.expect, user: omit(step.expect.user, dropped) } } : step })),
     leftOut: [...leftOut].map(([account, fields]) => ({ account, fields: [...fields] })),
   };
 }

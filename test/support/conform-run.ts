@@ -14,6 +14,7 @@ export interface ConformRun {
   stderr: string;
   junit: string;
   json: string;
+  html: string;
   ms: number;
   /** "email.field" for every profile field that differs from before the run. */
   changed: string[];
@@ -39,7 +40,7 @@ export async function conform(deployment: ForeignDeployment, args: string[] = []
   const targetFile = join(dir, "target.yaml");
   writeFileSync(targetFile, stringify(options.target ?? targetFileOf(deployment)));
   const key = options.apiKey === undefined ? deployment.apiKey : options.apiKey;
-  const argv = ["--base-url", options.baseUrl ?? deployment.url, "--target", targetFile, "--junit", join(dir, "c.xml"), "--json", join(dir, "c.json"), ...(key === null ? [] : ["--api-key", key]), ...args];
+  const argv = ["--base-url", options.baseUrl ?? deployment.url, "--target", targetFile, "--junit", join(dir, "c.xml"), "--json", join(dir, "c.json"), "--html", join(dir, "c.html"), ...(key === null ? [] : ["--api-key", key]), ...args];
   const before = deployment.profiles();
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -62,7 +63,7 @@ export async function conform(deployment: ForeignDeployment, args: string[] = []
       return "";
     }
   };
-  return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n"), junit: read("c.xml"), json: read("c.json"), ms, changed, peakRssGrowthMb: Math.round((peak - baseline) / 2 ** 20) };
+  return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n"), junit: read("c.xml"), json: read("c.json"), html: read("c.html"), ms, changed, peakRssGrowthMb: Math.round((peak - baseline) / 2 ** 20) };
 }
 
 /** Ids of the scenarios with this mark in the console output (✗ failed, ! warned, ✓ passed, E error, - skipped). */

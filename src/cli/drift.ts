@@ -1,0 +1,134 @@
+/**
+ * @module cli/drift
+ * `cv-contract-kit drift`: the same scenarios against two targets, and where they answer differently.
+ * A is the fake on its built-in fixtures unless told otherwise; B is the deployment.
+ * Exit codes: 0 no documented behaviour differs; 1 one does; 2 drift could not run.
+ */
+import { basename, extname } from "node:path";
+import { parseArgs } from "node:util";
+import { loadContract } from "../contract/contract.js";
+import { runDrift } from "../conformance/drift/run-drift.js";
+import { selectorProblems } from "../conformance/plan.js";
+import { createRedactor } from "../conformance/redact.js";
+import { printDriftReport } from "../conformance/reporters/drift-console-reporter.js";
+import { writeJsonReport } from "../conformance/reporters/json-reporter.js";
+import { renderDriftHtml } from "../conformance/reporters/html/drift-html.js";
+import { writeHtmlReport } from "../conformance/reporters/html/write-html.js";
+import { DEFAULT_SCENARIOS_DIR, DEFAULT_TIMEOUT_MS } from "../conformance/run-conformance.js";
+import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
+import { loadTarget } from "../conformance/target.js";
+import { DEFAULT_TARGET_FILE, MAX_TIMEOUT_MS } from "./conform.js";
+
+const HELP = `Usage: cv-contract-kit drift [options]
+
+Runs the same scenarios against two targets and lists where they answer differently: status, envelope, message
+(documented wording and inferred wording apart), the user's shape, and whether a profile changed. Every safety rule
+of \`conform\` holds on both sides.
+
+Side A (default: the fake on its built-in fixtures, as \`npm start\` serves it):
+  --a-target <file>      Target file of A (default: conformance/targets/fake-default.yaml)
+  --a-base-url <url>     Default: A's target file's baseUrl
+  --a-api-key <key>      Default: A's target file's apiKey (env CV_API_KEY_A)
+  --a-name <name>        How reports name A (default: fake, or the target file's name)
+Side B (the deployment):
+  --b-target <file>      Target file of B (required)
+  --b-base-url <url>     Default: B's target file's baseUrl
+  --b-api-key <key>      Default: env CV_API_KEY, then B's target file's apiKey. Never printed.
+  --b-name <name>        How reports name B (default: the target file's name)
+Both:
+  --scenarios <dir>      Scenario folder (default: the package's conformance/scenarios)
+  --read-only, --only <ids,tags>, --skip <ids,tags>, --allow-skip <ids,tags>, --timeout <ms>: as for conform
+  --json <file>          Write the whole comparison as JSON
+  --html <file>          Write an HTML report: the two sides in two columns, the differences highlighted
+  --verbose              Also list the scenarios that ran on one side only
+  -h, --help             Show this help
+
+Exit codes: 0 no documented behaviour differs, 1 documented behaviour differs, 2 drift could not run.`;
+
+export async function driftCommand(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+  let flags;
+  try {
+    flags = parseArgs({
+      args: [...argv],
+      options: {
+        "a-target": { type: "string" },
+        "a-base-url": { type: "string" },
+        "a-api-key": { type: "string" },
+        "a-name": { type: "string" },
+        "b-target": { type: "string" },
+        "b-base-url": { type: "string" },
+        "b-api-key": { type: "string" },
+        "b-name": { type: "string" },
+        scenarios: { type: "string" },
+        "read-only": { type: "boolean" },
+        only: { type: "string" },
+        skip: { type: "string" },
+        "allow-skip": { type: "string" },
+        timeout: { type: "string" },
+        json: { type: "string" },
+        html: { type: "string" },
+        verbose: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    err(`cv-contract-kit drift: ${(error as Error).message}. Run \`cv-contract-kit drift --help\` for the options.`);
+    return 2;
+  }
+  if (flags.help) {
+    out(HELP);
+    return 0;
+  }
+  const keyA = flags["a-api-key"] ?? (process.env.CV_API_KEY_A || undefined);
+  const keyB = flags["b-api-key"] ?? (process.env.CV_API_KEY || undefined);
+  let redact = createRedactor([keyA, keyB]);
+  const fail = (problem: string) => {
+    err(redact(`cv-contract-kit drift: ${problem}`));
+    return 2;
+  };
+
+  if (!flags["b-target"]) return fail("Pass --b-target <file>: the target file of the deployment to compare with.");
+  let scenarios, targetA, targetB;
+  try {
+    const contract = loadContract();
+    scenarios = loadScenarios(flags.scenarios ?? DEFAULT_SCENARIOS_DIR, contract);
+    targetA = loadTarget(flags["a-target"] ?? DEFAULT_TARGET_FILE, accountNamesOf(scenarios));
+    targetB = loadTarget(flags["b-target"], accountNamesOf(scenarios));
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const list = (value: string | undefined) => (value ? value.split(",").map((s) => s.trim()).filter(Boolean) : []);
+  const selection = { readOnly: flags["read-only"] === true, only: list(flags.only), skip: list(flags.skip), allowSkip: list(flags["allow-skip"]) };
+  const problems = selectorProblems(scenarios, selection);
+  if (problems.length > 0) return fail(problems.join("\n"));
+  const timeoutMs = flags.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(flags.timeout);
+  if (!/^\d+$/.test(flags.timeout ?? "1") || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
+    return fail(`--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (received "${flags.timeout}").`);
+  }
+  const side = (label: "A" | "B", target: typeof targetA, baseUrl: string | undefined, key: string | undefined, name: string | undefined, fallbackName: string) => {
+    const url = baseUrl ?? target.baseUrl;
+    const apiKey = key ?? target.apiKey;
+    if (!url) throw new Error(`No base URL for ${label}: pass --${label.toLowerCase()}-base-url <url> or give baseUrl in its target file.`);
+    if (!apiKey) throw new Error(`No API key for ${label}: pass --${label.toLowerCase()}-api-key <key>${label === "B" ? " or set CV_API_KEY" : ""}.`);
+    return { name: name ?? fallbackName, baseUrl: url, apiKey, target };
+  };
+  let a, b;
+  try {
+    a = side("A", targetA, flags["a-base-url"], keyA, flags["a-name"], flags["a-target"] ? basename(flags["a-target"], extname(flags["a-target"])) : "fake");
+    b = side("B", targetB, flags["b-base-url"], keyB, flags["b-name"], basename(flags["b-target"], extname(flags["b-target"])));
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  redact = createRedactor([a.apiKey, b.apiKey]);
+
+  out(redact(`cv-contract-kit drift: A ${a.name} (${a.baseUrl}) ↔ B ${b.name} (${b.baseUrl})`));
+  const report = await runDrift({ a, b, scenarios, timeoutMs, ...selection, onProgress: (line) => out(redact(`  ${line}`)) });
+  printDriftReport(report, out, redact, { verbose: flags.verbose === true });
+  try {
+    if (flags.json) writeJsonReport(flags.json, report, redact);
+    if (flags.html) writeHtmlReport(flags.html, renderDriftHtml(report, redact), redact);
+  } catch (error) {
+    err(`cv-contract-kit drift: could not write a report: ${(error as Error).message}`);
+  }
+  return report.exitCode;
+}

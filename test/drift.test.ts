@@ -1,0 +1,101 @@
+// `drift` between the fake and a deployment that words things its own way (test/support/foreign-deployment.ts):
+// it must list exactly the differences that deployment has where the page is silent, and no others; a broken
+// documented rule is a documented difference (exit 1); and every safety rule of the suite holds on both sides.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { driftCommand } from "../src/cli/drift.js";
+import type { DriftReport } from "../src/conformance/drift/run-drift.js";
+import { startFakeServer, type FakeServer } from "../src/index.js";
+import { startForeignDeployment, type ForeignDeployment, type ForeignOptions } from "./support/foreign-deployment.js";
+
+let foreign: ForeignDeployment | undefined;
+let fake: FakeServer | undefined;
+afterEach(async () => {
+  await foreign?.close();
+  await fake?.close();
+  foreign = fake = undefined;
+});
+
+async function drift(options: ForeignOptions = {}, args: string[] = []) {
+  foreign = await startForeignDeployment(options);
+  fake = await startFakeServer();
+  const dir = mkdtempSync(join(tmpdir(), "cv-drift-"));
+  const target = join(dir, "staging.yaml");
+  writeFileSync(target, stringify({ accounts: foreign.accounts, freePhoneNumber: foreign.freePhoneNumber }));
+  const lines: string[] = [];
+  const before = { fake: fake.state(), foreign: foreign.profiles() };
+  const code = await driftCommand(
+    ["--a-base-url", fake.url, "--b-target", target, "--b-base-url", foreign.url, "--b-api-key", foreign.apiKey, "--b-name", "staging", "--json", join(dir, "drift.json"), ...args],
+    (l) => lines.push(l),
+    (l) => lines.push(l),
+  );
+  const report = JSON.parse(readFileSync(join(dir, "drift.json"), "utf8")) as DriftReport;
+  return { code, output: lines.join("\n"), report, before, dir };
+}
+
+const counted = (report: DriftReport) =>
+  report.comparison.differences
+    .filter((d) => d.kind !== "allowed")
+    .map((d) => `${d.tier} ${d.kind} ${d.scenario}${d.step !== undefined ? `#${d.step}` : ""} ${d.aspect}: ${d.a} | ${d.b}`)
+    .sort();
+
+describe("drift between the fake and a deployment with its own wording", () => {
+  it("lists exactly the planted differences, none documented (exit 0), and leaves both sides as they were", async () => {
+    const { code, output, report, before } = await drift();
+    expect(code, output).toBe(0);
+    expect(counted(report).filter((d) => !d.startsWith("inferred wording"))).toEqual([
+      "inferred behaviour api-key-unknown#0 status: 400 | 401",
+      "inferred behaviour method-delete#0 header: POST | (none)",
+      "inferred behaviour method-delete#0 status: 405 | 404",
+      "inferred behaviour method-put#0 header: POST | (none)",
+      "inferred behaviour method-put#0 status: 405 | 404",
+    ]);
+    // Its wording, compared once per kind of message, as templates.
+    expect(report.comparison.wording.filter((w) => !w.same).map((w) => [w.name, w.a, w.b])).toEqual([
+      ["invalidRequestBody", "Invalid request body: {detail}", "Validation error: {detail}"],
+      ["malformedJson", expect.stringMatching(/^Request body is not valid JSON: /), "Malformed JSON"],
+      ["methodNotAllowed", "Method {method} is not allowed on {path}. Use POST", "Cannot {method} {path}"],
+      ["missingApiKey", "Secret key not provided!", "Missing API key"],
+      ["payloadTooLarge", "Request body is larger than 102400 bytes", "Payload too large"],
+      ["unknownApiKey", "Organization with provided cv-api-key not found!", "Unauthorized"],
+      ["unsupportedMediaType", "Content-Type must be application/json (received {detail})", "Unsupported content type"],
+    ]);
+    expect(counted(report).filter((d) => d.startsWith("inferred wording"))).toHaveLength(7);
+    // The fields the contract lets a service add are listed, not counted.
+    expect(report.comparison.differences.filter((d) => d.kind === "allowed").every((d) => d.what.includes("B only: createdAt, id, updatedAt"))).toBe(true);
+    expect(report.counts).toMatchObject({ documented: 0, inferredBehaviour: 5, inferredWording: 7 });
+    expect(output).toMatch(/no documented behaviour differs · .* · exit 0$/);
+    expect(fake!.state()).toEqual(before.fake);
+    expect(foreign!.profiles()).toEqual(before.foreign);
+    expect(output).not.toContain(foreign!.apiKey);
+  });
+
+  it("a broken documented rule on one side is a documented difference (exit 1)", async () => {
+    const { code, report, output } = await drift({ bugs: ["staffAllowed"] });
+    expect(code).toBe(1);
+    expect(counted(report).filter((d) => d.startsWith("documented"))).toEqual([
+      "documented behaviour not-allowed-staff#0 status: 400 | 200",
+      "documented behaviour not-allowed-staff#1 status: 400 | 200",
+      'documented wording not-allowed-staff#0 message: "Not allowed to update the profile" | "Profile updated successfully"',
+      'documented wording not-allowed-staff#1 message: "Not allowed to update the profile" | "Profile updated successfully"',
+      "documented behaviour not-allowed-staff profile: changed nothing | changed a profile",
+    ].sort());
+    expect(output).toContain("  ✗ not-allowed-staff: ");
+    expect(foreign!.profiles()["qa.admin@acme.test"]!.city).toBe("Portland"); // restored
+  });
+
+  it("under --read-only sends nothing either side applies", async () => {
+    const { code } = await drift({}, ["--read-only"]);
+    expect(code).toBe(0);
+    expect(foreign!.appliedWrites()).toBe(0);
+  });
+
+  it("a side that cannot run makes drift exit 2, saying which and why", async () => {
+    const { code, output } = await drift({}, ["--b-api-key", "sk_live_wrong_key_000000000000000000"]);
+    expect(code).toBe(2);
+    expect(output).toMatch(/• B \(staging\) could not run: The API key was refused/);
+  });
+});
