@@ -1,7 +1,9 @@
 // npm run bench: the fake beside a bare node:http baseline (and prism mock when installed), in one run, on
 // loopback. Prints req/s, p50/p99 latency, errors, responses outside the contract, startup time to the first 200
-// and peak RSS for each, then the fake/baseline ratios, and the conformance suite's wall time against the fake.
-// Writes the figures to reports/bench.json. Options: --duration s (10), --connections n (50), --users n (100000).
+// and peak RSS for each, then the fake/baseline ratios, the conformance suite's wall time against the fake, and
+// 10,000 generated requests (--fuzz) against it.
+// Writes the figures to reports/bench.json. Options: --duration s (10), --connections n (50), --users n (100000),
+// --fuzz n (10000).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -14,8 +16,9 @@ import { mixed, successOnly } from "./workloads.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const { values: opts } = parseArgs({
-  options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "50" }, users: { type: "string", default: "100000" } },
+  options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "50" }, users: { type: "string", default: "100000" }, fuzz: { type: "string", default: "10000" } },
 });
+const FUZZ_RUNS = Number(opts.fuzz);
 const DURATION = Number(opts.duration);
 const CONNECTIONS = Number(opts.connections);
 const USERS = Number(opts.users);
@@ -139,10 +142,30 @@ async function measure(name, command, args, accounts, options = {}) {
     conformanceMs = performance.now() - t;
     if (summary.exitCode !== 0) throw new Error(`conformance against the bench fake exited ${summary.exitCode}`);
   }
+  let fuzz = null;
+  if (options.fuzz) {
+    // Generated requests (conform --fuzz): their wall time, and the growth of this process's memory meanwhile.
+    await fetch(`${server.url}/__admin/reset`, { method: "POST" });
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
+    const t = performance.now();
+    const summary = await runConformance({
+      baseUrl: server.url,
+      apiKey: KEY_A,
+      target: loadTarget(join(ROOT, "conformance/targets/fake-default.yaml")),
+      only: ["fuzz"],
+      fuzz: { runs: FUZZ_RUNS, seed: 20261127 },
+    });
+    clearInterval(sampler);
+    const requests = summary.results.reduce((sum, r) => sum + (r.fuzz?.runs ?? 0), 0);
+    fuzz = { generated: requests, ms: Math.round(performance.now() - t), findings: summary.results.filter((r) => r.fuzz && r.status !== "passed").length, rssGrowthMb: Math.round((rssPeak - rssBefore) / 2 ** 20) };
+    if (summary.exitCode !== 0 || fuzz.findings > 0) throw new Error(`fuzzing the bench fake found something (exit ${summary.exitCode})`);
+  }
   const rss = peakRssMb(server.child.pid);
   await stop(server.child);
   console.log("done");
-  return { name, startupMs: Math.round(server.startupMs), success, mixed: mix, peakRssMb: Math.round(rss), conformanceMs: conformanceMs && Math.round(conformanceMs) };
+  return { name, startupMs: Math.round(server.startupMs), success, mixed: mix, peakRssMb: Math.round(rss), conformanceMs: conformanceMs && Math.round(conformanceMs), fuzz };
 }
 
 // ---- run ----
@@ -151,7 +174,7 @@ const node = process.execPath;
 const cli = join(ROOT, "bin/cv-contract-kit.js");
 const results = [];
 results.push(await measure("baseline (default fixtures)", node, [join(ROOT, "bench/baseline-server.js"), defaultPath, "0"], defaultAccounts));
-results.push(await measure("fake (default fixtures)", node, [cli, "serve", "--port", "0"], defaultAccounts, { checkContract: true, conformance: true }));
+results.push(await measure("fake (default fixtures)", node, [cli, "serve", "--port", "0"], defaultAccounts, { checkContract: true, conformance: true, fuzz: true }));
 results.push(await measure(`baseline (${USERS} users)`, node, [join(ROOT, "bench/baseline-server.js"), bigPath, "0"], bigAccounts));
 results.push(await measure(`fake (${USERS} users)`, node, [cli, "serve", "--port", "0", "--fixtures", bigPath], bigAccounts, { checkContract: true }));
 const prism = join(ROOT, "node_modules/.bin/prism");
@@ -183,6 +206,8 @@ for (const [fake, base, label] of [[results[1], results[0], "default fixtures"],
 console.log(`fake startup to first 200: ${results[1].startupMs} ms default [target ≤ 300], ${results[3].startupMs} ms with ${USERS} users [target ≤ 2000]`);
 console.log(`fake peak RSS with ${USERS} users: ${results[3].peakRssMb} MB [target ≤ 200]`);
 console.log(`conformance suite against the local fake: ${results[1].conformanceMs} ms wall [target ≤ 5000]`);
+const f = results[1].fuzz;
+console.log(`--fuzz against the local fake: ${f.generated} generated requests in ${(f.ms / 1000).toFixed(1)} s [target ≤ 20 s], ${f.findings} findings, driver RSS growth ${f.rssGrowthMb} MB`);
 
 mkdirSync(join(ROOT, "reports"), { recursive: true });
 const out = join(ROOT, "reports/bench.json");

@@ -4,9 +4,11 @@
  * Exit codes: 0 conforms; 1 a gating check failed; 2 the suite could not run or cannot conclude.
  * Every mistake of setup is one line on stderr saying what to fix, and still a JUnit/JSON report with an error.
  */
+import { randomInt } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadContract } from "../contract/contract.js";
+import { FUZZ_FAMILY_IDS, FUZZ_TAGS } from "../conformance/fuzz/families.js";
 import { selectorProblems, planScenarios } from "../conformance/plan.js";
 import { createRedactor, type Redact } from "../conformance/redact.js";
 import { createConsoleReporter } from "../conformance/reporters/console-reporter.js";
@@ -21,6 +23,7 @@ import { loadTarget } from "../conformance/target.js";
 
 export const DEFAULT_TARGET_FILE = fileURLToPath(new URL("../../conformance/targets/fake-default.yaml", import.meta.url));
 export const MAX_TIMEOUT_MS = 600_000;
+export const MAX_FUZZ_RUNS = 1_000_000;
 
 const HELP = `Usage: cv-contract-kit conform [options]
 
@@ -44,6 +47,9 @@ Options:
   --json <file>          Write a JSON report
   --html <file>          Write an HTML report: one self-contained file to open in a browser or attach to CI
   --timeout <ms>         Per request, body included: 1 to ${MAX_TIMEOUT_MS} (default ${DEFAULT_TIMEOUT_MS})
+  --fuzz <n>             After the scenarios, n requests generated from openapi.yaml, judged by the vendor's rules;
+                         a failure is shrunk to a minimal body (tag: fuzz; --only fuzz runs only these)
+  --seed <n>             Replay a fuzz run exactly (the seed is printed at the start of every run)
   -h, --help             Show this help
 
 Exit codes: 0 conforms, 1 a gating check failed, 2 the suite could not run or conclude.
@@ -74,6 +80,8 @@ export async function conformCommand(argv: readonly string[], out: (line: string
         json: { type: "string" },
         html: { type: "string" },
         timeout: { type: "string" },
+        fuzz: { type: "string" },
+        seed: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -115,14 +123,22 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   }
   const list = (value: string | undefined) => (value ? value.split(",").map((s) => s.trim()).filter(Boolean) : []);
   const selection = { readOnly: flags["read-only"] === true, only: list(flags.only), skip: list(flags.skip), allowSkip: list(flags["allow-skip"]) };
-  const problems = selectorProblems(scenarios, selection);
+  const problems = selectorProblems(scenarios, selection, flags.fuzz !== undefined ? [...FUZZ_FAMILY_IDS, ...FUZZ_TAGS] : []);
   if (problems.length > 0) return cannotStart(problems);
 
   const timeoutMs = flags.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(flags.timeout);
   if (!/^\d+$/.test(flags.timeout ?? "1") || !Number.isSafeInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
     problems.push(`--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (received "${flags.timeout}").`);
   }
+  const fuzzRuns = flags.fuzz === undefined ? 0 : Number(flags.fuzz);
+  if (flags.fuzz !== undefined && (!/^\d+$/.test(flags.fuzz) || fuzzRuns < 1 || fuzzRuns > MAX_FUZZ_RUNS)) {
+    problems.push(`--fuzz must be a whole number of requests from 1 to ${MAX_FUZZ_RUNS} (received "${flags.fuzz}").`);
+  }
+  const seed = flags.seed === undefined ? randomInt(2 ** 31) : Number(flags.seed);
+  if (flags.seed !== undefined && (!/^\d+$/.test(flags.seed) || seed >= 2 ** 31)) problems.push(`--seed must be a whole number from 0 to ${2 ** 31 - 1} (received "${flags.seed}").`);
+  if (flags.seed !== undefined && flags.fuzz === undefined) problems.push("--seed replays generated requests: pass --fuzz <n> with it.");
   if (problems.length > 0) return cannotStart(problems);
+  const fuzz = fuzzRuns > 0 ? { runs: fuzzRuns, seed } : undefined;
 
   if (flags["dry-run"]) {
     const plan = planScenarios(scenarios, target, selection);
@@ -138,7 +154,7 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   if (!baseUrl) return cannotStart(["No target: pass --base-url <url>, set CV_BASE_URL, or give baseUrl in the target file."]);
   if (!key) return cannotStart(["No API key: pass --api-key <key> or set CV_API_KEY."]);
   redact = createRedactor([key]);
-  const early = problemsBeforeSending(scenarios, target, { ...selection, baseUrl });
+  const early = problemsBeforeSending(scenarios, target, { ...selection, baseUrl, ...(fuzz ? { fuzz } : {}) });
   if (early.length > 0) return cannotStart(early);
 
   const gating = { strict: flags.strict === true, strictWording: flags["strict-wording"] === true };
@@ -150,6 +166,7 @@ export async function conformCommand(argv: readonly string[], out: (line: string
     timeoutMs,
     ...gating,
     ...selection,
+    ...(fuzz ? { fuzz } : {}),
     onEvent: createConsoleReporter(out, redact, { ...gating, verbose: flags.verbose === true }),
   });
   writeReports(summary);

@@ -33,7 +33,7 @@ export interface Plan {
   skipped: Skip[];
 }
 
-export const matchesSelector = (scenario: Scenario, selectors: readonly string[]): boolean =>
+export const matchesSelector = (scenario: { id: string; tags: readonly string[] }, selectors: readonly string[]): boolean =>
   selectors.some((selector) => selector === scenario.id || scenario.tags.includes(selector));
 
 export function planScenarios(scenarios: readonly Scenario[], target: Target, options: PlanOptions = {}): Plan {
@@ -56,8 +56,8 @@ export function planScenarios(scenarios: readonly Scenario[], target: Target, op
 }
 
 /** --only, --skip and --allow-skip must each name a known scenario id or tag: a typo would silently test less. */
-export function selectorProblems(scenarios: readonly Scenario[], options: PlanOptions): string[] {
-  const names = new Set(scenarios.flatMap((s) => [s.id, ...s.tags]));
+export function selectorProblems(scenarios: readonly Scenario[], options: PlanOptions, extraNames: readonly string[] = []): string[] {
+  const names = new Set([...scenarios.flatMap((s) => [s.id, ...s.tags]), ...extraNames]);
   const problems: string[] = [];
   for (const [flag, selectors] of [["--only", options.only], ["--skip", options.skip], ["--allow-skip", options.allowSkip]] as const) {
     for (const selector of selectors ?? []) {

@@ -40,6 +40,8 @@ export interface ScenarioResult {
   steps: StepResult[];
   /** Fields not sent because they are empty on the target and could not be cleared again. */
   leftOut?: { account: string; fields: string[] }[];
+  /** For a family of generated requests: how many were sent, the seed that replays them, the shrunk example's path. */
+  fuzz?: { runs: number; seed: number; path?: string };
   /** Set when an account the scenario touched had to be written back; ok false is reported loudly. */
   restore?: { ok: boolean; accounts: Omit<AccountRestore, "exchanges">[] };
   durationMs: number;
@@ -70,8 +72,9 @@ export interface ConformanceSummary {
 }
 
 export type ConformanceEvent =
-  | { type: "runStarted"; baseUrl: string; scenarios: readonly Scenario[] }
+  | { type: "runStarted"; baseUrl: string; scenarios: readonly Scenario[]; fuzz?: { runs: number; seed: number } }
   | { type: "preflightFinished"; preflight: PreflightSummary }
+  | { type: "fuzzStarted"; runs: number; seed: number }
   | { type: "scenarioFinished"; result: ScenarioResult }
   | { type: "runFinished"; summary: ConformanceSummary };
 

@@ -8,7 +8,9 @@
 import { fileURLToPath } from "node:url";
 import { loadContract, type Contract } from "../contract/contract.js";
 import type { GatingOptions } from "./gating.js";
-import { planScenarios, selectorProblems, unallowedSkips, type PlanOptions } from "./plan.js";
+import { FUZZ_FAMILY_IDS, FUZZ_TAGS } from "./fuzz/families.js";
+import { runFuzz } from "./fuzz/run-fuzz.js";
+import { matchesSelector, planScenarios, selectorProblems, unallowedSkips, type PlanOptions } from "./plan.js";
 import { baseUrlProblem, preflight } from "./preflight.js";
 import { countStatuses, exitCodeFor, type ConformanceEvent, type ConformanceSummary, type PreflightSummary, type ScenarioResult } from "./results.js";
 import { describeScenario, runScenario } from "./run-scenario.js";
@@ -39,6 +41,8 @@ export interface ConformanceOptions extends PlanOptions, GatingOptions {
   maxRetryWaitMs?: number;
   onEvent?: (event: ConformanceEvent) => void;
   contract?: Contract;
+  /** Generated requests after the scenarios: how many in all, and the seed that replays them. */
+  fuzz?: { runs: number; seed: number };
 }
 
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceSummary> {
@@ -55,7 +59,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const emit = options.onEvent ?? (() => {});
   const startedAt = new Date();
   const plan = planScenarios(scenarios, options.target, options);
-  emit({ type: "runStarted", baseUrl: options.baseUrl, scenarios: plan.run });
+  emit({ type: "runStarted", baseUrl: options.baseUrl, scenarios: plan.run, ...(options.fuzz ? { fuzz: options.fuzz } : {}) });
 
   const results: ScenarioResult[] = plan.skipped.map(({ scenario, reason, kind }) => ({ ...describeScenario(scenario), status: "skipped", reason, skipKind: kind, steps: [], durationMs: 0 }));
   for (const r of results) emit({ type: "scenarioFinished", result: r });
@@ -93,6 +97,22 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     }
   }
 
+  if (!fatal && options.fuzz && options.fuzz.runs > 0) {
+    emit({ type: "fuzzStarted", runs: options.fuzz.runs, seed: options.fuzz.seed });
+    const select = (family: { id: string; tags: string[] }) =>
+      (!options.only?.length || matchesSelector(family, options.only)) && !(options.skip?.length && matchesSelector(family, options.skip));
+    await runFuzz(
+      { contract, transport, apiKey: options.apiKey, target: options.target, strict: options.strict, strictWording: options.strictWording },
+      { ...options.fuzz, readOnly: options.readOnly === true, select },
+      (result) => {
+        results.push(result);
+        emit({ type: "scenarioFinished", result });
+      },
+    );
+    const stopped = transport.stopped();
+    if (stopped) fatal = `The target stopped answering: ${stopped}. The run stopped.`;
+  }
+
   const counts = countStatuses(results);
   const restoreFailures = results.filter((r) => r.restore && !r.restore.ok).length;
   const incomplete = fatal
@@ -121,13 +141,15 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
  * What can be known without sending anything: a selector that names nothing, a base URL with a path, no scenario
  * left to run, a documented scenario the target file cannot run. Any of these stops the run before its first request.
  */
-export function problemsBeforeSending(scenarios: readonly Scenario[], target: Target, options: PlanOptions & { baseUrl: string }): string[] {
-  const problems = selectorProblems(scenarios, options);
+export function problemsBeforeSending(scenarios: readonly Scenario[], target: Target, options: PlanOptions & { baseUrl: string; fuzz?: { runs: number } }): string[] {
+  const fuzzing = (options.fuzz?.runs ?? 0) > 0;
+  const problems = selectorProblems(scenarios, options, fuzzing ? [...FUZZ_FAMILY_IDS, ...FUZZ_TAGS] : []);
   const urlProblem = baseUrlProblem(options.baseUrl);
   if (urlProblem) problems.push(urlProblem);
   if (problems.length > 0) return problems;
   const plan = planScenarios(scenarios, target, options);
-  if (plan.run.length === 0) {
+  const fuzzSelected = fuzzing && FUZZ_FAMILY_IDS.some((id) => (!options.only?.length || matchesSelector({ id, tags: [...FUZZ_TAGS] }, options.only)));
+  if (plan.run.length === 0 && !fuzzSelected) {
     return [`No scenario left to run (${plan.skipped.length} skipped: ${[...new Set(plan.skipped.map((s) => s.reason))].join("; ")}). A run that tests nothing cannot pass.`];
   }
   const skipped = plan.skipped.map(({ scenario, reason, kind }) => ({ ...scenario, reason, skipKind: kind }));

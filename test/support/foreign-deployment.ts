@@ -17,7 +17,13 @@ export type PlantedBug =
   | "phoneNotUnique"
   | "partialUpdateWipesAddress2"
   | "htmlErrorOnMalformedJson"
-  | "impossibleDateAccepted";
+  | "impossibleDateAccepted"
+  // Bugs no scripted scenario meets, for the generated requests (--fuzz):
+  | "astralCharacterCrash"
+  | "longFirstNameCrash"
+  | "postalCodeClearsCity"
+  | "lowercaseStateAccepted"
+  | "lowercaseGenderAccepted";
 
 export const PLANTED_BUGS: readonly PlantedBug[] = [
   "staffAllowed",
@@ -29,6 +35,8 @@ export const PLANTED_BUGS: readonly PlantedBug[] = [
   "htmlErrorOnMalformedJson",
   "impossibleDateAccepted",
 ];
+
+export const FUZZ_ONLY_BUGS: readonly PlantedBug[] = ["astralCharacterCrash", "longFirstNameCrash", "postalCodeClearsCity", "lowercaseStateAccepted", "lowercaseGenderAccepted"];
 
 export interface ForeignRequest {
   method: string;
@@ -187,7 +195,13 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
       return send(res, 400, envelope(400, "Unable to use this phone number. Please use a different one"));
     }
     await options.beforeWrite?.(request);
+    // A column in a 3-byte UTF-8 charset (MySQL's utf8), and another one too short: the database refuses, the service answers 500.
+    if (bugs.has("astralCharacterCrash") && sent.some((f) => typeof data[f] === "string" && /[\u{10000}-\u{10FFFF}]/u.test(data[f] as string))) {
+      return send(res, 500, envelope(500, "Incorrect string value for column"));
+    }
+    if (bugs.has("longFirstNameCrash") && typeof data.firstName === "string" && [...data.firstName].length >= 60) return send(res, 500, envelope(500, "Data too long for column 'firstName'"));
     apply(user, data, sent);
+    if (bugs.has("postalCodeClearsCity") && data.postalCode !== undefined && data.city === undefined) user.city = null;
     // The bug: an update that sends fields writes address2 as `data.address2 ?? null` (an email-only call skips the write).
     if (bugs.has("partialUpdateWipesAddress2") && sent.length > 0 && data.address2 === undefined) user.address2 = null;
     send(res, 200, { status: 200, success: true, message: "Profile updated successfully", data: { user: toApi(user) } });
@@ -214,14 +228,16 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
       const value = d[field];
       if (value === undefined || (value === null && field === "address2")) continue;
       if (typeof value !== "string") return `${field} must be a string`;
-      if (value.length === 0 || value.length > 255) return `${field} has an invalid length`;
+      const max = ["address", "address2"].includes(field) ? 255 : 100;
+      if ([...value].length === 0 || [...value].length > max) return `${field} has an invalid length`;
     }
     if (typeof d.dob === "string" && !validDate(d.dob)) return "dob is invalid";
-    if (d.gender !== undefined && !["MALE", "FEMALE", "OTHER"].includes(d.gender as string)) return "gender is invalid";
-    if (typeof d.phoneNumber === "string" && !/^\+[1-9]\d{6,14}$/.test(d.phoneNumber)) return "phoneNumber is invalid";
-    if (typeof d.state === "string" && !/^[A-Z]{2}$/.test(d.state)) return "state is invalid";
+    const gender = bugs.has("lowercaseGenderAccepted") && typeof d.gender === "string" ? d.gender.toUpperCase() : d.gender;
+    if (d.gender !== undefined && !["MALE", "FEMALE", "OTHER"].includes(gender as string)) return "gender is invalid";
+    if (typeof d.phoneNumber === "string" && !/^\+[1-9]\d{1,14}$/.test(d.phoneNumber)) return "phoneNumber is invalid";
+    if (typeof d.state === "string" && !(bugs.has("lowercaseStateAccepted") ? /^[A-Za-z]{2}$/ : /^[A-Z]{2}$/).test(d.state)) return "state is invalid";
     if (typeof d.country === "string" && !/^[A-Z]{2}$/.test(d.country)) return "country is invalid";
-    if (typeof d.postalCode === "string" && !/^\d+$/.test(d.postalCode)) return "postalCode is invalid";
+    if (typeof d.postalCode === "string" && !/^\d{1,10}$/.test(d.postalCode)) return "postalCode is invalid";
     return undefined;
   }
 

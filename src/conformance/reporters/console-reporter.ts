@@ -23,6 +23,10 @@ export function createConsoleReporter(write: (line: string) => void, redact: Red
     switch (event.type) {
       case "runStarted":
         out(`cv-contract-kit conformance → ${event.baseUrl} (${event.scenarios.length} scenarios to run)`);
+        if (event.fuzz) out(`Fuzz: ${event.fuzz.runs} generated requests after the scenarios, seed ${event.fuzz.seed} (replay exactly: --fuzz ${event.fuzz.runs} --seed ${event.fuzz.seed})`);
+        break;
+      case "fuzzStarted":
+        out(`Generated requests (seed ${event.seed}):`);
         break;
       case "preflightFinished":
         if (event.preflight.ok) out(`Preflight: ${event.preflight.notes.join("; ")}.`);
@@ -50,10 +54,10 @@ function printScenario(out: (line: string) => void, r: ScenarioResult, options: 
     const shown = warnings.some((c) => c.check === "expected_status") ? warnings.filter((c) => c.check !== "status_code_documented") : warnings;
     out(`  ! ${r.id}${tier}: ${shown.map(oneLine).join("; ")}`);
   } else {
-    const time = r.status === "skipped" ? "" : ` (${r.durationMs} ms)`;
+    const time = r.status === "skipped" ? "" : ` (${r.fuzz ? `${r.fuzz.runs} requests, ` : ""}${r.durationMs} ms)`;
     out(`  ${MARK[r.status]} ${r.id}${tier}: ${r.title}${time}`);
   }
-  if (r.reason) out(`      ${r.status === "skipped" ? "skipped" : "error"}: ${r.reason}`);
+  if (r.reason) out(`      ${r.status === "skipped" ? "skipped" : r.status === "error" ? "error" : "found"}: ${r.reason}`);
   for (const { account, fields } of r.leftOut ?? []) out(`      left out ${fields.join(", ")}: empty on accounts.${account}, and this endpoint cannot clear a field again`);
   if (r.status === "failed") {
     for (const step of r.steps) {

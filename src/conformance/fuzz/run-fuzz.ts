@@ -1,0 +1,332 @@
+/**
+ * @module conformance/fuzz/run-fuzz
+ * Property-based requests against any target, with the vendor's rules as the oracle (fast-check drives the
+ * generation and shrinks a failure to a minimal body). Each request is sent, the account is read back, and the
+ * oracle of its family judges both. The account is put back whenever it differs from what the oracle expects, and
+ * always at the end, under the suite's safety rules. One seed replays a whole run exactly.
+ */
+import fc from "fast-check";
+import type { Contract } from "../../contract/contract.js";
+import { fillTemplate } from "../../contract/messages.js";
+import type { CheckResult } from "../checks/check-result.js";
+import { fail, pass, short } from "../checks/check-result.js";
+import { compareFields } from "../checks/compare-fields.js";
+import { responseChecks } from "../checks/response-checks.js";
+import { toCurl, type Exchange } from "../exchange.js";
+import { effectOf, type GatingOptions } from "../gating.js";
+import { changedFields, readProfile, restoreAccount, updateRequest, type Profile } from "../profile-guard.js";
+import type { ScenarioResult, StepResult } from "../results.js";
+import type { Target } from "../target.js";
+import type { Transport } from "../transport.js";
+import { fuzzFamilies, type FuzzFamily, type FuzzInput } from "./families.js";
+import { simplify } from "./simplify.js";
+
+export interface FuzzOptions {
+  /** How many generated requests in all (shared among the families by weight). */
+  runs: number;
+  /** Replays a run exactly. */
+  seed: number;
+  /** Leave out the valid updates (a conforming target would apply them). */
+  readOnly?: boolean;
+  /** Which families run (by id or tag); all by default. */
+  select?: (family: { id: string; tags: string[] }) => boolean;
+}
+
+export interface FuzzContext extends GatingOptions {
+  contract: Contract;
+  transport: Transport;
+  apiKey: string;
+  target: Target;
+}
+
+/** Runs every family; each becomes one result. `onResult` is called as each finishes. */
+export async function runFuzz(ctx: FuzzContext, options: FuzzOptions, onResult: (result: ScenarioResult) => void): Promise<ScenarioResult[]> {
+  const { contract, transport, apiKey, target } = ctx;
+  const emails = Object.fromEntries(Object.entries(target.accounts).map(([name, a]) => [name, a.email]));
+  const snapshots: Record<string, Profile> = {};
+  for (const [name, email] of Object.entries(emails)) {
+    const read = await readProfile(transport, apiKey, email);
+    if (read.profile) snapshots[name] = read.profile;
+  }
+  const families = fuzzFamilies({ contract, snapshots, emails, ...(target.freePhoneNumber ? { freePhoneNumber: target.freePhoneNumber } : {}) }).filter(
+    (f) => (options.select?.(f) ?? true) && !(options.readOnly && f.kind === "valid"),
+  );
+  const shares = share(options.runs, families.map((f) => f.weight));
+  const results: ScenarioResult[] = [];
+  for (const [index, family] of families.entries()) {
+    const runs = Math.max(1, shares[index]!);
+    const result = await runFamily(ctx, family, runs, options.seed, target.accounts[family.account]!.email, snapshots[family.account]!);
+    results.push(result);
+    onResult(result);
+    if (transport.stopped()) break;
+  }
+  return results;
+}
+
+/** `total` split by weight into whole numbers that add up to it (largest remainders first). */
+function share(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const exact = weights.map((w) => (total * w) / sum);
+  const out = exact.map(Math.floor);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0]);
+  const missing = total - out.reduce((a, b) => a + b, 0);
+  for (let k = 0; k < missing; k++) out[order[k % order.length]![1]]!++;
+  return out;
+}
+
+interface RunOutcome {
+  ok: boolean;
+  steps: StepResult[];
+}
+
+/** Requests whose answer shows nothing wrong are read back together, this many at a time. */
+const READ_BACK_EVERY = 16;
+/** Shrinking a failure tries at most this many smaller requests (each one real requests to the target). */
+const SHRINK_BUDGET = 150;
+
+/** A read back found the account changed, and one of several requests did it: which one is found by replaying them. */
+class Unattributed extends Error {
+  constructor(readonly suspects: FuzzInput[]) {
+    super("the account changed, and several requests could have done it");
+  }
+}
+
+async function runFamily(ctx: FuzzContext, family: FuzzFamily, runs: number, seed: number, email: string, snapshot: Profile): Promise<ScenarioResult> {
+  const { contract, transport, apiKey } = ctx;
+  const started = performance.now();
+  /** What the account holds now, as far as the oracle knows. */
+  let current: Profile = snapshot;
+  let requests = 0;
+  let harnessError: string | undefined;
+  /** Requests answered as the oracle expects whose read back is still to come. */
+  let pending: FuzzInput[] = [];
+
+  const readBack = async (): Promise<{ profile: Profile; exchange: Exchange }> => {
+    const read = await readProfile(transport, apiKey, email);
+    if (!read.profile) {
+      harnessError = `could not read ${email} back (${read.exchange.response?.status ?? read.exchange.transportError})`;
+      throw new Error(harnessError);
+    }
+    return { profile: read.profile, exchange: read.exchange };
+  };
+  /** Back to the snapshot, so that the next request (and the shrinking) starts clean. */
+  const putBack = async () => {
+    const restored = await restoreAccount({ contract, transport, apiKey }, family.account, email, snapshot);
+    if (restored && !restored.ok) throw new RestoreFailed(restored.message, restored.oldValues, restored.command);
+    current = snapshot;
+    pending = [];
+  };
+
+  /** One request and its oracle. `eager`: read the account back at once (while shrinking, and when replaying). */
+  const runOne = async (input: FuzzInput, eager: boolean): Promise<RunOutcome> => {
+    requests++;
+    const ex = await transport.send(requestOf(input, apiKey), "rateLimit");
+    if (!ex.response) {
+      harnessError = ex.transportError;
+      throw new Error(ex.transportError);
+    }
+    // An applied update changes what it sent; anything refused changes nothing.
+    const expected = family.kind === "valid" && ex.response.status === 200 ? applied(current, input.data ?? {}) : current;
+    // Judged on the answer alone first: the account as the answer shows it (a 200's user), or as it was.
+    const answered = (ex.response.json as { data?: { user?: Profile } } | undefined)?.data?.user;
+    const assumed = ex.response.status === 200 && answered ? answered : expected;
+    const first = oracle(contract, family, input, ex, assumed, expected);
+    if (!eager && first.every((c) => c.ok) && pending.length + 1 < READ_BACK_EVERY) {
+      pending.push(input);
+      current = expected;
+      return { ok: true, steps: [] };
+    }
+    const read = await readBack();
+    const checks = oracle(contract, family, input, ex, read.profile, expected);
+    const steps: StepResult[] = [
+      { kind: "send", index: 0, exchange: ex, curl: toCurl(ex.request), checks },
+      { kind: "read", index: 1, exchange: read.exchange, curl: toCurl(read.exchange.request), checks: [] },
+    ];
+    const changed = changedFields(contract, expected, read.profile).length > 0;
+    if (changed && pending.length > 0) {
+      // This request or an earlier one of the batch changed the account: replay them one by one to know which.
+      const suspects = [...pending, input];
+      await putBack();
+      throw new Unattributed(suspects);
+    }
+    pending = [];
+    if (changed) await putBack();
+    else current = read.profile;
+    return { ok: checks.every((c) => c.ok), steps };
+  };
+
+  let failure: RunOutcome | undefined;
+  let details: fc.RunDetails<[FuzzInput]> | undefined;
+  let restoreFailure: RestoreFailed | undefined;
+  /** Once a request fails, every request reads back at once: shrinking must judge each candidate alone. */
+  let eager = false;
+  /** Set when a run cannot go on (no answer, a batch to replay, a failed restore): the remaining runs send nothing. */
+  let stop: Error | undefined;
+  let shrinkCalls = 0;
+  const check = async (numRuns: number, examples: [FuzzInput][] = []) => {
+    stop = undefined;
+    const result = await fc.check(
+      fc.asyncProperty(family.arbitrary, async (input) => {
+        // Past the budget, every candidate "passes" without a request: fast-check keeps the smallest failure so far.
+        if (stop || (eager && ++shrinkCalls > SHRINK_BUDGET)) return true;
+        try {
+          const outcome = await runOne(input, eager);
+          if (!outcome.ok) {
+            failure = outcome;
+            eager = true;
+          }
+          return outcome.ok;
+        } catch (error) {
+          stop = error as Error;
+          return true;
+        }
+      }),
+      { seed, numRuns, examples },
+    );
+    if (stop) throw stop;
+    return result;
+  };
+  /** Replays a batch one request at a time, each read back: the first that fails is the one. */
+  const culpritOf = async (suspects: readonly FuzzInput[]): Promise<FuzzInput> => {
+    eager = true;
+    for (const suspect of suspects) if (!(await runOne(suspect, true)).ok) return suspect;
+    throw new Error("the account changed during a batch of requests, and none of them did it again alone");
+  };
+  let failing: FuzzInput | undefined;
+  let attributed = false;
+  try {
+    try {
+      details = await check(runs);
+      if (details.failed && details.counterexample) failing = details.counterexample[0];
+      else if (pending.length > 0) {
+        // Requests still waiting for their read back are judged now.
+        const read = await readBack();
+        if (changedFields(contract, current, read.profile).length > 0) {
+          const suspects = pending;
+          await putBack();
+          [failing, attributed] = [await culpritOf(suspects), true];
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof Unattributed)) throw error;
+      [failing, attributed] = [await culpritOf(error.suspects), true];
+    }
+    if (failing) {
+      // Smaller still, by cheap steps; `failure` ends as the outcome of the last request that failed: the simplest.
+      eager = true;
+      // A smaller request counts only if it fails the same checks (an email alone fails "refused" for other reasons).
+      let signature: string | undefined;
+      const fails = async (input: FuzzInput) => {
+        const outcome = await runOne(input, true);
+        const failed = outcome.steps.flatMap((st) => st.checks).filter((c) => !c.ok).map((c) => c.check).sort().join(",");
+        if (outcome.ok || (signature !== undefined && failed !== signature)) return false;
+        signature = failed;
+        failure = outcome;
+        return true;
+      };
+      failure = undefined;
+      if (await fails(failing)) await simplify(failing, fails);
+    }
+  } catch (error) {
+    if (error instanceof RestoreFailed) restoreFailure = error;
+    else harnessError ??= (error as Error).message;
+  } finally {
+    if (!restoreFailure) {
+      const restored = await restoreAccount({ contract, transport, apiKey }, family.account, email, snapshot);
+      if (restored && !restored.ok) restoreFailure = new RestoreFailed(restored.message, restored.oldValues, restored.command);
+    }
+  }
+
+  const base = {
+    id: family.id,
+    title: family.title,
+    tier: family.tier,
+    source: family.source,
+    tags: family.tags,
+    file: "(generated from openapi.yaml)",
+    durationMs: Math.round(performance.now() - started),
+    fuzz: { runs: requests, seed, ...(details?.failed ? { path: details.counterexamplePath ?? "" } : {}) },
+    ...(restoreFailure ? { restore: { ok: false, accounts: [{ account: family.account, email, ok: false, message: restoreFailure.message, oldValues: restoreFailure.oldValues, ...(restoreFailure.command ? { command: restoreFailure.command } : {}) }] } } : {}),
+  };
+  if (harnessError || (failing && !failure)) {
+    return { ...base, status: "error", reason: `the fuzzing stopped: ${harnessError ?? "a failure that did not happen again"}`, steps: failure?.steps ?? [] };
+  }
+  if (!failure) return { ...base, status: "passed", steps: [] };
+  const failed = failure.steps.flatMap((st) => st.checks).filter((c) => !c.ok);
+  const status = failed.some((c) => effectOf(c, ctx) === "fail") ? "failed" : failed.some((c) => effectOf(c, ctx) === "warn") ? "warned" : "passed";
+  return {
+    ...base,
+    status,
+    reason: attributed
+      ? `the account changed during a batch of requests; replayed one by one, this one did it, made as small as it still fails (replay: --seed ${seed})`
+      : `a counterexample after ${details?.numRuns ?? "?"} runs, shrunk to the smallest request that still fails, below (replay: --seed ${seed})`,
+    steps: failure.steps,
+  };
+}
+
+class RestoreFailed extends Error {
+  constructor(
+    message: string,
+    readonly oldValues: Record<string, unknown>,
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
+
+function requestOf(input: FuzzInput, apiKey: string) {
+  if (input.data) return updateRequest(apiKey, input.data);
+  return { ...updateRequest(apiKey, {}), body: input.raw ?? JSON.stringify(input.body) };
+}
+
+/** The profile once an update is applied: dob as the page returns it, everything not sent as it was. */
+function applied(profile: Profile, data: Record<string, unknown>): Profile {
+  const out = { ...profile };
+  for (const [field, value] of Object.entries(data)) {
+    if (field === "email") continue;
+    out[field] = field === "dob" && typeof value === "string" ? `${value}T00:00:00.000Z` : value;
+  }
+  return out;
+}
+
+/** What the family's oracle says of one request and the account read back after it. */
+function oracle(contract: Contract, family: FuzzFamily, input: FuzzInput, ex: Exchange, after: Profile, expected: Profile): CheckResult[] {
+  const response = ex.response!;
+  const tier = family.tier;
+  // Always: no 5xx, a JSON answer, the key not echoed; and what the family's oracle says, nothing else.
+  const generic = responseChecks(contract, response, input.data ? { sent: input.data } : {});
+  const kept = family.kind === "valid" ? ["user_reflects_update", "response_schema_conformance"] : ["body_status_matches_http_status", "success_flag_matches_status"];
+  const checks: CheckResult[] = generic.filter((c) => c.always || c.check === "api_key_not_echoed" || kept.includes(c.check));
+  const message = (response.json as { message?: unknown } | undefined)?.message;
+  const unchanged = (name: string, fields = contract.profileFields) =>
+    compareFields(name, tier, Object.fromEntries(fields.map((f) => [f, expected[f] ?? null])), after);
+  const status = `${response.status} ${short(response.text, 160)}`;
+
+  switch (family.kind) {
+    case "negative":
+    case "junk": {
+      const refused = response.status >= 400 && response.status < 500;
+      const mustRefuse = family.kind === "negative" || input.raw !== undefined && !input.raw.startsWith("{");
+      if (mustRefuse) checks.push(refused ? pass("refused", tier) : fail("refused", tier, status, "a 4xx in the envelope: the request breaks a rule of the data table"));
+      checks.push(unchanged("nothing_changed"));
+      break;
+    }
+    case "valid": {
+      const applied = response.status === 200;
+      // The page sets no limits: a refusal of a value the contract allows is a difference of inferred behaviour.
+      checks.push(applied ? pass("applied", "documented") : fail("applied", response.status >= 500 ? "documented" : "inferred", status, "200: every value is valid for openapi.yaml"));
+      if (applied) checks.push(unchanged("profile_is_snapshot_plus_update"));
+      break;
+    }
+    case "lock":
+    case "phone": {
+      const name = family.kind === "lock" ? "demographicFieldsLocked" : "phoneNumberInUse";
+      const documented = fillTemplate(contract.message(name).template, { email: String(input.data?.email) });
+      checks.push(response.status === 400 ? pass("expected_status", tier) : fail("expected_status", tier, status, "400"));
+      checks.push(message === documented ? pass("documented_message", tier, { aspect: "wording" }) : fail("documented_message", tier, short(JSON.stringify(message)), JSON.stringify(documented), { aspect: "wording" }));
+      checks.push(unchanged("nothing_changed"));
+      break;
+    }
+  }
+  return checks;
+}
