@@ -1,7 +1,12 @@
 // The README's exit-code table, proved row by row: each row names a case, and the case runs `conform` against the
 // independent foreign deployment and must end with the row's exit code. A row without a case, or a case without a
 // row, fails: the table and the tests cannot drift apart.
-import { readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { stringify } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
 import { conform, targetFileOf, type ConformRun } from "./support/conform-run.js";
 import { startForeignDeployment, type ForeignDeployment, type ForeignOptions } from "./support/foreign-deployment.js";
@@ -17,8 +22,8 @@ afterEach(async () => {
 const CASES: Record<string, () => Promise<{ run: ConformRun; also: (run: ConformRun) => void }>> = {
   clean: async () => ({ run: await conform(await start()), also: (run) => expect(run.changed).toEqual([]) }),
   "planted-bug": async () => ({ run: await conform(await start({ bugs: ["staffAllowed"] })), also: (run) => expect(run.stdout).toContain("✗ not-allowed-staff") }),
-  "html-500": async () => ({ run: await conform(await start({ bugs: ["htmlErrorOnMalformedJson"] })), also: (run) => expect(run.stdout).toContain("✗ malformed-json-truncated [inferred]") }),
-  strict: async () => ({ run: await conform(await start(), ["--strict"]), also: (run) => expect(run.stdout).toContain("✗ api-key-unknown [inferred]") }),
+  "html-500": async () => ({ run: await conform(await start({ bugs: ["htmlErrorOnLongValue"] })), also: (run) => expect(run.stdout).toContain("✗ robust-long-string [inferred]") }),
+  strict: async () => ({ run: await conform(await start(), ["--strict"]), also: (run) => expect(run.stdout).toMatch(/✗ api-key-unknown: [\s\S]*expected_status \(inferred\):\n {8}Received: 401/) }),
   "bad-target-file": async () => {
     const d = await start();
     return { run: await conform(d, [], { target: { acounts: targetFileOf(d).accounts } }), also: (run) => expect(run.stderr).toContain("unknown key acounts (did you mean accounts?)") };
@@ -40,12 +45,34 @@ const CASES: Record<string, () => Promise<{ run: ConformRun; also: (run: Conform
     return { run: await conform(d, ["--timeout", "250", "--only", "success-partial-update"]), also: (run) => expect(run.changed).toEqual([]) };
   },
   "nothing-to-run": async () => ({ run: await conform(await start(), ["--only", "success", "--read-only"]), also: (run) => expect(run.stderr).toContain("No scenario left to run") }),
+  interrupted: async () => {
+    const d = await start({ beforeWrite: (r) => new Promise((resolve) => setTimeout(resolve, r.body.includes('"firstName":"Conformance"') ? 1500 : 0)) });
+    return { run: await interruptedRun(d), also: (run) => expect(run.stderr).toContain("SIGINT: finishing the scenario under way") };
+  },
   "missing-account": async () => {
     const d = await start();
     const { staffUser: _, ...accounts } = targetFileOf(d).accounts as Record<string, unknown>;
     return { run: await conform(d, [], { target: { ...targetFileOf(d), accounts } }), also: (run) => expect(run.stderr).toContain("--allow-skip not-allowed-staff") };
   },
 };
+
+/** `conform` as a child process, sent SIGINT while its slow write is under way. */
+async function interruptedRun(d: ForeignDeployment): Promise<ConformRun> {
+  const dir = mkdtempSync(join(tmpdir(), "cv-int-"));
+  const file = join(dir, "target.yaml");
+  writeFileSync(file, stringify(targetFileOf(d)));
+  const bin = fileURLToPath(new URL("../bin/cv-contract-kit.js", import.meta.url));
+  const child = spawn(process.execPath, [bin, "conform", "--base-url", d.url, "--api-key", d.apiKey, "--target", file, "--only", "success-full-update"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  while (!stdout.includes("Preflight:")) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 500));
+  child.kill("SIGINT");
+  const code = await new Promise<number>((resolve) => child.once("exit", (c) => resolve(c ?? -1)));
+  return { code, stdout, stderr, junit: "", json: "", html: "", ms: 0, changed: [], peakRssGrowthMb: 0 };
+}
 
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const table = README.slice(README.indexOf("### Exit codes"), README.indexOf("### The target file"));

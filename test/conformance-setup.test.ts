@@ -23,7 +23,7 @@ const withTarget = (d: ForeignDeployment, edit: (t: ReturnType<typeof targetFile
 };
 
 const MISTAKES: Mistake[] = [
-  ["a wrong or rotated key", async () => ({ deployment: await start(), options: { apiKey: "sk_live_acme_rotated_00000000000000" } }), /^(?:cv-contract-kit conform: | {2}• )The API key was refused: 401 "Unauthorized" for every request\. Check --api-key or CV_API_KEY/m],
+  ["a wrong or rotated key", async () => ({ deployment: await start(), options: { apiKey: "sk_live_acme_rotated_00000000000000" } }), /^(?:cv-contract-kit conform: | {2}• )The API key was refused: POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users answered 401 "Unauthorized"\. Check --api-key or CV_API_KEY/m],
   [
     "a base URL that carries the API path",
     async () => {
@@ -108,7 +108,7 @@ describe("setup mistakes: exit 2 within seconds, one line saying what to fix", (
     const port = await freePort();
     const run = await conform(d, [], { baseUrl: `http://127.0.0.1:${port}` });
     expect(run.code).toBe(2);
-    expect(run.stdout).toMatch(/• The target cannot be reached: could not reach http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users \(ECONNREFUSED\)/);
+    expect(run.stdout).toMatch(/• The target cannot be reached: could not get an answer from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users: connection refused: nothing listens there \(ECONNREFUSED\)/);
     expect(run.junit).toMatch(/<testsuites tests="1" failures="0" errors="1"/);
     expect(run.junit).toContain('<testcase classname="conformance.run" name="preflight">');
     expect(JSON.parse(run.json)).toMatchObject({ exitCode: 2, preflight: { ok: false } });

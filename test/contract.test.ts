@@ -67,9 +67,11 @@ describe("the vendor page's own bodies", () => {
     expect(documented).toMatchObject({ status: 400, template: message, tier: "documented" });
   });
 
-  it("rejects a success body whose dob is a bare date", () => {
-    const user = { ...pageSuccess.data.user, dob: "1995-10-01" };
-    expect(respond(200)({ ...pageSuccess, data: { user } })).not.toEqual([]);
+  it("accepts a success body whose dob is a date-time (the page's answer) or a bare date (its table, erratum E6), not another form", () => {
+    const withDob = (dob: string) => respond(200)({ ...pageSuccess, data: { user: { ...pageSuccess.data.user, dob } } });
+    expect(withDob("1995-10-01")).toEqual([]);
+    expect(withDob("1995-10-01T00:00:00.000Z")).toEqual([]);
+    expect(withDob("10/01/1995")).not.toEqual([]);
   });
 });
 

@@ -74,17 +74,17 @@ describe("drift between the fake and a deployment with its own wording", () => {
   });
 
   it("a broken documented rule on one side is a documented difference (exit 1)", async () => {
-    const { code, report, output } = await drift({ bugs: ["staffAllowed"] });
+    const { code, report, output, before } = await drift({ bugs: ["staffAllowed"] });
     expect(code).toBe(1);
     expect(counted(report).filter((d) => d.startsWith("documented"))).toEqual([
       "documented behaviour not-allowed-staff#0 status: 400 | 200",
-      "documented behaviour not-allowed-staff#1 status: 400 | 200",
       'documented wording not-allowed-staff#0 message: "Not allowed to update the profile" | "Profile updated successfully"',
-      'documented wording not-allowed-staff#1 message: "Not allowed to update the profile" | "Profile updated successfully"',
       "documented behaviour not-allowed-staff profile: changed nothing | changed a profile",
     ].sort());
+    // The request with a city goes only to a staff account the key can read: on the fake it cannot, so it is not sent.
+    expect(counted(report)).toContain("inferred behaviour not-allowed-staff#1 status: not sent | sent");
     expect(output).toContain("  ✗ not-allowed-staff: ");
-    expect(foreign!.profiles()["qa.admin@acme.test"]!.city).toBe("Portland"); // restored
+    expect(foreign!.profiles()).toEqual(before.foreign); // the staff account it changed, restored
   });
 
   it("under --read-only sends nothing either side applies", async () => {

@@ -21,6 +21,14 @@ import { DEFAULT_SCENARIOS_DIR, DEFAULT_TIMEOUT_MS, problemsBeforeSending, runCo
 import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
 import { loadTarget } from "../conformance/target.js";
 
+/**
+ * A flag error quotes the argument it could not place: "--api-key= sk_live_…" (a stray space) would print the key.
+ * Only option names are kept.
+ */
+export function hideValues(message: string): string {
+  return message.replace(/'([^']*)'/g, (whole, value: string) => (value.startsWith("-") ? whole : "'<value hidden>'"));
+}
+
 export const DEFAULT_TARGET_FILE = fileURLToPath(new URL("../../conformance/targets/fake-default.yaml", import.meta.url));
 export const MAX_TIMEOUT_MS = 600_000;
 export const MAX_FUZZ_RUNS = 1_000_000;
@@ -86,7 +94,7 @@ export async function conformCommand(argv: readonly string[], out: (line: string
       },
     }).values;
   } catch (error) {
-    err(`cv-contract-kit conform: ${(error as Error).message}. Run \`cv-contract-kit conform --help\` for the options.`);
+    err(`cv-contract-kit conform: ${hideValues((error as Error).message)}. Run \`cv-contract-kit conform --help\` for the options.`);
     return 2;
   }
   if (flags.help) {
@@ -103,13 +111,16 @@ export async function conformCommand(argv: readonly string[], out: (line: string
     writeReports(summaryOfFailedStart(baseUrl ?? "(none)", problems));
     return 2;
   };
-  const writeReports = (summary: ConformanceSummary) => {
+  /** A report CI cannot read is a run CI cannot judge: false when one could not be written. */
+  const writeReports = (summary: ConformanceSummary): boolean => {
     try {
       if (flags.junit) writeJunitReport(flags.junit, summary, redact);
       if (flags.json) writeJsonReport(flags.json, summary, redact);
       if (flags.html) writeHtmlReport(flags.html, renderConformanceHtml(summary, redact), redact);
+      return true;
     } catch (error) {
       err(`cv-contract-kit conform: could not write a report: ${(error as Error).message}`);
+      return false;
     }
   };
 
@@ -140,24 +151,41 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   if (problems.length > 0) return cannotStart(problems);
   const fuzz = fuzzRuns > 0 ? { runs: fuzzRuns, seed } : undefined;
 
+  baseUrl ??= target.baseUrl;
+  const key = apiKey ?? target.apiKey;
   if (flags["dry-run"]) {
     const plan = planScenarios(scenarios, target, selection);
-    out(`Would run ${plan.run.length} scenarios:`);
+    out(`Would run ${plan.run.length} scenarios${fuzz ? ` and ${fuzz.runs} generated requests` : ""}:`);
     for (const s of plan.run) out(`  ${s.id}${s.tier === "inferred" ? " [inferred]" : ""}: ${s.title}`);
     out(`Would skip ${plan.skipped.length}:`);
     for (const { scenario, reason } of plan.skipped) out(`  ${scenario.id}: ${reason}`);
-    return 0;
+    // What would stop the real run before its first request, it says now.
+    const blocking = problemsBeforeSending(scenarios, target, { ...selection, baseUrl: baseUrl ?? "http://127.0.0.1", ...(fuzz ? { fuzz } : {}) });
+    for (const problem of blocking) err(`cv-contract-kit conform: the run would stop: ${problem}`);
+    return blocking.length > 0 ? 2 : 0;
   }
 
-  baseUrl ??= target.baseUrl;
-  const key = apiKey ?? target.apiKey;
   if (!baseUrl) return cannotStart(["No target: pass --base-url <url>, set CV_BASE_URL, or give baseUrl in the target file."]);
   if (!key) return cannotStart(["No API key: pass --api-key <key> or set CV_API_KEY."]);
   redact = createRedactor([key]);
+  // fetch refuses such a header outright, which would read as "cannot be reached".
+  if (!/^[\x21-\x7e]+$/.test(key)) return cannotStart(["The API key holds characters an HTTP header cannot carry (a space, or a character outside ASCII): check --api-key or CV_API_KEY."]);
   const early = problemsBeforeSending(scenarios, target, { ...selection, baseUrl, ...(fuzz ? { fuzz } : {}) });
   if (early.length > 0) return cannotStart(early);
 
   const gating = { strict: flags.strict === true, strictWording: flags["strict-wording"] === true };
+  // Ctrl-C finishes the scenario under way and restores its accounts; a second one stops at once.
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) {
+      err(`cv-contract-kit conform: ${signal} again: stopping now. Accounts of the scenario under way may be left changed; run again to see.`);
+      process.exit(130);
+    }
+    err(`cv-contract-kit conform: ${signal}: finishing the scenario under way and restoring its accounts (again to stop at once)…`);
+    interrupt.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   const summary = await runConformance({
     baseUrl,
     apiKey: key,
@@ -168,7 +196,15 @@ export async function conformCommand(argv: readonly string[], out: (line: string
     ...selection,
     ...(fuzz ? { fuzz } : {}),
     onEvent: createConsoleReporter(out, redact, { ...gating, verbose: flags.verbose === true }),
+    signal: interrupt.signal,
+  }).finally(() => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   });
-  writeReports(summary);
+  if (summary.fatal) for (const line of summary.fatal.split("\n")) err(redact(`cv-contract-kit conform: ${line}`));
+  if (summary.preflight && !summary.preflight.ok && flags.target === undefined && baseUrl !== target.baseUrl) {
+    err("cv-contract-kit conform: no --target was given, so the accounts are the fake's (conformance/targets/fake-default.yaml). For a deployment, pass --target FILE naming its accounts (README: The target file).");
+  }
+  if (!writeReports(summary)) return 2;
   return summary.exitCode;
 }

@@ -17,7 +17,7 @@ import { writeHtmlReport } from "../conformance/reporters/html/write-html.js";
 import { DEFAULT_SCENARIOS_DIR, DEFAULT_TIMEOUT_MS } from "../conformance/run-conformance.js";
 import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
 import { loadTarget } from "../conformance/target.js";
-import { DEFAULT_TARGET_FILE, MAX_TIMEOUT_MS } from "./conform.js";
+import { DEFAULT_TARGET_FILE, hideValues, MAX_TIMEOUT_MS } from "./conform.js";
 
 const HELP = `Usage: cv-contract-kit drift [options]
 
@@ -72,7 +72,7 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
       },
     }).values;
   } catch (error) {
-    err(`cv-contract-kit drift: ${(error as Error).message}. Run \`cv-contract-kit drift --help\` for the options.`);
+    err(`cv-contract-kit drift: ${hideValues((error as Error).message)}. Run \`cv-contract-kit drift --help\` for the options.`);
     return 2;
   }
   if (flags.help) {

@@ -7,7 +7,7 @@
  */
 import { UPDATE_PROFILE_PATH } from "../contract/contract.js";
 import { MAX_RESPONSE_BYTES, readBounded } from "./bounded-body.js";
-import { createRedactor, redactValue } from "./redact.js";
+import { createRedactor, holdsSecret, redactValue } from "./redact.js";
 
 export interface RecordedRequest {
   method: string;
@@ -62,6 +62,17 @@ export interface ExchangeOptions {
 
 export const KEY_REFERENCE = "$CV_API_KEY";
 
+/** What a report keeps of one answer: enough to read it, not a megabyte per request for a whole run. */
+export const MAX_RECORDED_TEXT = 64 * 1024;
+
+/** The exchange as results keep it: an answer longer than MAX_RECORDED_TEXT is cut (and its parsed JSON dropped). */
+export function forRecord(ex: Exchange): Exchange {
+  const response = ex.response;
+  if (!response || response.text.length <= MAX_RECORDED_TEXT) return ex;
+  const { json: _json, ...rest } = response;
+  return { ...ex, response: { ...rest, json: undefined, text: `${response.text.slice(0, MAX_RECORDED_TEXT)}… (${response.text.length} characters; the rest is not kept)` } };
+}
+
 export function endpointUrl(baseUrl: string): string {
   return `${baseUrl.replace(/\/+$/, "")}${UPDATE_PROFILE_PATH}`;
 }
@@ -114,10 +125,9 @@ export async function exchange(spec: RequestSpec, options: ExchangeOptions): Pro
   }
 }
 
-/** The key as sent, or JSON-escaped inside a JSON body. */
+/** The key, or a piece of it, in any form, anywhere in the answer. */
 function echoes(text: string, headers: Record<string, string>, key: string): boolean {
-  const escaped = JSON.stringify(key).slice(1, -1);
-  return text.includes(key) || text.includes(escaped) || Object.values(headers).some((v) => v.includes(key));
+  return holdsSecret(text, key) || Object.values(headers).some((v) => holdsSecret(v, key));
 }
 
 function parseJson(text: string): unknown {
@@ -134,9 +144,20 @@ function describeTransportError(error: unknown, url: string, timeoutMs: number, 
     return { failure: "timeout", message: `no answer from ${url} within ${timeoutMs} ms` };
   }
   const code = e.cause?.code;
-  const cause = code ?? e.cause?.message ?? e.message;
-  const refused = code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ECONNRESET";
-  return { failure: refused ? "refused" : "other", message: `could not reach ${url} (${cause})` };
+  // undici's codes, in words a person can act on.
+  const words: Record<string, [TransportFailure, string]> = {
+    ECONNREFUSED: ["refused", "connection refused: nothing listens there"],
+    ENOTFOUND: ["refused", "no such host"],
+    EAI_AGAIN: ["refused", "the host name could not be resolved"],
+    ECONNRESET: ["refused", "the connection was reset"],
+    UND_ERR_SOCKET: ["refused", "the connection was closed before an answer"],
+    UND_ERR_CONNECT_TIMEOUT: ["timeout", "the connection could not be opened in time"],
+    UND_ERR_HEADERS_TIMEOUT: ["timeout", "no headers came back in time"],
+    UND_ERR_BODY_TIMEOUT: ["timeout", "the answer stopped half-way"],
+    UND_ERR_HEADERS_OVERFLOW: ["other", "the answer's headers are larger than a client accepts"],
+  };
+  const [failure, reason]: [TransportFailure, string] = (code ? words[code] : undefined) ?? ["other", e.cause?.message ?? e.message];
+  return { failure, message: `could not get an answer from ${url}: ${reason}${code ? ` (${code})` : ""}` };
 }
 
 /** A curl command that sends the same request; the key comes from $CV_API_KEY. */

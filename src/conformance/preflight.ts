@@ -6,7 +6,7 @@
  * the deployment for hundreds of lines.
  */
 import type { Contract } from "../contract/contract.js";
-import { fillTemplate } from "../contract/messages.js";
+import { matchesTemplate } from "../contract/messages.js";
 import { roleOf } from "./accounts.js";
 import { endpointUrl, type Exchange } from "./exchange.js";
 import { describeAnswer, readProfile, updateRequest } from "./profile-guard.js";
@@ -50,7 +50,14 @@ export async function preflight(contract: Contract, transport: Transport, apiKey
   const probe = await transport.send(updateRequest(apiKey, { email: target.unknownEmail }), "transient");
   result.exchanges.push(probe);
   const answer = probe.response;
-  if (!answer) return stop(`The target cannot be reached: ${probe.transportError}. Check --base-url and that the server is up.`);
+  if (!answer) {
+    const hint = probe.transportFailure === "timeout" ? "Is it up? A longer --timeout may help." : "Check --base-url and that the server is up.";
+    return stop(`The target cannot be reached: ${probe.transportError}. ${hint}`);
+  }
+  if (answer.status === 401 || answer.status === 403) {
+    // A gateway refusing the key answers in its own shape: it is still the key (or this client) it refuses.
+    return stop(`The API key was refused: POST ${url} answered ${describeAnswer(probe)}. Check --api-key or CV_API_KEY: is it this deployment's key, and still valid (rotated)?`);
+  }
   if (answer.status >= 300 && answer.status < 400) {
     const location = answer.headers.location ?? "(no Location)";
     return stop(`--base-url redirects: POST ${url} answered ${answer.status} to ${location}. Pass the final URL as --base-url (the suite never follows a redirect: it would resend the key elsewhere).`);
@@ -69,8 +76,7 @@ export async function preflight(contract: Contract, transport: Transport, apiKey
   if (answer.status === 404) return stop(`Nothing answers POST ${url} (404 "${String(envelope.message)}"). Check --base-url${pathHint}: the suite adds /api/v1/users itself.`);
   if (answer.status >= 500) return stop(`The target fails before any scenario: POST ${url} got ${describeAnswer(probe)}. Is the service up?`);
 
-  const unknownUser = fillTemplate(contract.message("userDoesNotExist").template, { email: target.unknownEmail });
-  let keyAccepted = envelope.message === unknownUser;
+  let keyAccepted = matchesTemplate(contract.message("userDoesNotExist").template, { email: target.unknownEmail }, envelope.message);
 
   // 2. Each account of the target file, read with an update that sends only its email.
   const businessMessages = (["userDoesNotExist", "userNotInOrganization", "notAllowedToUpdateProfile"] as const).map((name) => contract.message(name));
@@ -84,7 +90,7 @@ export async function preflight(contract: Contract, transport: Transport, apiKey
     accountReads++;
     const where = `accounts.${name} (${account.email})`;
     const message = (read.exchange.response?.json as { message?: unknown } | undefined)?.message;
-    const business = businessMessages.find((m) => message === fillTemplate(m.template, { email: account.email }));
+    const business = businessMessages.find((m) => matchesTemplate(m.template, { email: account.email }, message));
     if (read.exchange.response?.status === answer.status && message === envelope.message) sameAsProbe++;
     if (read.profile) {
       keyAccepted = true;

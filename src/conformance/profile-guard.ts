@@ -10,6 +10,7 @@
 import type { Contract } from "../contract/contract.js";
 import { endpointUrl, toCurl, type Exchange, type RequestSpec } from "./exchange.js";
 import type { Transport } from "./transport.js";
+import { isEmpty, writeBackValue } from "./write-back.js";
 
 export type Profile = Record<string, unknown>;
 
@@ -55,19 +56,16 @@ export function changedFields(contract: Contract, before: Profile, after: Profil
   return contract.profileFields.filter((field) => JSON.stringify(value(before, field)) !== JSON.stringify(value(after, field)));
 }
 
-/** Empty on the target: null, absent or "". */
-export const isEmpty = (value: unknown): boolean => value === null || value === undefined || value === "";
-
 export interface AccountRestore {
   account: string;
   email: string;
   ok: boolean;
   /** What was done, or what is wrong, in one sentence. */
   message: string;
-  /** The fields that differed from the snapshot, and their values before the scenario. */
+  /** The fields that differed from the snapshot (or may have), and their values before the scenario. */
   oldValues: Record<string, unknown>;
-  /** When ok is false: a command that puts the old values back. */
-  command?: string;
+  /** When ok is false: commands that put the old values back (the unlocked fields, then the locked ones). */
+  commands?: string[];
   exchanges: Exchange[];
 }
 
@@ -75,80 +73,135 @@ export interface RestoreContext {
   contract: Contract;
   transport: Transport;
   apiKey: string;
+  /** How long a read may lag behind an acknowledged write before the suite stops waiting for it (3 s by default). */
+  patienceMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
-const RESTORE_ROUNDS = 2;
+export interface RestoreOptions {
+  /** A request to the account timed out, so its write may land late: wait this long before reading it again. */
+  settleMs?: number;
+  /** Values the target answered 200 with for fields it was sent: a read that does not show them lags, or the write is late. */
+  acknowledged?: Record<string, unknown>;
+}
 
 /**
- * Reads the account again and writes back what changed. `settleMs`: a request to it timed out, so its write may
- * still land: wait this long first.
+ * Reads the account again and writes back what changed: the unlocked fields, then the locked ones, then any field
+ * still different on its own (so one refused value cannot block the others). A read is trusted only once it shows
+ * what the target acknowledged; a restore is confirmed by reading again. When in doubt (a late write, a lagging
+ * read, a timed-out request), it says so, with the old values and the commands that put them back.
  */
-export async function restoreAccount(ctx: RestoreContext, account: string, email: string, snapshot: Profile, settleMs = 0): Promise<AccountRestore | undefined> {
+export async function restoreAccount(ctx: RestoreContext, account: string, email: string, snapshot: Profile, options: RestoreOptions = {}): Promise<AccountRestore | undefined> {
   const { contract, transport, apiKey } = ctx;
+  const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const patience = ctx.patienceMs ?? 3000;
   const exchanges: Exchange[] = [];
-  const waited = settleMs > 0 ? ` (a request timed out: waited ${settleMs} ms for it to land, then read it again)` : "";
-  if (settleMs > 0) await (ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))))(settleMs);
+  const settle = options.settleMs ?? 0;
+  if (settle > 0) await sleep(settle);
+  const read = async () => {
+    const r = await readProfile(transport, apiKey, email);
+    exchanges.push(r.exchange);
+    return r;
+  };
 
-  let current = await readProfile(transport, apiKey, email);
-  exchanges.push(current.exchange);
+  let current = await read();
   if (!current.profile) {
-    const all = Object.fromEntries(contract.profileFields.map((f) => [f, snapshot[f] ?? null]));
-    return failure(`could not read ${email} after the scenario (${describeAnswer(current.exchange)}), so it may still be changed`, all);
+    return failure(`could not read ${email} after the scenario (${describeAnswer(current.exchange)}), so it may still be changed`, contract.profileFields);
   }
-  const changed = changedFields(contract, snapshot, current.profile);
-  if (changed.length === 0) return settleMs > 0 ? { account, email, ok: true, message: `${email} unchanged${waited}`, oldValues: {}, exchanges } : undefined;
+  // Acknowledged but not shown: a write-behind queue or a lagging replica. Wait for the read to catch up.
+  const acknowledged = Object.entries(options.acknowledged ?? {}).filter(([f, v]) => changedFields(contract, { [f]: snapshot[f] }, { [f]: v }).length > 0);
+  const unseen = (profile: Profile) => acknowledged.filter(([f, v]) => changedFields(contract, { [f]: v }, profile).includes(f)).map(([f]) => f);
+  if (unseen(current.profile).length > 0) {
+    current = await pollUntil(read, (r) => r.profile !== undefined && unseen(r.profile).length === 0, patience, sleep);
+    if (!current.profile || unseen(current.profile).length > 0) {
+      return failure(
+        `the target answered that it changed ${unseen(current.profile ?? {}).join(", ")} of ${email}, but reads still show the old value after ${patience} ms: the write may land later, or reads lag. Check it by hand later`,
+        acknowledged.map(([f]) => f),
+      );
+    }
+  }
+  const changed = changedFields(contract, snapshot, current.profile!);
+  if (changed.length === 0) {
+    if (settle === 0) return undefined;
+    return failure(`a request to ${email} timed out; ${settle} ms later it is unchanged, but the write may still land. Check it by hand later`, contract.profileFields);
+  }
   const oldValues = Object.fromEntries(changed.map((f) => [f, snapshot[f] ?? null]));
 
-  const { data, impossible } = restoreData(contract, snapshot, changed);
   let left = changed;
   let lastWrite: Exchange | undefined;
-  for (let round = 0; round < RESTORE_ROUNDS && left.length > 0; round++) {
-    // Unlocked fields first and alone: a lock that (rightly) refuses a locked field must not block them.
-    for (const group of [left.filter((f) => !contract.lockedFields.includes(f)), left.filter((f) => contract.lockedFields.includes(f))]) {
-      const fields = group.filter((f) => Object.hasOwn(data, f));
-      if (fields.length === 0) continue;
-      lastWrite = await transport.send(updateRequest(apiKey, { email, ...pick(data, fields) }), "transient");
-      exchanges.push(lastWrite);
-    }
-    current = await readProfile(transport, apiKey, email);
-    exchanges.push(current.exchange);
+  const write = async (fields: readonly string[]) => {
+    const data = writeBackData(contract, snapshot, fields);
+    if (Object.keys(data).length === 0) return;
+    lastWrite = await transport.send(updateRequest(apiKey, { email, ...data }), "transient");
+    exchanges.push(lastWrite);
+  };
+  const verify = async () => {
+    current = await read();
     left = current.profile ? changedFields(contract, snapshot, current.profile) : left;
-  }
-  if (left.length === 0) return { account, email, ok: true, message: `restored ${changed.join(", ")} of ${email}${waited}`, oldValues, exchanges };
-
-  const why = impossible.length > 0 ? `; ${impossible.join(", ")} cannot be set back to empty through this endpoint` : "";
-  const answer = lastWrite ? `; the target answered ${describeAnswer(lastWrite)}` : "";
-  return failure(`could not restore ${left.join(", ")} of ${email}${why}${answer}${waited}`, Object.fromEntries(left.map((f) => [f, snapshot[f] ?? null])));
-
-  function failure(message: string, values: Record<string, unknown>): AccountRestore {
-    const writable = restoreData(contract, snapshot, Object.keys(values)).data;
-    const command = toCurl({
-      method: "POST",
-      url: endpointUrl(transport.options.baseUrl),
-      headers: { "cv-api-key": "$CV_API_KEY", "content-type": "application/json" },
-      body: JSON.stringify({ action: "UPDATE_PROFILE", data: { email, ...writable } }),
-    });
-    return { account, email, ok: false, message, oldValues: values, command, exchanges };
-  }
-}
-
-/** The snapshot's values of these fields, as an update sends them; an empty field only nullable ones can take. */
-function restoreData(contract: Contract, snapshot: Profile, fields: readonly string[]): { data: Record<string, unknown>; impossible: string[] } {
-  const data: Record<string, unknown> = {};
-  const impossible: string[] = [];
-  for (const field of fields) {
-    const value = snapshot[field];
-    if (isEmpty(value)) {
-      if (contract.nullableProfileFields.includes(field)) data[field] = null;
-      else impossible.push(field);
-    } else {
-      data[field] = field === "dob" && typeof value === "string" ? value.slice(0, 10) : value;
+    if (left.length > 0 && current.profile && lastWrite?.response?.status === 200) {
+      // The restore was acknowledged: give a lagging read the same patience.
+      current = await pollUntil(read, (r) => r.profile !== undefined && changedFields(contract, snapshot, r.profile).length === 0, patience, sleep);
+      left = current.profile ? changedFields(contract, snapshot, current.profile) : left;
     }
+  };
+  // Unlocked fields together, locked ones apart: a lock that (rightly) refuses a locked field must not block the rest.
+  await write(left.filter((f) => !contract.lockedFields.includes(f)));
+  await write(left.filter((f) => contract.lockedFields.includes(f)));
+  await verify();
+  if (left.length > 0) {
+    // One field the target refuses must not keep the others changed: each on its own.
+    for (const field of left) await write([field]);
+    await verify();
   }
-  return { data, impossible };
+  if (left.length === 0) return { account, email, ok: true, message: `restored ${changed.join(", ")} of ${email}`, oldValues, exchanges };
+
+  const cannot = left.filter((f) => !Object.hasOwn(writeBackData(contract, snapshot, [f]), f));
+  const why = cannot.length > 0 ? `; ${cannot.join(", ")} had a value this endpoint cannot take back (empty, or refused by its rules)` : "";
+  const answer = lastWrite ? `; the target answered ${describeAnswer(lastWrite)}` : "";
+  return failure(`could not restore ${left.join(", ")} of ${email}${why}${answer}`, left, true);
+
+  /** `refusedByLock`: the target refused to write these back, and a lock may be why. */
+  function failure(message: string, fields: readonly string[], refusedByLock = false): AccountRestore {
+    return { ...restoreFailure(contract, transport.options.baseUrl, account, email, snapshot, fields, message, refusedByLock), exchanges };
+  }
 }
 
-function pick(record: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(fields.map((f) => [f, record[f]]));
+/** A restore that did not (or may not have) worked: the old values, and the commands that put them back. */
+export function restoreFailure(contract: Contract, baseUrl: string, account: string, email: string, snapshot: Profile, fields: readonly string[], message: string, refusedByLock = false): AccountRestore {
+  const values = Object.fromEntries(fields.map((f) => [f, snapshot[f] ?? null]));
+  const locked = fields.filter((f) => contract.lockedFields.includes(f));
+  const groups = [fields.filter((f) => !locked.includes(f)), locked].map((group) => writeBackData(contract, snapshot, group)).filter((data) => Object.keys(data).length > 0);
+  const commands = groups.map((data) =>
+    toCurl({
+      method: "POST",
+      url: endpointUrl(baseUrl),
+      headers: { "cv-api-key": "$CV_API_KEY", "content-type": "application/json" },
+      body: JSON.stringify({ action: "UPDATE_PROFILE", data: { email, ...data } }),
+    }),
+  );
+  const lockNote = refusedByLock && locked.length > 0 ? ` (${locked.join(", ")} of a user with a locking case can only be put back by the vendor's support team, as the page says)` : "";
+  return { account, email, ok: false, message: `${message}${lockNote}`, oldValues: values, ...(commands.length > 0 ? { commands } : {}), exchanges: [] };
+}
+
+/** Reads again every 250 ms until `done`, or `patience` ms have passed; the last read. */
+export async function pollUntil<T>(read: () => Promise<T>, done: (r: T) => boolean, patience: number, sleep: (ms: number) => Promise<void>): Promise<T> {
+  const until = Date.now() + patience;
+  let last = await read();
+  while (!done(last) && Date.now() < until) {
+    await sleep(Math.min(250, Math.max(0, until - Date.now())));
+    last = await read();
+  }
+  return last;
+}
+
+/** The snapshot's values of these fields, as an update sends them back; a field with none that can be sent is left out. */
+function writeBackData(contract: Contract, snapshot: Profile, fields: readonly string[]): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = writeBackValue(contract, field, snapshot[field]);
+    if (value !== undefined) data[field] = value;
+    // Emptied by the target, and the contract lets it be emptied: null is the one way back (inferred).
+    else if (isEmpty(snapshot[field]) && contract.nullableProfileFields.includes(field)) data[field] = null;
+  }
+  return data;
 }

@@ -2,8 +2,10 @@
  * @module conformance/redact
  * The API key never reaches a console, a report or a recorded response, in any form. Responses are redacted as
  * soon as they are read (before anything is cut or escaped); reporters redact again as the last line of defence.
- * Every form the key can take on the way out is covered: as sent, JSON-escaped, XML- or HTML-escaped, URL-encoded. A text
- * that ends part-way through the key (cut for display) loses that part too.
+ * Every form the key can take on the way out is covered: as sent, JSON-escaped, XML- or HTML-escaped, URL-encoded,
+ * and its UTF-8 bytes read as Latin-1 (as a header carrying it comes back). So is any part of it of 8 characters or
+ * more, in any letter case: a target that echoes "sk_live_acme_7Q***", the key's last characters, or the key in
+ * upper case leaks it as surely as one that echoes it whole, and a text cut for display keeps only a part.
  */
 export type Redact = (text: string) => string;
 
@@ -11,20 +13,21 @@ export const REDACTED = "<redacted>";
 
 /** Shorter keys cannot be told apart from ordinary text; the runner never records them anyway. */
 const MIN_SECRET_LENGTH = 4;
-/** A key's beginning left at the end of a cut text: this many characters or more are dropped. */
-const MIN_PARTIAL = 6;
+/** A piece of a key this long or longer is redacted wherever it appears. */
+export const MIN_FRAGMENT = 8;
 
 export function createRedactor(secrets: readonly (string | undefined)[]): Redact {
-  const forms = [...new Set(secrets.filter((s): s is string => typeof s === "string" && s.length >= MIN_SECRET_LENGTH).flatMap(formsOf))]
-    // Longest first, so a form that contains another is replaced whole.
-    .sort((a, b) => b.length - a.length);
+  const forms = [...new Set(secrets.filter((s): s is string => typeof s === "string" && s.length >= MIN_SECRET_LENGTH).flatMap(formsOf))];
   if (forms.length === 0) return (text) => text;
-  return (text) => {
-    let out = text;
-    for (const form of forms) out = out.split(form).join(REDACTED);
-    for (const form of forms) out = dropCutPrefix(out, form);
-    return out;
-  };
+  const matchers = forms.map(fragmentMatcher);
+  // Pieces redacted by different forms side by side read as one.
+  return (text) => matchers.reduce((out, match) => match(out), text).replace(/(?:<redacted>)+/g, REDACTED);
+}
+
+/** Does the text hold the secret, or a piece of it of MIN_FRAGMENT characters or more, in any of its forms? */
+export function holdsSecret(text: string, secret: string): boolean {
+  const redact = createRedactor([secret]);
+  return redact(text) !== text;
 }
 
 /** Redacts every string inside a JSON value (keys included), before it is serialized. */
@@ -39,29 +42,39 @@ export function redactValue<T>(value: T, redact: Redact): T {
 
 function formsOf(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
-  const html = escapeXml(secret).replace(/&apos;/g, "&#39;");
-  return [secret, json, escapeXml(secret), escapeXml(json), html, encodeURIComponent(secret)];
+  const xml = escapeXml(secret);
+  return [secret, json, xml, escapeXml(json), xml.replace(/&apos;/g, "&#39;"), encodeURIComponent(secret), Buffer.from(secret, "utf8").toString("latin1")];
 }
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }
 
-/** "…sk_live_ab… (300 characters)": a cut through the key keeps its beginning; drop it (at the end or before "…"). */
-function dropCutPrefix(text: string, form: string): string {
-  const cuts: number[] = [];
-  for (let at = text.indexOf("…"); at >= 0; at = text.indexOf("…", at + 1)) cuts.push(at);
-  cuts.push(text.length);
-  let out = "";
-  let from = 0;
-  for (const cut of cuts) {
-    for (let length = Math.min(form.length - 1, cut - from); length >= MIN_PARTIAL; length--) {
-      if (text.startsWith(form.slice(0, length), cut - length)) {
-        out += `${text.slice(from, cut - length)}${REDACTED}`;
-        from = cut;
-        break;
-      }
+/** Replaces each longest run of the text that is a piece (MIN_FRAGMENT or more characters, any case) of the form. */
+function fragmentMatcher(form: string): Redact {
+  const lower = form.toLowerCase();
+  const size = Math.min(MIN_FRAGMENT, lower.length);
+  const seeds = new Set<string>();
+  for (let i = 0; i + size <= lower.length; i++) seeds.add(lower.slice(i, i + size));
+  return (text) => {
+    if (text.length < size) return text;
+    const folded = text.toLowerCase();
+    // toLowerCase can change a string's length (rare letters): positions would not line up; fall back to the whole form.
+    if (folded.length !== text.length) return text.split(form).join(REDACTED);
+    // Where a piece starts: native indexOf per seed is far cheaper than a slice at every position of a long body.
+    const starts: number[] = [];
+    for (const seed of seeds) for (let at = folded.indexOf(seed); at >= 0; at = folded.indexOf(seed, at + 1)) starts.push(at);
+    if (starts.length === 0) return text;
+    starts.sort((a, b) => a - b);
+    let out = "";
+    let from = 0;
+    for (const start of starts) {
+      if (start < from) continue;
+      let end = start + size;
+      while (end < folded.length && lower.includes(folded.slice(start, end + 1))) end++;
+      out += `${text.slice(from, start)}${REDACTED}`;
+      from = end;
     }
-  }
-  return out + text.slice(from);
+    return out + text.slice(from);
+  };
 }

@@ -7,6 +7,7 @@ import type { CheckResult } from "./checks/check-result.js";
 import type { Exchange } from "./exchange.js";
 import type { SkipKind } from "./plan.js";
 import type { AccountRestore } from "./profile-guard.js";
+import type { LeftOut } from "./write-plan.js";
 import type { Scenario } from "./scenario.js";
 
 /**
@@ -39,7 +40,7 @@ export interface ScenarioResult {
   skipKind?: SkipKind;
   steps: StepResult[];
   /** Fields not sent because they are empty on the target and could not be cleared again. */
-  leftOut?: { account: string; fields: string[] }[];
+  leftOut?: LeftOut[];
   /** For a family of generated requests: how many were sent, the seed that replays them, the shrunk example's path. */
   fuzz?: { runs: number; seed: number; path?: string };
   /** Set when an account the scenario touched had to be written back; ok false is reported loudly. */

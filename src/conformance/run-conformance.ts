@@ -37,12 +37,14 @@ export interface ConformanceOptions extends PlanOptions, GatingOptions {
   fetch?: typeof fetch;
   /** After a request times out, how long to wait for its write to land before restoring (default: twice the timeout, 1–60 s). */
   settleMs?: number;
-  /** The longest Retry-After the suite waits out (default 10 s). */
+  /** The longest the suite waits, in all, for one request to stop being rate-limited (default 5 s). */
   maxRetryWaitMs?: number;
   onEvent?: (event: ConformanceEvent) => void;
   contract?: Contract;
   /** Generated requests after the scenarios: how many in all, and the seed that replays them. */
   fuzz?: { runs: number; seed: number };
+  /** Aborts the run (Ctrl-C): the scenario under way stops sending, its accounts are restored, nothing else runs. */
+  signal?: AbortSignal;
 }
 
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceSummary> {
@@ -76,19 +78,24 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
 
   if (!fatal) {
     const settleMs = options.settleMs ?? Math.min(Math.max(2 * timeoutMs, 1000), 60_000);
-    const context = { contract, transport, apiKey: options.apiKey, target: options.target, settleMs, strict: options.strict, strictWording: options.strictWording };
+    const context = { contract, transport, apiKey: options.apiKey, target: options.target, settleMs, strict: options.strict, strictWording: options.strictWording, ...(options.signal ? { signal: options.signal } : {}) };
     let unfinishedInARow = 0;
     for (const [index, scenario] of plan.run.entries()) {
       const result = await runScenario(context, scenario);
       results.push(result);
       emit({ type: "scenarioFinished", result });
       unfinishedInARow = result.status === "error" ? unfinishedInARow + 1 : 0;
-      // A target that no longer answers, or answers nothing a scenario can finish with, is not worth a timeout a request.
+      // A target that no longer answers, or answers nothing a scenario can finish with, is not worth a timeout a
+      // request; a profile left changed must not be joined by others.
       const stopped = transport.stopped()
         ? `The target stopped answering: ${transport.stopped()}`
-        : unfinishedInARow >= MAX_UNFINISHED_IN_A_ROW
-          ? `${unfinishedInARow} scenarios in a row could not be finished (the last: ${result.reason})`
-          : undefined;
+        : result.restore && !result.restore.ok
+          ? `A profile could not be restored (${result.id}): the run stopped so as not to change more. Put it back with the command above, then run again`
+          : options.signal?.aborted
+            ? "Interrupted: the scenario under way was finished and its accounts restored"
+            : unfinishedInARow >= MAX_UNFINISHED_IN_A_ROW
+              ? `${unfinishedInARow} scenarios in a row could not be finished (the last: ${result.reason})`
+              : undefined;
       if (stopped) {
         const left = plan.run.length - index - 1;
         fatal = `${stopped}. The run stopped${left > 0 ? `; ${left} scenario(s) not run` : ""}.`;
@@ -97,12 +104,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     }
   }
 
+  if (!fatal && options.signal?.aborted) fatal = "Interrupted before the first scenario.";
   if (!fatal && options.fuzz && options.fuzz.runs > 0) {
     emit({ type: "fuzzStarted", runs: options.fuzz.runs, seed: options.fuzz.seed });
     const select = (family: { id: string; tags: string[] }) =>
       (!options.only?.length || matchesSelector(family, options.only)) && !(options.skip?.length && matchesSelector(family, options.skip));
     await runFuzz(
-      { contract, transport, apiKey: options.apiKey, target: options.target, strict: options.strict, strictWording: options.strictWording },
+      { contract, transport, apiKey: options.apiKey, target: options.target, strict: options.strict, strictWording: options.strictWording, ...(options.signal ? { signal: options.signal } : {}) },
       { ...options.fuzz, readOnly: options.readOnly === true, select },
       (result) => {
         results.push(result);
@@ -110,7 +118,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       },
     );
     const stopped = transport.stopped();
+    const lost = results.find((r) => r.fuzz && r.restore && !r.restore.ok);
     if (stopped) fatal = `The target stopped answering: ${stopped}. The run stopped.`;
+    else if (lost) fatal = `A profile could not be restored (${lost.id}): the run stopped so as not to change more. Put it back with the command above, then run again.`;
+    else if (options.signal?.aborted) fatal = "Interrupted: the generated requests stopped and their account was restored.";
   }
 
   const counts = countStatuses(results);

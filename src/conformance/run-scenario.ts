@@ -5,14 +5,13 @@
  * exception, a timeout, a run that must stop); after a timeout it first waits for the late write to land.
  */
 import type { Contract } from "../contract/contract.js";
-import type { CheckResult } from "./checks/check-result.js";
-import { withTier } from "./checks/check-result.js";
+import { fail, withTier, type CheckResult } from "./checks/check-result.js";
 import { expectationChecks } from "./checks/expectation-checks.js";
 import { responseChecks } from "./checks/response-checks.js";
-import { toCurl, type Exchange } from "./exchange.js";
+import { forRecord, toCurl, type Exchange } from "./exchange.js";
 import { outcomeOf, type GatingOptions } from "./gating.js";
 import { MissingValue, resolvePlaceholders } from "./placeholders.js";
-import { describeAnswer, readProfile, restoreAccount, type AccountRestore, type Profile } from "./profile-guard.js";
+import { changedFields, describeAnswer, pollUntil, readProfile, restoreAccount, restoreFailure, type AccountRestore, type Profile } from "./profile-guard.js";
 import type { ScenarioResult, StepResult } from "./results.js";
 import type { Scenario, SendStep } from "./scenario.js";
 import type { Target } from "./target.js";
@@ -26,6 +25,10 @@ export interface ScenarioContext extends GatingOptions {
   target: Target;
   /** How long to wait after a timed-out request before reading its account again. */
   settleMs: number;
+  /** Aborted (Ctrl-C): no further request of the scenario is sent, and its restore still runs. */
+  signal?: AbortSignal;
+  /** How long a read may lag behind a write the target acknowledged (3 s by default). */
+  patienceMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -38,13 +41,15 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
   const started = performance.now();
   const steps: StepResult[] = [];
   const record = (kind: StepResult["kind"], ex: Exchange, checks: CheckResult[] = [], index?: number) =>
-    steps.push({ kind, ...(index !== undefined ? { index } : {}), exchange: ex, curl: toCurl(ex.request), checks });
+    steps.push({ kind, ...(index !== undefined ? { index } : {}), exchange: forRecord(ex), curl: toCurl(ex.request), checks });
   const accountOf = accountFinder(target);
 
   const snapshots: Record<string, Profile> = {};
   /** Accounts the key may not read: a conforming target will not change them either. */
   const unreadable = new Map<string, string>();
   const sentToAccount: Record<string, Record<string, unknown>> = {};
+  /** What the target answered 200 with, per account, for the fields it was sent. */
+  const acknowledged: Record<string, Record<string, unknown>> = {};
   const appliedTo = new Set<string>();
   let sentAny = false;
   let timedOut = false;
@@ -53,7 +58,7 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
   let restores: AccountRestore[] = [];
 
   try {
-    for (const name of accountsTouched(scenario, target)) {
+    for (const name of accountsTouched(contract, scenario, target)) {
       const read = await readProfile(transport, apiKey, target.accounts[name]!.email);
       record("snapshot", read.exchange);
       if (read.profile) snapshots[name] = read.profile;
@@ -65,7 +70,7 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
     }
     if (!outcome) {
       const context = { accounts: target.accounts, snapshot: snapshots, freePhoneNumber: target.freePhoneNumber, unknownEmail: target.unknownEmail };
-      const plan = planWrites(contract, resolvePlaceholders(scenario.steps, context), accountOf, snapshots);
+      const plan = planWrites(contract, resolvePlaceholders(scenario.steps, context), accountOf, snapshots, new Set(unreadable.keys()));
       if (plan.unsafe) outcome = { status: "skipped", skipKind: "unavailable", reason: `cannot run without a write it could not undo: ${plan.unsafe}` };
       else {
         if (plan.leftOut.length > 0) leftOut = plan.leftOut;
@@ -98,8 +103,14 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
     for (const { index, step } of planned) {
       const stopped = transport.stopped();
       if (stopped) return { status: "error", reason: `the target stopped answering: ${stopped}` };
+      if (ctx.signal?.aborted) return { status: "error", reason: "interrupted before it finished" };
       if ("read" in step) {
-        const read = await readProfile(transport, apiKey, target.accounts[step.read]!.email);
+        const readIt = () => readProfile(transport, apiKey, target.accounts[step.read]!.email);
+        let read = await readIt();
+        // A read that does not show yet what the target acknowledged may lag (a replica): give it some patience.
+        const ack = acknowledged[step.read];
+        const shows = (r: Awaited<ReturnType<typeof readIt>>) => !ack || (r.profile !== undefined && Object.keys(ack).every((f) => changedFields(contract, { [f]: ack[f] }, { [f]: r.profile![f] }).length === 0));
+        if (read.profile && !shows(read)) read = await pollUntil(readIt, shows, ctx.patienceMs ?? 3000, ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))));
         const response = read.exchange.response;
         if (!response || response.status === 429) {
           record("read", read.exchange, [], index);
@@ -123,7 +134,11 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
         record("send", ex, [], index);
         return { status: "error", reason: rateLimited(ex) };
       }
-      if (account && ex.response.status === 200 && sent && Object.keys(profileFieldsOf(sent)).length > 0) appliedTo.add(account);
+      if (account && ex.response.status === 200 && sent && Object.keys(profileFieldsOf(sent)).length > 0) {
+        appliedTo.add(account);
+        const user = (ex.response.json as { data?: { user?: Record<string, unknown> } } | undefined)?.data?.user;
+        if (user) for (const field of Object.keys(profileFieldsOf(sent))) (acknowledged[account] ??= {})[field] = user[field];
+      }
       const expected = expectationChecks(contract, (step as SendStep).expect, ex.response, {
         ...(sent ? { sent } : {}),
         ...(account ? { snapshot: snapshots[account], sentToAccount: sentToAccount[account] } : {}),
@@ -137,15 +152,45 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
     return Object.fromEntries(Object.entries(data).filter(([k]) => contract.profileFields.includes(k)));
   }
 
-  /** Every snapshotted account is read again and written back if it changed; an unreadable one that took a write is flagged. */
+  /**
+   * Every snapshotted account is read again and written back if it changed. An account the scenario sent nothing
+   * to must not have changed at all (an update of one user changed another): that is a failure too.
+   */
   async function restoreAll(): Promise<AccountRestore[]> {
     const out: AccountRestore[] = [];
     const settle = timedOut ? ctx.settleMs : 0;
+    const addressed = new Set(Object.keys(sentToAccount));
+    // Accounts it sent nothing to are read first: restoring the others could undo a stray write before it is seen.
     for (const [name, snapshot] of Object.entries(snapshots)) {
-      const restored = await restoreAccount({ contract, transport, apiKey, ...(ctx.sleep ? { sleep: ctx.sleep } : {}) }, name, target.accounts[name]!.email, snapshot, settle);
-      if (restored) {
-        for (const ex of restored.exchanges) record("restore", ex);
-        out.push(restored);
+      if (addressed.has(name)) continue;
+      const read = await readProfile(transport, apiKey, target.accounts[name]!.email);
+      const changed = read.profile ? changedFields(contract, snapshot, read.profile) : [];
+      const checks =
+        changed.length > 0
+          ? [fail("other_accounts_unchanged", "documented", `accounts.${name} (${target.accounts[name]!.email}) changed: ${changed.join(", ")}`, "an update changes the user it names, no other")]
+          : [];
+      record("restore", read.exchange, checks);
+    }
+    const order = [...Object.keys(snapshots)].sort((a, b) => Number(addressed.has(b)) - Number(addressed.has(a)));
+    const restoreContext = { contract, transport, apiKey, ...(ctx.sleep ? { sleep: ctx.sleep } : {}), ...(ctx.patienceMs !== undefined ? { patienceMs: ctx.patienceMs } : {}) };
+    for (const name of order) {
+      const options = { ...(settle > 0 && addressed.has(name) ? { settleMs: settle } : {}), ...(acknowledged[name] ? { acknowledged: acknowledged[name] } : {}) };
+      const restored = await restoreAccount(restoreContext, name, target.accounts[name]!.email, snapshots[name]!, options);
+      if (!restored) continue;
+      for (const ex of restored.exchanges) record("restore", ex);
+      out.push(restored);
+    }
+    // Once more, all of them: restoring one account must not have changed another (an update that reaches several).
+    if (out.some((r) => r.ok)) {
+      for (const name of order) {
+        const again = await restoreAccount(restoreContext, name, target.accounts[name]!.email, snapshots[name]!);
+        if (!again) continue;
+        for (const ex of again.exchanges) record("restore", ex);
+        const earlier = out.findIndex((r) => r.account === name);
+        const email = target.accounts[name]!.email;
+        const failed = restoreFailure(contract, transport.options.baseUrl, name, email, snapshots[name]!, Object.keys(again.oldValues), `${email} changed again while another account was restored (an update reaches more than one user): the restores undo each other; put it back by hand`);
+        if (earlier >= 0) out[earlier] = failed;
+        else out.push(failed);
       }
     }
     for (const name of appliedTo) {
@@ -163,13 +208,18 @@ function rateLimited(ex: Exchange): string {
   return `the target rate-limits the suite (429${retryAfter ? `, Retry-After ${retryAfter}` : ""}) even after waiting: run again later`;
 }
 
-/** The accounts a scenario names, and any account of the target file whose email it writes literally. */
-function accountsTouched(scenario: Scenario, target: Target): string[] {
+/**
+ * The accounts a scenario names, any account of the target file whose email it writes literally, and, when it sends
+ * a profile field at all, every account of the target file: an update that reaches another user (a missing WHERE)
+ * is found and undone too.
+ */
+function accountsTouched(contract: Contract, scenario: Scenario, target: Target): string[] {
   const text = JSON.stringify(scenario.steps).toLowerCase();
   const literal = Object.entries(target.accounts)
     .filter(([, account]) => text.includes(account.email.toLowerCase()))
     .map(([name]) => name);
-  return [...new Set([...scenario.accounts, ...literal])];
+  const writes = scenario.steps.some((step) => "send" in step && contract.profileFields.some((f) => text.includes(`"${f.toLowerCase()}"`)));
+  return [...new Set([...scenario.accounts, ...literal, ...(writes ? Object.keys(target.accounts) : [])])];
 }
 
 function accountFinder(target: Target): (email: string) => string | undefined {

@@ -59,6 +59,10 @@ export interface Expectation {
   othersUnchanged?: boolean;
   /** The account read shows every field the scenario's updates sent to it. */
   showsUpdate?: boolean;
+  /** Refused: any 4xx in the page's envelope (the page says the request is wrong, not which status it gets). */
+  refused?: boolean;
+  /** Expectations the kit infers where the page is silent, inside a documented scenario: judged as inferred. */
+  inferred?: Expectation;
 }
 
 export interface Scenario {
@@ -76,7 +80,7 @@ export interface Scenario {
   file: string;
   /** Derived: the accounts it names (reads, or may write to); each is snapshotted before it runs and restored after. */
   accounts: string[];
-  /** Derived: a conforming target applies one of its updates (it expects 200 for a profile field sent). */
+  /** Derived: a target following the page may apply one of its updates (--read-only leaves it out). */
   changesProfile: boolean;
 }
 
@@ -122,7 +126,7 @@ function parseScenarioFile(file: string, contract: Contract): Scenario[] {
 
 const SCENARIO_KEYS = ["id", "title", "tier", "source", "tags", "hint", "steps"];
 const SEND_KEYS = ["data", "body", "raw", "apiKey", "contentType", "method"];
-const EXPECT_KEYS = ["status", "message", "successMessage", "headers", "user", "userLacks", "unchanged", "othersUnchanged", "showsUpdate"];
+const EXPECT_KEYS = ["status", "message", "successMessage", "headers", "user", "userLacks", "unchanged", "othersUnchanged", "showsUpdate", "refused", "inferred"];
 /** Keys of older scenario files, now derived from the steps. */
 const DERIVED_KEYS = ["guard", "changesProfile"];
 
@@ -150,15 +154,19 @@ function checkScenario(raw: unknown, where: string, file: string, contract: Cont
     const hasRead = typeof (step as ReadStep).read === "string";
     if (hasSend === hasRead) throw fail(`steps[${i}] must have exactly one of "send" or "read".`);
     if (hasSend && typeof (step as SendStep).expect !== "object") throw fail(`steps[${i}] sends a request but has no "expect".`);
+    const nested = step.expect?.inferred;
+    if (nested !== undefined && s.tier === "inferred") throw fail(`steps[${i}].expect.inferred: the scenario is inferred already; put these expectations in expect itself.`);
     const wrong = [
       ...unknownKeys(step, ["send", "read", "expect"]).map((k) => `steps[${i}].${k}`),
       ...unknownKeys((step as SendStep).send, SEND_KEYS).map((k) => `steps[${i}].send.${k}${didYouMean(k, SEND_KEYS)}`),
       ...unknownKeys(step.expect, EXPECT_KEYS).map((k) => `steps[${i}].expect.${k}${didYouMean(k, EXPECT_KEYS)}`),
+      ...unknownKeys(nested, EXPECT_KEYS.filter((k) => k !== "inferred")).map((k) => `steps[${i}].expect.inferred.${k}${didYouMean(k, EXPECT_KEYS)}`),
     ];
     if (wrong.length > 0) throw fail(`unknown key ${wrong.join(", ")} (send has ${SEND_KEYS.join(", ")}; expect has ${EXPECT_KEYS.join(", ")}).`);
-    const message = step.expect?.message;
-    if (message !== undefined && !messageNames.includes(message)) {
-      throw fail(`steps[${i}].expect.message "${String(message)}" is not a message of openapi.yaml${didYouMean(String(message), messageNames)}.`);
+    for (const [where, message] of [["expect", step.expect?.message], ["expect.inferred", nested?.message]] as const) {
+      if (message !== undefined && !messageNames.includes(message)) {
+        throw fail(`steps[${i}].${where}.message "${String(message)}" is not a message of openapi.yaml${didYouMean(String(message), messageNames)}.`);
+      }
     }
   });
   const steps = s.steps;
@@ -172,7 +180,7 @@ function checkScenario(raw: unknown, where: string, file: string, contract: Cont
     steps,
     file,
     accounts: accountsNamed(steps),
-    changesProfile: steps.some((step) => "send" in step && appliesUpdate(step, contract)),
+    changesProfile: steps.some((step) => "send" in step && mayApply(step, s.tier!, contract)),
   };
 }
 
@@ -189,9 +197,14 @@ function accountsNamed(steps: readonly Step[]): string[] {
   return [...names];
 }
 
-/** A conforming target applies this request: it expects 200 and sends a profile field. */
-function appliesUpdate(step: SendStep, contract: Contract): boolean {
-  const statuses = [step.expect.status ?? []].flat();
+/**
+ * A target that follows every rule of the page may apply this request: it sends a profile field, and the page does
+ * not say it must be refused (it expects 200, or the refusal is only the kit's inference).
+ */
+function mayApply(step: SendStep, tier: Tier, contract: Contract): boolean {
   const fields = Object.keys(step.send.data ?? {});
-  return statuses.includes(200) && fields.some((f) => contract.profileFields.includes(f));
+  if (!fields.some((f) => contract.profileFields.includes(f))) return false;
+  const statuses = [step.expect.status ?? []].flat();
+  const refusalDocumented = tier === "documented" && (step.expect.refused === true || (statuses.length > 0 && !statuses.includes(200)));
+  return !refusalDocumented;
 }

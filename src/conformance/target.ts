@@ -82,6 +82,13 @@ export function checkTarget(doc: unknown, file = "(given in code)", accountNames
     }
     accounts[name] = { email: account.email, ...(typeof account.phoneNumber === "string" ? { phoneNumber: account.phoneNumber } : {}) };
   }
+  // One account per part: two parts on one account would judge (and restore) the same profile twice over.
+  const byEmail = new Map<string, string>();
+  for (const [name, account] of Object.entries(accounts)) {
+    const other = byEmail.get(account.email.toLowerCase());
+    if (other) throw fail(`accounts.${other} and accounts.${name} are the same account (${account.email}): each part needs an account of its own.`);
+    byEmail.set(account.email.toLowerCase(), name);
+  }
   return {
     ...(typeof t.baseUrl === "string" ? { baseUrl: t.baseUrl } : {}),
     ...(typeof t.apiKey === "string" ? { apiKey: t.apiKey } : {}),

@@ -56,10 +56,22 @@ export function templatePattern(template: string, values: Readonly<Record<string
       const key = /^\{(\w+)\}$/.exec(part)?.[1];
       if (key === undefined) return escapeRegExp(part);
       const value = values[key];
+      // An email is matched in any case: the service may quote it as stored, not as sent.
+      if (key === "email" && value !== undefined) return caseless(value);
       return value === undefined ? "[\\s\\S]+" : escapeRegExp(value);
     })
     .join("");
   return new RegExp(`^${source}$`);
+}
+
+/** Does a message say what the template says, with these values? */
+export function matchesTemplate(template: string, values: Readonly<Record<string, string>>, message: unknown): boolean {
+  return typeof message === "string" && templatePattern(template, values).test(message);
+}
+
+/** A pattern matching the text in any letter case (JavaScript has no inline case-insensitive group). */
+function caseless(text: string): string {
+  return [...text].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${escapeRegExp(c.toLowerCase())}${escapeRegExp(c.toUpperCase())}]` : escapeRegExp(c))).join("");
 }
 
 function escapeRegExp(text: string): string {

@@ -192,12 +192,17 @@ export interface components {
             firstName?: string | null;
             lastName?: string | null;
             /**
-             * Format: date-time
-             * @description Returned as an ISO date-time, e.g. 1995-10-01T00:00:00.000Z (documented, erratum E6).
+             * @description The page's success response shows an ISO date-time, 1995-10-01T00:00:00.000Z (documented, erratum E6); its
+             *     data table and the vendor's other user pages write YYYY-MM-DD. Either is accepted in an answer; the fake
+             *     answers the date-time.
              */
             dob?: string | null;
             phoneNumber?: string | null;
-            gender?: components["schemas"]["Gender"] | null;
+            /**
+             * @description MALE, FEMALE or OTHER in the page's examples. That the list is the whole, case-sensitive set is inferred
+             *     (erratum E7) and checked on requests, not on answers: a service that took another value answers it back.
+             */
+            gender?: string | null;
             address?: string | null;
             address2?: string | null;
             city?: string | null;

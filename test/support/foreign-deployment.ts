@@ -17,7 +17,14 @@ export type PlantedBug =
   | "phoneNotUnique"
   | "partialUpdateWipesAddress2"
   | "htmlErrorOnMalformedJson"
+  | "htmlErrorOnLongValue"
   | "impossibleDateAccepted"
+  | "noAuth"
+  | "lenientPlace"
+  | "missingWhere"
+  // Refuses staff and other organizations with the documented message, but writes first: only a suite that writes to
+  // accounts it cannot read would see it (and could not undo it).
+  | "applyAnyway"
   // Bugs no scripted scenario meets, for the generated requests (--fuzz):
   | "astralCharacterCrash"
   | "longFirstNameCrash"
@@ -33,8 +40,18 @@ export const PLANTED_BUGS: readonly PlantedBug[] = [
   "phoneNotUnique",
   "partialUpdateWipesAddress2",
   "htmlErrorOnMalformedJson",
+  "htmlErrorOnLongValue",
   "impossibleDateAccepted",
+  "noAuth",
+  "lenientPlace",
 ];
+
+/**
+ * Where the page is silent, more ways a service may differ and still follow it: null refused for address2, dob
+ * answered as a plain date or in a shifted time zone, messages quoting the email as stored, a write-behind queue
+ * (200 with the new values, applied lagMs later), reads from a replica lagMs behind.
+ */
+export type Quirk = "nullRefused" | "dobPlain" | "dobShifted" | "storedEmailInMessages" | "writeBehind" | "staleReads";
 
 export const FUZZ_ONLY_BUGS: readonly PlantedBug[] = ["astralCharacterCrash", "longFirstNameCrash", "postalCodeClearsCity", "lowercaseStateAccepted", "lowercaseGenderAccepted"];
 
@@ -50,6 +67,11 @@ export interface ForeignRequest {
 
 export interface ForeignOptions {
   bugs?: readonly PlantedBug[];
+  quirks?: readonly Quirk[];
+  /** For writeBehind and staleReads (default 300 ms). */
+  lagMs?: number;
+  /** Values to start with, by QA account (null: empty), e.g. { updatableUser: { address2: null, state: "New York" } }. */
+  profiles?: Partial<Record<keyof typeof QA_ACCOUNTS, Partial<Record<string, string | null>>>>;
   /** The organization's key (default DEFAULT_FOREIGN_KEY). */
   apiKey?: string;
   /** Sees every request first; returns true when it answered (or took over the socket) itself. */
@@ -115,11 +137,11 @@ function seedRows(): { users: Row[]; cases: { userId: number; status: string }[]
     users: [
       // The QA team's updatable account: its address was never filled in.
       person(1, QA_ACCOUNTS.updatableUser.email, "USER", "org_acme", { firstName: "Uma", address: null }),
-      person(2, QA_ACCOUNTS.lockedUser.email, "USER", "org_acme", { firstName: "Lou", dob: "1985-07-30" }),
-      person(3, QA_ACCOUNTS.unlockedCaseUser.email, "USER", "org_acme", { firstName: "Opal", gender: "OTHER" }),
-      person(4, QA_ACCOUNTS.otherOrganizationUser.email, "USER", "org_globex", { firstName: "Gil" }),
-      person(5, QA_ACCOUNTS.staffUser.email, "ADMIN", "org_acme", { firstName: "Ada" }),
-      person(6, QA_ACCOUNTS.phoneOwner.email, "USER", "org_acme", { firstName: "Pia", phoneNumber: QA_ACCOUNTS.phoneOwner.phoneNumber }),
+      person(2, QA_ACCOUNTS.lockedUser.email, "USER", "org_acme", { firstName: "Lou", dob: "1985-07-30", city: "Salem" }),
+      person(3, QA_ACCOUNTS.unlockedCaseUser.email, "USER", "org_acme", { firstName: "Opal", gender: "OTHER", city: "Eugene" }),
+      person(4, QA_ACCOUNTS.otherOrganizationUser.email, "USER", "org_globex", { firstName: "Gil", city: "Boise" }),
+      person(5, QA_ACCOUNTS.staffUser.email, "ADMIN", "org_acme", { firstName: "Ada", city: "Bend" }),
+      person(6, QA_ACCOUNTS.phoneOwner.email, "USER", "org_acme", { firstName: "Pia", phoneNumber: QA_ACCOUNTS.phoneOwner.phoneNumber, city: "Medford" }),
     ],
     cases: [
       { userId: 2, status: "IN_PROGRESS" },
@@ -137,7 +159,17 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
     [apiKey, "org_acme"],
     ["sk_live_globex_0000000000000000000", "org_globex"],
   ]);
+  const quirks = new Set(options.quirks ?? []);
+  const lagMs = options.lagMs ?? 300;
   const { users, cases } = seedRows();
+  for (const [account, fields] of Object.entries(options.profiles ?? {})) {
+    const user = users.find((u) => u.email === QA_ACCOUNTS[account as keyof typeof QA_ACCOUNTS].email)!;
+    for (const [field, value] of Object.entries(fields ?? {})) (user as Record<string, unknown>)[field] = field === "dob" && value ? new Date(`${value}T00:00:00.000Z`) : value;
+  }
+  /** What reads see with staleReads: a copy of the users refreshed every lagMs. */
+  let replica = users.map((u) => ({ ...u }));
+  const refresh = quirks.has("staleReads") ? setInterval(() => (replica = users.map((u) => ({ ...u }))), lagMs) : undefined;
+  const pendingWrites = new Set<NodeJS.Timeout>();
   let requests = 0;
   let writes = 0;
 
@@ -147,18 +179,20 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
     res.end(text);
   };
 
+  const dobOut = (d: Date) =>
+    quirks.has("dobPlain") ? d.toISOString().slice(0, 10) : quirks.has("dobShifted") ? new Date(d.getTime() - 3600_000).toISOString() : d.toISOString();
   const toApi = (user: Row) => ({
     id: user.id,
     email: user.email,
-    ...Object.fromEntries(PROFILE_FIELDS.map((f) => [f, user[f] instanceof Date ? (user[f] as Date).toISOString() : user[f]])),
+    ...Object.fromEntries(PROFILE_FIELDS.map((f) => [f, user[f] instanceof Date ? dobOut(user[f] as Date) : user[f]])),
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
   });
 
   async function updateProfile(request: ForeignRequest, res: ServerResponse): Promise<void> {
     const key = request.headers["cv-api-key"];
-    if (typeof key !== "string" || key.trim() === "") return send(res, 400, envelope(400, "Missing API key"));
-    const organizationId = keys.get(key);
+    if (!bugs.has("noAuth") && (typeof key !== "string" || key.trim() === "")) return send(res, 400, envelope(400, "Missing API key"));
+    const organizationId = bugs.has("noAuth") ? (keys.get(String(key)) ?? "org_acme") : keys.get(String(key));
     if (!organizationId) return send(res, 401, envelope(401, "Unauthorized"));
     if (!/^application\/json\b/i.test(String(request.headers["content-type"] ?? ""))) return send(res, 415, envelope(415, "Unsupported content type"));
 
@@ -172,6 +206,11 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
       }
       return send(res, 400, envelope(400, "Malformed JSON"));
     }
+    const long = Object.values((body as { data?: Record<string, unknown> } | null)?.data ?? {}).some((v) => typeof v === "string" && v.length > 1000);
+    if (bugs.has("htmlErrorOnLongValue") && long) {
+      res.writeHead(500, { "content-type": "text/html; charset=utf-8" });
+      return void res.end("<!DOCTYPE html><html><body><pre>error: value too long for type character varying(1000)</pre></body></html>");
+    }
     const problem = validate(body);
     if (problem) return send(res, 400, envelope(400, `Validation error: ${problem}`));
     const data = (body as { data: Record<string, unknown> }).data;
@@ -179,12 +218,14 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
     const email = String(data.email).toLowerCase();
     const user = users.find((u) => u.email.toLowerCase() === email);
     if (!user) return send(res, 400, envelope(400, `User ${String(data.email)} does not exist`));
+    const quoted = quirks.has("storedEmailInMessages") ? user.email : String(data.email);
+    const sent = PROFILE_FIELDS.filter((f) => data[f] !== undefined);
+    if (bugs.has("applyAnyway") && (user.organizationId !== organizationId || user.role !== "USER")) apply(user, data, sent);
     if (user.organizationId !== organizationId && !bugs.has("noOrganizationScope")) {
-      return send(res, 400, envelope(400, `User ${String(data.email)} does not exist in the organization`));
+      return send(res, 400, envelope(400, `User ${quoted} does not exist in the organization`));
     }
     if (user.role !== "USER" && !bugs.has("staffAllowed")) return send(res, 400, envelope(400, "Not allowed to update the profile"));
 
-    const sent = PROFILE_FIELDS.filter((f) => data[f] !== undefined);
     const lockedFields = bugs.has("genderNotLocked") ? ["firstName", "lastName", "dob"] : ["firstName", "lastName", "dob", "gender"];
     const locked = cases.some((c) => c.userId === user.id && LOCKING_CASE_STATUSES.has(c.status));
     if (locked && sent.some((f) => lockedFields.includes(f))) {
@@ -195,12 +236,30 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
       return send(res, 400, envelope(400, "Unable to use this phone number. Please use a different one"));
     }
     await options.beforeWrite?.(request);
+    if (quirks.has("staleReads") && sent.length === 0) {
+      user.updatedAt = new Date();
+      const copy = replica.find((u) => u.id === user.id)!;
+      return send(res, 200, { status: 200, success: true, message: "Profile updated successfully", data: { user: toApi(copy) } });
+    }
+    if (quirks.has("writeBehind") && sent.length > 0) {
+      // Answers as if applied (a queue will apply it), and applies it lagMs later.
+      const preview = { ...user };
+      applyTo(preview, data, sent);
+      const timer = setTimeout(() => {
+        pendingWrites.delete(timer);
+        apply(user, data, sent);
+      }, lagMs);
+      pendingWrites.add(timer);
+      return send(res, 200, { status: 200, success: true, message: "Profile updated successfully", data: { user: toApi(preview) } });
+    }
     // A column in a 3-byte UTF-8 charset (MySQL's utf8), and another one too short: the database refuses, the service answers 500.
     if (bugs.has("astralCharacterCrash") && sent.some((f) => typeof data[f] === "string" && /[\u{10000}-\u{10FFFF}]/u.test(data[f] as string))) {
       return send(res, 500, envelope(500, "Incorrect string value for column"));
     }
     if (bugs.has("longFirstNameCrash") && typeof data.firstName === "string" && [...data.firstName].length >= 60) return send(res, 500, envelope(500, "Data too long for column 'firstName'"));
     apply(user, data, sent);
+    // The bug: UPDATE users SET city = … with no WHERE on the user: every USER of the organization gets the city.
+    if (bugs.has("missingWhere") && typeof data.city === "string") for (const u of users) if (u.organizationId === user.organizationId && u.role === "USER") u.city = data.city;
     if (bugs.has("postalCodeClearsCity") && data.postalCode !== undefined && data.city === undefined) user.city = null;
     // The bug: an update that sends fields writes address2 as `data.address2 ?? null` (an email-only call skips the write).
     if (bugs.has("partialUpdateWipesAddress2") && sent.length > 0 && data.address2 === undefined) user.address2 = null;
@@ -209,11 +268,15 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
 
   function apply(user: Row, data: Record<string, unknown>, fields: readonly ProfileField[]): void {
     if (fields.length > 0) writes++;
+    applyTo(user, data, fields);
+    user.updatedAt = new Date(); // Prisma's @updatedAt: every update call, even one that changes nothing
+  }
+
+  function applyTo(user: Row, data: Record<string, unknown>, fields: readonly ProfileField[]): void {
     for (const field of fields) {
       const value = data[field] as string | null;
       user[field] = field === "dob" && value !== null ? new Date(value) : value;
     }
-    user.updatedAt = new Date(); // Prisma's @updatedAt: every update call, even one that changes nothing
   }
 
   /** The data table's rules, as this service reads them. Returns what is wrong, or undefined. */
@@ -226,7 +289,7 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
     if (typeof d.email !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(d.email)) return "email is invalid";
     for (const field of PROFILE_FIELDS) {
       const value = d[field];
-      if (value === undefined || (value === null && field === "address2")) continue;
+      if (value === undefined || (value === null && field === "address2" && !quirks.has("nullRefused"))) continue;
       if (typeof value !== "string") return `${field} must be a string`;
       const max = ["address", "address2"].includes(field) ? 255 : 100;
       if ([...value].length === 0 || [...value].length > max) return `${field} has an invalid length`;
@@ -235,6 +298,7 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
     const gender = bugs.has("lowercaseGenderAccepted") && typeof d.gender === "string" ? d.gender.toUpperCase() : d.gender;
     if (d.gender !== undefined && !["MALE", "FEMALE", "OTHER"].includes(gender as string)) return "gender is invalid";
     if (typeof d.phoneNumber === "string" && !/^\+[1-9]\d{1,14}$/.test(d.phoneNumber)) return "phoneNumber is invalid";
+    if (bugs.has("lenientPlace")) return undefined;
     if (typeof d.state === "string" && !(bugs.has("lowercaseStateAccepted") ? /^[A-Za-z]{2}$/ : /^[A-Z]{2}$/).test(d.state)) return "state is invalid";
     if (typeof d.country === "string" && !/^[A-Z]{2}$/.test(d.country)) return "country is invalid";
     if (typeof d.postalCode === "string" && !/^\d{1,10}$/.test(d.postalCode)) return "postalCode is invalid";
@@ -297,6 +361,8 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
     appliedWrites: () => writes,
     close: () =>
       new Promise<void>((resolve) => {
+        if (refresh) clearInterval(refresh);
+        for (const timer of pendingWrites) clearTimeout(timer);
         server.close(() => resolve());
         server.closeAllConnections();
       }),

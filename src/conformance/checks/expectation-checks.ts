@@ -5,10 +5,10 @@
  * it, a different text is a note, not a warning (see gating).
  */
 import type { Contract } from "../../contract/contract.js";
-import { fillTemplate, templatePattern } from "../../contract/messages.js";
+import { fillTemplate, matchesTemplate } from "../../contract/messages.js";
 import type { RecordedResponse } from "../exchange.js";
 import type { Expectation } from "../scenario.js";
-import { fail, pass, short, type CheckResult } from "./check-result.js";
+import { fail, pass, short, withTier, type CheckResult } from "./check-result.js";
 import { compareFields } from "./compare-fields.js";
 
 export interface ExpectationContext {
@@ -25,6 +25,10 @@ export function expectationChecks(contract: Contract, expect: Expectation, respo
   const body = (response.json ?? {}) as { message?: unknown; data?: { user?: Record<string, unknown> } };
   const user = body.data?.user;
 
+  if (expect.refused) {
+    const ok = response.status >= 400 && response.status < 500 && typeof body.message === "string" && (response.json as { success?: unknown }).success === false;
+    results.push(ok ? pass("refused", "documented") : fail("refused", "documented", `${response.status} ${short(response.text, 200)}`, "a 4xx in the page's envelope: the request breaks a rule the page states"));
+  }
   if (expect.status !== undefined) {
     const allowed = [expect.status].flat();
     results.push(
@@ -36,7 +40,7 @@ export function expectationChecks(contract: Contract, expect: Expectation, respo
   if (expect.message !== undefined) {
     const documented = contract.message(expect.message);
     const values: Record<string, string> = typeof context.sent?.email === "string" ? { email: context.sent.email } : {};
-    const ok = typeof body.message === "string" && templatePattern(documented.template, values).test(body.message);
+    const ok = matchesTemplate(documented.template, values, body.message);
     results.push(
       ok
         ? pass("documented_message", documented.tier, { aspect: "wording" })
@@ -58,9 +62,9 @@ export function expectationChecks(contract: Contract, expect: Expectation, respo
   const wantsUser = expect.user || expect.userLacks || expect.unchanged || expect.othersUnchanged || expect.showsUpdate;
   if (wantsUser && !user) {
     results.push(fail("user_returned", "documented", short(response.text, 200), "a body with data.user"));
-    return results;
+    return [...results, ...inferredPart(contract, expect, response, context)];
   }
-  if (!user) return results;
+  if (!user) return [...results, ...inferredPart(contract, expect, response, context)];
   if (expect.user) results.push(compareFields("user_fields", "documented", expect.user, user));
   if (expect.userLacks) {
     const present = expect.userLacks.filter((key) => Object.hasOwn(user, key));
@@ -77,7 +81,12 @@ export function expectationChecks(contract: Contract, expect: Expectation, respo
     results.push(compareFields("fields_not_sent_unchanged", "documented", pick(snapshot, others), user));
   }
   if (expect.showsUpdate && context.sentToAccount) results.push(compareFields("update_kept", "documented", context.sentToAccount, user));
-  return results;
+  return [...results, ...inferredPart(contract, expect, response, context)];
+}
+
+/** The expectations of an `inferred:` block, judged as inferred. */
+function inferredPart(contract: Contract, expect: Expectation, response: RecordedResponse, context: ExpectationContext): CheckResult[] {
+  return expect.inferred ? expectationChecks(contract, expect.inferred, response, context).map((c) => withTier(c, "inferred")) : [];
 }
 
 /** Only the contract's profile fields are compared: extra fields a service may add (updatedAt) move freely. */

@@ -91,7 +91,8 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
       entry.onlyOneSide = !ranA && !ranB ? "ran on neither side" : `ran on ${ranA ? "A" : "B"} only (${(ranA ? rb : ra)?.reason ?? "not run"})`;
       continue;
     }
-    const diff = (d: Omit<Difference, "scenario" | "tier"> & { tier?: Tier }) => entry.differences.push({ scenario: scenario.id, tier: scenario.tier === "inferred" ? "inferred" : (d.tier ?? "documented"), ...d });
+    const diff = ({ tier, ...d }: Omit<Difference, "scenario" | "tier"> & { tier?: Tier }) =>
+      entry.differences.push({ scenario: scenario.id, tier: scenario.tier === "inferred" ? "inferred" : (tier ?? "documented"), ...d });
 
     const indexes = [...new Set([...stepsOf(ra), ...stepsOf(rb)].map((s) => s.index!))].sort((x, y) => x - y);
     for (const index of indexes) {
@@ -99,7 +100,7 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
       const sb = stepsOf(rb).find((s) => s.index === index);
       const step = scenario.steps[index];
       const expect = step?.expect;
-      const name = expect?.message ?? kindOfMessage(contract, sa, sb);
+      const name = expect?.message ?? expect?.inferred?.message ?? kindOfMessage(contract, sa, sb);
       const pair: PairedStep = { index, ...(sa ? { a: sa } : {}), ...(sb ? { b: sb } : {}), messages: {}, kind: name };
       entry.steps.push(pair);
       if (!sa || !sb) {
@@ -109,11 +110,17 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
       const [ea, eb] = [sa.exchange, sb.exchange];
       const statusA = ea.response ? String(ea.response.status) : `no answer (${ea.transportError})`;
       const statusB = eb.response ? String(eb.response.status) : `no answer (${eb.transportError})`;
-      if (statusA !== statusB) diff({ step: index, aspect: "status", kind: "behaviour", a: statusA, b: statusB, what: `status ${statusA} vs ${statusB}` });
-      for (const header of Object.keys(expect?.headers ?? {})) {
-        const ha = ea.response?.headers[header.toLowerCase()] ?? "(none)";
-        const hb = eb.response?.headers[header.toLowerCase()] ?? "(none)";
-        if (ha !== hb) diff({ step: index, aspect: "header", kind: "behaviour", a: ha, b: hb, what: `header ${header}: ${ha} vs ${hb}` });
+      // A status is documented when the scenario names it, or names a refusal that only one side gave.
+      const refused = (s?: number) => s !== undefined && s >= 400 && s < 500;
+      const bothRefused = refused(ea.response?.status) && refused(eb.response?.status);
+      const statusTier: Tier = expect?.status !== undefined || (expect?.refused && !bothRefused) ? "documented" : "inferred";
+      if (statusA !== statusB) diff({ step: index, aspect: "status", kind: "behaviour", a: statusA, b: statusB, what: `status ${statusA} vs ${statusB}`, tier: statusTier });
+      for (const [headers, tier] of [[expect?.headers, "documented"], [expect?.inferred?.headers, "inferred"]] as const) {
+        for (const header of Object.keys(headers ?? {})) {
+          const ha = ea.response?.headers[header.toLowerCase()] ?? "(none)";
+          const hb = eb.response?.headers[header.toLowerCase()] ?? "(none)";
+          if (ha !== hb) diff({ step: index, aspect: "header", kind: "behaviour", a: ha, b: hb, what: `header ${header}: ${ha} vs ${hb}`, tier });
+        }
       }
       // A different status explains a different envelope and user: they are compared only when the statuses agree.
       const sameStatus = statusA === statusB;

@@ -8,7 +8,8 @@
 import fc from "fast-check";
 import type { Contract } from "../../contract/contract.js";
 import type { Tier } from "../../contract/load-spec.js";
-import { isEmpty, type Profile } from "../profile-guard.js";
+import type { Profile } from "../profile-guard.js";
+import { canWriteBack } from "../write-back.js";
 import { fieldRules, impossibleDate, notAString, patternBreaker, validValue, type FieldRules } from "./field-values.js";
 
 /** A generated request: an update's data, or a whole JSON body, or raw text. */
@@ -54,7 +55,7 @@ export function fuzzFamilies(ctx: FamilyContext): FuzzFamily[] {
   const { contract, snapshots, emails } = ctx;
   const families: FuzzFamily[] = [];
   const rules = fieldRules(contract);
-  const writable = (account: string) => rules.filter((f) => snapshots[account] && (f.nullable || !isEmpty(snapshots[account]![f.name])));
+  const writable = (account: string) => rules.filter((f) => snapshots[account] && canWriteBack(contract, f.name, snapshots[account][f.name]));
   const updatable = emails.updatableUser && snapshots.updatableUser ? writable("updatableUser") : [];
 
   const negative = (id: string, tier: Tier, title: string, source: string, fields: readonly FieldRules[], value: (f: FieldRules) => fc.Arbitrary<unknown>) => {

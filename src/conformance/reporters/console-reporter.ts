@@ -58,7 +58,8 @@ function printScenario(out: (line: string) => void, r: ScenarioResult, options: 
     out(`  ${MARK[r.status]} ${r.id}${tier}: ${r.title}${time}`);
   }
   if (r.reason) out(`      ${r.status === "skipped" ? "skipped" : r.status === "error" ? "error" : "found"}: ${r.reason}`);
-  for (const { account, fields } of r.leftOut ?? []) out(`      left out ${fields.join(", ")}: empty on accounts.${account}, and this endpoint cannot clear a field again`);
+  // Left out of an account the key cannot read is what a conforming target calls for: shown with --verbose only.
+  for (const { fields, why, unreadable } of r.leftOut ?? []) if (!unreadable || options.verbose) out(`      left out ${fields.join(", ")}: ${why}`);
   if (r.status === "failed") {
     for (const step of r.steps) {
       const gating = step.checks.filter((c) => !c.ok && effectOf(c, options) === "fail");
@@ -80,7 +81,7 @@ function printScenario(out: (line: string) => void, r: ScenarioResult, options: 
     }
     out(`      !!! RESTORE FAILED for accounts.${account.account}: ${account.message}`);
     if (Object.keys(account.oldValues).length > 0) out(`          Old values: ${JSON.stringify(account.oldValues)}`);
-    if (account.command) out(`          Put them back with: ${account.command}`);
+    for (const command of account.commands ?? []) out(`          Put them back with: ${command}`);
   }
 }
 

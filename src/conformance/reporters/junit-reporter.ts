@@ -41,7 +41,7 @@ export function writeJunitReport(path: string, summary: ConformanceSummary, reda
       else if (r.status === "warned") testCase.standardOutput(`WARNING (inferred, not gating):\n${failures("warn")}`);
       const lost = r.restore?.accounts.filter((a) => !a.ok) ?? [];
       if (lost.length > 0) {
-        const details = lost.map((a) => `accounts.${a.account}: ${a.message}\nOld values: ${JSON.stringify(a.oldValues)}${a.command ? `\nPut them back with: ${a.command}` : ""}`).join("\n\n");
+        const details = lost.map((a) => `accounts.${a.account}: ${a.message}\nOld values: ${JSON.stringify(a.oldValues)}${(a.commands ?? []).map((c) => `\nPut them back with: ${c}`).join("")}`).join("\n\n");
         testCase.error(`RESTORE FAILED: ${lost.map((a) => a.message).join("; ")}`, "RestoreFailed", details);
       }
       if (r.restore?.accounts.some((a) => a.ok)) testCase.standardError(r.restore.accounts.filter((a) => a.ok).map((a) => a.message).join("\n"));

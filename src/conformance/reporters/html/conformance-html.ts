@@ -62,13 +62,13 @@ function scenarioHtml(r: ScenarioResult, gating: GatingOptions): string {
 <blockquote>${e(r.source)}</blockquote>
 ${r.reason ? `<p><b>${r.status === "skipped" ? "Skipped" : "Error"}:</b> ${e(r.reason)}</p>` : ""}
 ${r.status === "failed" && r.hint ? `<p><b>Check first:</b> ${e(r.hint)}</p>` : ""}
-${(r.leftOut ?? []).map((l) => `<p class="note">Left out ${e(l.fields.join(", "))}: empty on accounts.${e(l.account)}, and this endpoint cannot clear a field again.</p>`).join("")}
+${(r.leftOut ?? []).map((l) => `<p class="note">Left out ${e(l.fields.join(", "))}: ${e(l.why)}.</p>`).join("")}
 ${steps.map((s) => stepHtml(s, gating)).join("")}
 ${(r.restore?.accounts ?? [])
   .map((a) =>
     a.ok
       ? `<p class="note">Restored: ${e(a.message)}</p>`
-      : `<p class="restore-failed">RESTORE FAILED for accounts.${e(a.account)}: ${e(a.message)}</p><p>Old values:</p><pre>${e(JSON.stringify(a.oldValues, null, 1))}</pre>${a.command ? `<p>Put them back with:</p><pre class="curl">${e(a.command)}</pre>` : ""}`,
+      : `<p class="restore-failed">RESTORE FAILED for accounts.${e(a.account)}: ${e(a.message)}</p><p>Old values:</p><pre>${e(JSON.stringify(a.oldValues, null, 1))}</pre>${(a.commands ?? []).map((c) => `<p>Put them back with:</p><pre class="curl">${e(c)}</pre>`).join("")}`,
   )
   .join("")}
 </div>

@@ -1,0 +1,27 @@
+/**
+ * @module conformance/write-back
+ * Whether a value read from a target can be written back through this endpoint as it was. Only such fields are
+ * ever written: the page says nothing of clearing a field (null), a legacy value its own rules now refuse
+ * ("New York" as a state) cannot be sent again, and a date of birth answered in another form or time zone cannot be
+ * turned back into the same YYYY-MM-DD with certainty.
+ */
+import type { Contract } from "../contract/contract.js";
+
+/** Empty on the target: null, absent or "". */
+export const isEmpty = (value: unknown): boolean => value === null || value === undefined || value === "";
+
+/** The value to send to put this field back as it was read; undefined when there is none. */
+export function writeBackValue(contract: Contract, field: string, value: unknown): unknown {
+  if (isEmpty(value)) return undefined;
+  let sent = value;
+  if (field === "dob") {
+    // Only a plain date, or midnight UTC as the page shows it, names one calendar day for sure.
+    const day = typeof value === "string" ? /^(\d{4}-\d{2}-\d{2})(?:T00:00:00(?:\.0+)?Z)?$/.exec(value)?.[1] : undefined;
+    if (day === undefined) return undefined;
+    sent = day;
+  }
+  const issues = contract.validateUpdateRequest({ action: "UPDATE_PROFILE", data: { email: "write-back@example.com", [field]: sent } });
+  return issues.length === 0 ? sent : undefined;
+}
+
+export const canWriteBack = (contract: Contract, field: string, value: unknown): boolean => writeBackValue(contract, field, value) !== undefined;
