@@ -1,22 +1,12 @@
 // The README's exit-code table, proved row by row: each row names a case, and the case runs `conform` against the
 // independent foreign deployment and must end with the row's exit code. A row without a case, or a case without a
 // row, fails: the table and the tests cannot drift apart.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { stringify } from "yaml";
-import { afterEach, describe, expect, it } from "vitest";
-import { conform, targetFileOf, type ConformRun } from "./support/conform-run.js";
-import { startForeignDeployment, type ForeignDeployment, type ForeignOptions } from "./support/foreign-deployment.js";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { conform, interruptedRun, targetFileOf, type ConformRun } from "./support/conform-run.js";
+import { useForeignDeployments } from "./support/use-foreign.js";
 
-let deployment: ForeignDeployment | undefined;
-const start = async (options: ForeignOptions = {}) => (deployment = await startForeignDeployment(options));
-afterEach(async () => {
-  await deployment?.close();
-  deployment = undefined;
-});
+const start = useForeignDeployments();
 
 /** Each case, and what else it must show besides its exit code. */
 const CASES: Record<string, () => Promise<{ run: ConformRun; also: (run: ConformRun) => void }>> = {
@@ -47,7 +37,7 @@ const CASES: Record<string, () => Promise<{ run: ConformRun; also: (run: Conform
   "nothing-to-run": async () => ({ run: await conform(await start(), ["--only", "success", "--read-only"]), also: (run) => expect(run.stderr).toContain("No scenario left to run") }),
   interrupted: async () => {
     const d = await start({ beforeWrite: (r) => new Promise((resolve) => setTimeout(resolve, r.body.includes('"firstName":"Conformance"') ? 1500 : 0)) });
-    return { run: await interruptedRun(d), also: (run) => expect(run.stderr).toContain("SIGINT: finishing the scenario under way") };
+    return { run: await interruptedRun(d, ["--only", "success-full-update"]), also: (run) => expect(run.stderr).toContain("SIGINT: finishing the scenario under way") };
   },
   "missing-account": async () => {
     const d = await start();
@@ -55,24 +45,6 @@ const CASES: Record<string, () => Promise<{ run: ConformRun; also: (run: Conform
     return { run: await conform(d, [], { target: { ...targetFileOf(d), accounts } }), also: (run) => expect(run.stderr).toContain("--allow-skip not-allowed-staff") };
   },
 };
-
-/** `conform` as a child process, sent SIGINT while its slow write is under way. */
-async function interruptedRun(d: ForeignDeployment): Promise<ConformRun> {
-  const dir = mkdtempSync(join(tmpdir(), "cv-int-"));
-  const file = join(dir, "target.yaml");
-  writeFileSync(file, stringify(targetFileOf(d)));
-  const bin = fileURLToPath(new URL("../bin/cv-contract-kit.js", import.meta.url));
-  const child = spawn(process.execPath, [bin, "conform", "--base-url", d.url, "--api-key", d.apiKey, "--target", file, "--only", "success-full-update"], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  while (!stdout.includes("Preflight:")) await new Promise((r) => setTimeout(r, 20));
-  await new Promise((r) => setTimeout(r, 500));
-  child.kill("SIGINT");
-  const code = await new Promise<number>((resolve) => child.once("exit", (c) => resolve(c ?? -1)));
-  return { code, stdout, stderr, junit: "", json: "", html: "", ms: 0, changed: [], peakRssGrowthMb: 0 };
-}
 
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const table = README.slice(README.indexOf("### Exit codes"), README.indexOf("### The target file"));

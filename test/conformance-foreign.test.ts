@@ -2,21 +2,17 @@
 // rule the vendor page documents and differs where the page is silent (its own wording, 401 for an unknown key,
 // 404 for other methods, updatedAt bumped on every call, an updatable account whose address is empty). After every
 // run, every profile of that deployment is compared with its start: the suite must leave nothing changed.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadContract, loadScenarios, runConformance, DEFAULT_SCENARIOS_DIR, type Contract } from "../src/index.js";
 import { conform, marked } from "./support/conform-run.js";
-import { PLANTED_BUGS, startForeignDeployment, type ForeignDeployment, type ForeignOptions, type PlantedBug } from "./support/foreign-deployment.js";
+import { PLANTED_BUGS, type PlantedBug } from "./support/foreign-deployment.js";
+import { useForeignDeployments } from "./support/use-foreign.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 
-let deployment: ForeignDeployment | undefined;
-const start = async (options: ForeignOptions = {}) => (deployment = await startForeignDeployment(options));
-afterEach(async () => {
-  await deployment?.close();
-  deployment = undefined;
-});
+const start = useForeignDeployments();
 
 describe("a deployment that follows every documented rule, and differs where the page is silent", () => {
   it("conforms: exit 0, nothing left changed, a handful of one-line warnings, all of inferred behaviour", async () => {

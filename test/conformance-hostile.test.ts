@@ -3,22 +3,18 @@
 // `"` and `\` (so its JSON and XML forms differ from the raw one), and the target echoes it everywhere it can.
 import { createGzip } from "node:zlib";
 import type { ServerResponse } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRedactor } from "../src/conformance/redact.js";
 import { conform, type ConformRun } from "./support/conform-run.js";
-import { startForeignDeployment, type ForeignDeployment, type ForeignOptions, type ForeignRequest } from "./support/foreign-deployment.js";
+import { useForeignDeployments } from "./support/use-foreign.js";
+import type { ForeignRequest } from "./support/foreign-deployment.js";
 
 const KEY = 'sk_live_"quoted"\\back\\slash_7Qp2xZ9wLm4Rt8Vn3Kc6';
 const KEY_IN_JSON = JSON.stringify(KEY).slice(1, -1);
 /** The preflight sends 1 probe and reads the 6 QA accounts: requests from this index on are the scenarios'. */
 const FIRST_SCENARIO_REQUEST = 7;
 
-let deployment: ForeignDeployment | undefined;
-const start = async (options: ForeignOptions = {}) => (deployment = await startForeignDeployment({ apiKey: KEY, ...options }));
-afterEach(async () => {
-  await deployment?.close();
-  deployment = undefined;
-});
+const start = useForeignDeployments({ apiKey: KEY });
 
 /** lock-first-name's request: the scenario a hostile answer hits. */
 const lockFirstName = (r: ForeignRequest) => r.index >= FIRST_SCENARIO_REQUEST && r.body.includes("qa.locked") && r.body.includes('"firstName"');

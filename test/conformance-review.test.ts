@@ -1,22 +1,16 @@
 // What an independent review found, one test per finding, against the foreign deployment with the reviewer's
 // behaviours (test/support/foreign-deployment.ts: quirks a service may have while following the page, and bugs).
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { conformCommand } from "../src/cli/conform.js";
-import { conform, marked, targetFileOf } from "./support/conform-run.js";
-import { startForeignDeployment, type ForeignDeployment, type ForeignOptions } from "./support/foreign-deployment.js";
+import { conform, interruptedRun, marked, targetFileOf } from "./support/conform-run.js";
+import { useForeignDeployments } from "./support/use-foreign.js";
+import { startForeignDeployment } from "./support/foreign-deployment.js";
 
-let deployment: ForeignDeployment | undefined;
-const start = async (options: ForeignOptions = {}) => (deployment = await startForeignDeployment(options));
-afterEach(async () => {
-  await deployment?.close();
-  deployment = undefined;
-});
+const start = useForeignDeployments();
 
 describe("what is written, and what is put back", () => {
   it("never writes null to clear a field the page never says can be cleared: an empty address2 is left out", async () => {
@@ -108,7 +102,6 @@ describe("what --read-only sends", () => {
 describe("false passes and false failures", () => {
   it("a key that is not checked, and states of three letters, break documented rules: failures, not warnings", async () => {
     expect(marked(await conform(await start({ bugs: ["noAuth"] })), "✗")).toEqual(["api-key-empty", "api-key-missing", "api-key-unknown"]);
-    await deployment!.close();
     expect(marked(await conform(await start({ bugs: ["lenientPlace"] })), "✗")).toEqual(["format-country-three-letters", "format-postal-code-letter", "format-state-three-letters"]);
   });
 
@@ -229,28 +222,12 @@ describe("bounds and setup messages", () => {
 describe("Ctrl-C", () => {
   it("finishes the scenario under way, restores its accounts, writes its reports, and exits 2", async () => {
     const d = await start({ beforeWrite: (r) => new Promise((resolve) => setTimeout(resolve, r.body.includes('"firstName":"Conformance"') ? 1500 : 0)) });
-    const dir = mkdtempSync(join(tmpdir(), "cv-int-"));
-    const file = join(dir, "target.yaml");
-    writeFileSync(file, stringify(targetFileOf(d)));
-    const bin = fileURLToPath(new URL("../bin/cv-contract-kit.js", import.meta.url));
-    const child = spawn(process.execPath, [bin, "conform", "--base-url", d.url, "--api-key", d.apiKey, "--target", file, "--only", "success-full-update", "--junit", join(dir, "c.xml")], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (output.includes("Preflight:")) {
-          clearInterval(timer);
-          setTimeout(() => resolve(), 500); // the slow write is under way
-        }
-      }, 20);
-    });
-    child.kill("SIGINT");
-    const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+    const { code, stdout, stderr, junit } = await interruptedRun(d, ["--only", "success-full-update"]);
+    const output = `${stdout}\n${stderr}`;
     expect(code).toBe(2);
     expect(output).toContain("SIGINT: finishing the scenario under way and restoring its accounts");
     expect(output).toContain("Interrupted");
     expect(d.profiles()).toEqual((await startForeignDeployment()).profiles());
-    expect(readFileSync(join(dir, "c.xml"), "utf8")).toContain("<error");
+    expect(junit).toContain("<error");
   }, 20_000);
 });

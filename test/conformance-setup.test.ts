@@ -2,17 +2,13 @@
 // what to fix (on stderr when found before sending anything, in the summary when the preflight finds it), before any
 // scenario writes anything; the JUnit report still carries an <error>, never a green run.
 // Then the README's exit-code table, one row per test.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { conform, targetFileOf, type ConformRunOptions } from "./support/conform-run.js";
-import { startForeignDeployment, type ForeignDeployment, type ForeignOptions } from "./support/foreign-deployment.js";
+import { useForeignDeployments } from "./support/use-foreign.js";
+import type { ForeignDeployment } from "./support/foreign-deployment.js";
 import { freePort } from "./support/prism.js";
 
-let deployment: ForeignDeployment | undefined;
-const start = async (options: ForeignOptions = {}) => (deployment = await startForeignDeployment(options));
-afterEach(async () => {
-  await deployment?.close();
-  deployment = undefined;
-});
+const start = useForeignDeployments();
 
 type Mistake = [name: string, setup: () => Promise<{ deployment: ForeignDeployment; args?: string[]; options?: ConformRunOptions }>, line: RegExp];
 

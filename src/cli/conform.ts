@@ -20,17 +20,9 @@ import { summaryOfFailedStart, type ConformanceSummary } from "../conformance/re
 import { DEFAULT_SCENARIOS_DIR, DEFAULT_TIMEOUT_MS, problemsBeforeSending, runConformance } from "../conformance/run-conformance.js";
 import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
 import { loadTarget } from "../conformance/target.js";
-
-/**
- * A flag error quotes the argument it could not place: "--api-key= sk_live_…" (a stray space) would print the key.
- * Only option names are kept.
- */
-export function hideValues(message: string): string {
-  return message.replace(/'([^']*)'/g, (whole, value: string) => (value.startsWith("-") ? whole : "'<value hidden>'"));
-}
+import { hideValues, MAX_TIMEOUT_MS, SELECTION_OPTIONS, selectionFrom, timeoutFrom } from "./parse-options.js";
 
 export const DEFAULT_TARGET_FILE = fileURLToPath(new URL("../../conformance/targets/fake-default.yaml", import.meta.url));
-export const MAX_TIMEOUT_MS = 600_000;
 export const MAX_FUZZ_RUNS = 1_000_000;
 
 const HELP = `Usage: cv-contract-kit conform [options]
@@ -75,19 +67,14 @@ export async function conformCommand(argv: readonly string[], out: (line: string
         "base-url": { type: "string" },
         "api-key": { type: "string" },
         target: { type: "string" },
-        scenarios: { type: "string" },
+        ...SELECTION_OPTIONS,
         strict: { type: "boolean" },
         "strict-wording": { type: "boolean" },
         verbose: { type: "boolean" },
-        "read-only": { type: "boolean" },
         "dry-run": { type: "boolean" },
-        only: { type: "string" },
-        skip: { type: "string" },
-        "allow-skip": { type: "string" },
         junit: { type: "string" },
         json: { type: "string" },
         html: { type: "string" },
-        timeout: { type: "string" },
         fuzz: { type: "string" },
         seed: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -132,15 +119,13 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   } catch (error) {
     return cannotStart([(error as Error).message]);
   }
-  const list = (value: string | undefined) => (value ? value.split(",").map((s) => s.trim()).filter(Boolean) : []);
-  const selection = { readOnly: flags["read-only"] === true, only: list(flags.only), skip: list(flags.skip), allowSkip: list(flags["allow-skip"]) };
+  const selection = selectionFrom(flags);
   const problems = selectorProblems(scenarios, selection, flags.fuzz !== undefined ? [...FUZZ_FAMILY_IDS, ...FUZZ_TAGS] : []);
   if (problems.length > 0) return cannotStart(problems);
 
-  const timeoutMs = flags.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(flags.timeout);
-  if (!/^\d+$/.test(flags.timeout ?? "1") || !Number.isSafeInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
-    problems.push(`--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (received "${flags.timeout}").`);
-  }
+  const timeout = timeoutFrom(flags.timeout, DEFAULT_TIMEOUT_MS);
+  if ("problem" in timeout) problems.push(timeout.problem);
+  const timeoutMs = "ms" in timeout ? timeout.ms : DEFAULT_TIMEOUT_MS;
   const fuzzRuns = flags.fuzz === undefined ? 0 : Number(flags.fuzz);
   if (flags.fuzz !== undefined && (!/^\d+$/.test(flags.fuzz) || fuzzRuns < 1 || fuzzRuns > MAX_FUZZ_RUNS)) {
     problems.push(`--fuzz must be a whole number of requests from 1 to ${MAX_FUZZ_RUNS} (received "${flags.fuzz}").`);

@@ -17,7 +17,8 @@ import { writeHtmlReport } from "../conformance/reporters/html/write-html.js";
 import { DEFAULT_SCENARIOS_DIR, DEFAULT_TIMEOUT_MS } from "../conformance/run-conformance.js";
 import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
 import { loadTarget } from "../conformance/target.js";
-import { DEFAULT_TARGET_FILE, hideValues, MAX_TIMEOUT_MS } from "./conform.js";
+import { DEFAULT_TARGET_FILE } from "./conform.js";
+import { hideValues, SELECTION_OPTIONS, selectionFrom, timeoutFrom } from "./parse-options.js";
 
 const HELP = `Usage: cv-contract-kit drift [options]
 
@@ -59,12 +60,7 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
         "b-base-url": { type: "string" },
         "b-api-key": { type: "string" },
         "b-name": { type: "string" },
-        scenarios: { type: "string" },
-        "read-only": { type: "boolean" },
-        only: { type: "string" },
-        skip: { type: "string" },
-        "allow-skip": { type: "string" },
-        timeout: { type: "string" },
+        ...SELECTION_OPTIONS,
         json: { type: "string" },
         html: { type: "string" },
         verbose: { type: "boolean" },
@@ -97,14 +93,12 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
   } catch (error) {
     return fail((error as Error).message);
   }
-  const list = (value: string | undefined) => (value ? value.split(",").map((s) => s.trim()).filter(Boolean) : []);
-  const selection = { readOnly: flags["read-only"] === true, only: list(flags.only), skip: list(flags.skip), allowSkip: list(flags["allow-skip"]) };
+  const selection = selectionFrom(flags);
   const problems = selectorProblems(scenarios, selection);
   if (problems.length > 0) return fail(problems.join("\n"));
-  const timeoutMs = flags.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(flags.timeout);
-  if (!/^\d+$/.test(flags.timeout ?? "1") || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
-    return fail(`--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (received "${flags.timeout}").`);
-  }
+  const timeout = timeoutFrom(flags.timeout, DEFAULT_TIMEOUT_MS);
+  if ("problem" in timeout) return fail(timeout.problem);
+  const timeoutMs = timeout.ms;
   const side = (label: "A" | "B", target: typeof targetA, baseUrl: string | undefined, key: string | undefined, name: string | undefined, fallbackName: string) => {
     const url = baseUrl ?? target.baseUrl;
     const apiKey = key ?? target.apiKey;

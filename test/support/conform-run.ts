@@ -1,9 +1,11 @@
 // Runs `cv-contract-kit conform` in-process against a target, the way a QA team would from the command line, and
 // gathers everything a person or CI would see: exit code, stdout, stderr, both reports, time, and what the run left
 // changed on the target.
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { conformCommand } from "../../src/cli/conform.js";
 import type { ForeignDeployment } from "./foreign-deployment.js";
@@ -69,4 +71,26 @@ export async function conform(deployment: ForeignDeployment, args: string[] = []
 /** Ids of the scenarios with this mark in the console output (✗ failed, ! warned, ✓ passed, E error, - skipped). */
 export function marked(run: ConformRun, mark: string): string[] {
   return [...run.stdout.matchAll(new RegExp(`^  ${mark.replace(/[!]/g, "\\$&")} ([\\w-]+)`, "gm"))].map((m) => m[1]!).sort();
+}
+
+/** `conform` as a child process (the built CLI), sent SIGINT half a second after its preflight. */
+export async function interruptedRun(deployment: ForeignDeployment, args: string[]): Promise<ConformRun & { dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "cv-int-"));
+  const file = join(dir, "target.yaml");
+  writeFileSync(file, stringify(targetFileOf(deployment)));
+  const bin = fileURLToPath(new URL("../../bin/cv-contract-kit.js", import.meta.url));
+  const child = spawn(process.execPath, [bin, "conform", "--base-url", deployment.url, "--api-key", deployment.apiKey, "--target", file, "--junit", join(dir, "c.xml"), ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number>((resolve) => child.once("exit", (c) => resolve(c ?? -1)));
+  while (!stdout.includes("Preflight:") && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 500));
+  child.kill("SIGINT");
+  const code = await exited;
+  const junit = readFileSync(join(dir, "c.xml"), "utf8");
+  return { code, stdout, stderr, junit, json: "", html: "", ms: 0, changed: [], peakRssGrowthMb: 0, dir };
 }
