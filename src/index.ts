@@ -3,9 +3,14 @@
  * Public entry point: the typed client, the compiled contract, the fake server and the conformance runner.
  */
 
-// ---- Client ----
+// ---- Client (also alone, browser-safe: cv-contract-kit/client) ----
 export { createClient } from "./client/create-client.js";
+export { failureKind } from "./client/failure-kind.js";
+export type { FailureKind } from "./client/failure-kind.js";
+export { MESSAGES } from "./generated/messages.js";
+export type { MessageName } from "./generated/messages.js";
 export type {
+  CallOptions,
   CareValidateClient,
   CareValidateClientOptions,
   ErrorEnvelope,

@@ -34,7 +34,7 @@ describe("typed client", () => {
     const { data, error, response } = await client.updateUserProfile({ email: "a@b.test", address2: null });
     expect(data).toBeUndefined();
     expect(response.status).toBe(400);
-    expect(JSON.parse(error?.message ?? "")).toEqual({
+    expect(JSON.parse(typeof error === "string" ? error : (error?.message ?? ""))).toEqual({
       key: "k",
       body: { action: "UPDATE_PROFILE", data: { email: "a@b.test", address2: null } },
     });

@@ -7,6 +7,7 @@ it("exports exactly these names", async () => {
       "ACCOUNT_ROLES",
       "DEFAULT_BODY_LIMIT",
       "DEFAULT_SCENARIOS_DIR",
+      "MESSAGES",
       "RULE_NAMES",
       "UPDATE_PROFILE_METHOD",
       "UPDATE_PROFILE_PATH",
@@ -14,6 +15,7 @@ it("exports exactly these names", async () => {
       "createClient",
       "createConsoleReporter",
       "createRedactor",
+      "failureKind",
       "loadContract",
       "loadScenarios",
       "loadTarget",
@@ -24,4 +26,8 @@ it("exports exactly these names", async () => {
       "writeJunitReport",
     ]
   `);
+});
+
+it("the client entry exports exactly these names", async () => {
+  expect(Object.keys(await import("../src/client/index.js")).sort()).toEqual(["MESSAGES", "createClient", "failureKind"]);
 });

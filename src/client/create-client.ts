@@ -1,6 +1,7 @@
 /**
  * @module client/create-client
  * A typed client for the Update user profile endpoint, on openapi-fetch and the types generated from openapi.yaml.
+ * It loads nothing else (no node:*, no server code), so it fits in a browser bundle.
  */
 import createFetchClient, { type Client } from "openapi-fetch";
 import type { components, paths } from "../generated/openapi.js";
@@ -10,28 +11,39 @@ export type UpdateProfileSuccess = components["schemas"]["UpdateProfileSuccess"]
 export type ErrorEnvelope = components["schemas"]["ErrorEnvelope"];
 export type User = components["schemas"]["User"];
 
-/** What updateUserProfile resolves to: the 200 body, or the error envelope of any other status. */
+/**
+ * What updateUserProfile resolves to: the 200 body, or the failure. A failure is the error envelope when the answer
+ * is JSON, or the answer's text when it is not (a proxy's HTML 502; "" when empty).
+ */
 export type UpdateProfileResult =
   | { data: UpdateProfileSuccess; error?: never; response: Response }
-  | { data?: never; error: ErrorEnvelope; response: Response };
+  | { data?: never; error: ErrorEnvelope | string; response: Response };
 
 export interface CareValidateClientOptions {
   /** e.g. http://127.0.0.1:4010 or https://api-staging.care360-next.carevalidate.com */
   baseUrl: string;
   /** Sent as the cv-api-key header. */
   apiKey: string;
-  /** A fetch to use instead of the global one (for tests or proxies). */
+  /** A fetch to use instead of the global one (an in-process fake's, a proxy's, a test's). */
   fetch?: typeof globalThis.fetch;
+}
+
+export interface CallOptions {
+  /** Aborts the call. */
+  signal?: AbortSignal;
+  /** Aborts the call after this many milliseconds (a TimeoutError is thrown). */
+  timeoutMs?: number;
 }
 
 export interface CareValidateClient {
   /**
-   * POST /api/v1/users with action UPDATE_PROFILE. Never throws for an HTTP status: the result holds
-   * `data` (200) or `error` (the documented error envelope), and the raw `response`. Only network failures throw.
+   * POST /api/v1/users with action UPDATE_PROFILE. Never throws for an HTTP status: the result holds `data` (200)
+   * or `error`, and the raw `response`. Only network failures, an abort and a timeout throw.
    * @example
-   * const { data, error } = await client.updateUserProfile({ email: "ana@clinic-a.test", city: "Boston" });
+   * const { data, error } = await client.updateUserProfile({ email: "ana@clinic-a.test", city: "Boston" }, { timeoutMs: 5000 });
+   * if (error) console.log(failureKind(error)); // "userDoesNotExist", "demographicFieldsLocked", …
    */
-  updateUserProfile(data: UpdateProfileData): Promise<UpdateProfileResult>;
+  updateUserProfile(data: UpdateProfileData, options?: CallOptions): Promise<UpdateProfileResult>;
   /** The underlying openapi-fetch client, for middleware or other paths. */
   raw: Client<paths>;
 }
@@ -45,7 +57,12 @@ export function createClient(options: CareValidateClientOptions): CareValidateCl
   });
   return {
     raw,
-    updateUserProfile: async (data) =>
-      (await raw.POST("/api/v1/users", { body: { action: "UPDATE_PROFILE", data } })) as UpdateProfileResult,
+    updateUserProfile: async (data, call = {}) => {
+      const signals = [call.signal, call.timeoutMs === undefined ? undefined : AbortSignal.timeout(call.timeoutMs)].filter((s): s is AbortSignal => s !== undefined);
+      const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+      const result = (await raw.POST("/api/v1/users", { body: { action: "UPDATE_PROFILE", data }, ...(signal ? { signal } : {}) })) as { data?: unknown; error?: unknown; response: Response };
+      // openapi-fetch leaves `error` undefined for an empty failure: say "" so the two branches stay apart.
+      return (result.error === undefined && result.data === undefined ? { error: "", response: result.response } : result) as UpdateProfileResult;
+    },
   };
 }

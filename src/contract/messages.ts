@@ -4,24 +4,9 @@
  */
 import type { OpenApiDocument, Tier } from "./load-spec.js";
 
-/** The named examples whose `message` the fake sends and the conformance suite expects. */
-export type MessageName =
-  | "userDoesNotExist"
-  | "userNotInOrganization"
-  | "notAllowedToUpdateProfile"
-  | "demographicFieldsLocked"
-  | "phoneNumberInUse"
-  | "missingApiKey"
-  | "unknownApiKey"
-  | "malformedJson"
-  | "invalidRequestBody"
-  | "malformedHttpRequest"
-  | "methodNotAllowed"
-  | "payloadTooLarge"
-  | "unsupportedMediaType"
-  | "stateNotSaved"
-  | "adminNotFound"
-  | "adminInvalid";
+/** The named examples whose `message` the fake sends and the conformance suite expects (generated from openapi.yaml). */
+export type { MessageName } from "../generated/messages.js";
+import type { MessageName } from "../generated/messages.js";
 
 export interface DocumentedMessage {
   name: MessageName;
