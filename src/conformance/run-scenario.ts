@@ -5,13 +5,14 @@
  * exception, a timeout, a run that must stop); after a timeout it first waits for the late write to land.
  */
 import type { Contract } from "../contract/contract.js";
-import { fail, withTier, type CheckResult } from "./checks/check-result.js";
+import { withTier, type CheckResult } from "./checks/check-result.js";
 import { expectationChecks } from "./checks/expectation-checks.js";
 import { responseChecks } from "./checks/response-checks.js";
 import { forRecord, toCurl, type Exchange } from "./exchange.js";
 import { outcomeOf, type GatingOptions } from "./gating.js";
 import { MissingValue, resolvePlaceholders } from "./placeholders.js";
-import { changedFields, describeAnswer, pollUntil, readProfile, restoreAccount, restoreFailure, type AccountRestore, type Profile } from "./profile-guard.js";
+import { changedFields, describeAnswer, pollUntil, readProfile, type AccountRestore, type Profile } from "./profile-guard.js";
+import { restoreAccounts } from "./restore-accounts.js";
 import type { ScenarioResult, StepResult } from "./results.js";
 import type { Scenario, SendStep } from "./scenario.js";
 import type { Target } from "./target.js";
@@ -152,53 +153,12 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
     return Object.fromEntries(Object.entries(data).filter(([k]) => contract.profileFields.includes(k)));
   }
 
-  /**
-   * Every snapshotted account is read again and written back if it changed. An account the scenario sent nothing
-   * to must not have changed at all (an update of one user changed another): that is a failure too.
-   */
   async function restoreAll(): Promise<AccountRestore[]> {
-    const out: AccountRestore[] = [];
-    const settle = timedOut ? ctx.settleMs : 0;
-    const addressed = new Set(Object.keys(sentToAccount));
-    // Accounts it sent nothing to are read first: restoring the others could undo a stray write before it is seen.
-    for (const [name, snapshot] of Object.entries(snapshots)) {
-      if (addressed.has(name)) continue;
-      const read = await readProfile(transport, apiKey, target.accounts[name]!.email);
-      const changed = read.profile ? changedFields(contract, snapshot, read.profile) : [];
-      const checks =
-        changed.length > 0
-          ? [fail("other_accounts_unchanged", "documented", `accounts.${name} (${target.accounts[name]!.email}) changed: ${changed.join(", ")}`, "an update changes the user it names, no other")]
-          : [];
-      record("restore", read.exchange, checks);
-    }
-    const order = [...Object.keys(snapshots)].sort((a, b) => Number(addressed.has(b)) - Number(addressed.has(a)));
-    const restoreContext = { contract, transport, apiKey, ...(ctx.sleep ? { sleep: ctx.sleep } : {}), ...(ctx.patienceMs !== undefined ? { patienceMs: ctx.patienceMs } : {}) };
-    for (const name of order) {
-      const options = { ...(settle > 0 && addressed.has(name) ? { settleMs: settle } : {}), ...(acknowledged[name] ? { acknowledged: acknowledged[name] } : {}) };
-      const restored = await restoreAccount(restoreContext, name, target.accounts[name]!.email, snapshots[name]!, options);
-      if (!restored) continue;
-      for (const ex of restored.exchanges) record("restore", ex);
-      out.push(restored);
-    }
-    // Once more, all of them: restoring one account must not have changed another (an update that reaches several).
-    if (out.some((r) => r.ok)) {
-      for (const name of order) {
-        const again = await restoreAccount(restoreContext, name, target.accounts[name]!.email, snapshots[name]!);
-        if (!again) continue;
-        for (const ex of again.exchanges) record("restore", ex);
-        const earlier = out.findIndex((r) => r.account === name);
-        const email = target.accounts[name]!.email;
-        const failed = restoreFailure(contract, transport.options.baseUrl, name, email, snapshots[name]!, Object.keys(again.oldValues), `${email} changed again while another account was restored (an update reaches more than one user): the restores undo each other; put it back by hand`);
-        if (earlier >= 0) out[earlier] = failed;
-        else out.push(failed);
-      }
-    }
-    for (const name of appliedTo) {
-      if (snapshots[name]) continue;
-      const email = target.accounts[name]!.email;
-      out.push({ account: name, email, ok: false, message: `${email} took an update (200) although the key could not read it before (${unreadable.get(name) ?? "?"}): check it by hand`, oldValues: {}, exchanges: [] });
-    }
-    return out;
+    return restoreAccounts(
+      { contract, transport, apiKey, target, ...(ctx.sleep ? { sleep: ctx.sleep } : {}), ...(ctx.patienceMs !== undefined ? { patienceMs: ctx.patienceMs } : {}) },
+      { snapshots, unreadable, addressed: new Set(Object.keys(sentToAccount)), appliedTo, acknowledged, settleMs: timedOut ? ctx.settleMs : 0 },
+      (ex, checks) => record("restore", ex, checks),
+    );
   }
 }
 
