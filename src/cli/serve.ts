@@ -54,6 +54,16 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     return error instanceof UsageError ? 2 : 1;
   }
 
+  // Listen for the stop signals before saying "listening": a SIGTERM sent as soon as the banner shows must still
+  // stop the fake gracefully (release the state file, write nothing more), not kill it.
+  const stopped = new Promise<number>((resolve) => {
+    const stop = () => {
+      console.log("\nStopping the fake server.");
+      void fake.close().then(() => resolve(0));
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
   console.log(banner(fake.url, fake.state()));
   if (fake.stateFile) {
     // Never a silent reseed: say which state the fake runs on.
@@ -63,14 +73,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
         : `State loaded from ${fake.stateFile.path}. Changes are saved there; POST /__admin/reset goes back to the fixtures.`,
     );
   }
-  return new Promise<number>((resolve) => {
-    const stop = () => {
-      console.log("\nStopping the fake server.");
-      void fake.close().then(() => resolve(0));
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  return stopped;
 }
 
 function banner(url: string, fixtures: FixtureSet): string {

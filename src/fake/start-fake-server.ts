@@ -76,7 +76,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
 
   const router = jsonServerRouter<FixtureSet>(initial);
   const store = new FakeStore(router.db, fixtures.reload, stateFile);
-  if (stateFile && initial === fixtures.state) store.changed(); // first start: write the state file at once
+  try {
+    if (stateFile && initial === fixtures.state) store.saveInitial(); // first start: write the state file at once
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   store.view(); // build the index now, not on the first request
   if (fixtures.large) collectGarbage();
 
@@ -113,10 +118,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => {
-          store.close();
-          resolve();
-        });
+        store.close(); // first: from now on nothing is written, and a successor may take the state file
+        server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
