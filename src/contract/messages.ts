@@ -21,7 +21,8 @@ export type MessageName =
   | "unsupportedMediaType"
   | "stateNotSaved"
   | "adminNotFound"
-  | "adminInvalid";
+  | "adminInvalid"
+  | "requestTimeout";
 
 export interface DocumentedMessage {
   name: MessageName;

@@ -20,7 +20,7 @@ export interface paths {
          *     dob and gender cannot be changed, and a request that sends any of them changes nothing at all.
          *
          *     Checks, in this order (the first that fails answers): method (405), API key present (400) and known (400),
-         *     Content-Type (415), body size (413), JSON syntax (400), body schema (400), user exists (400),
+         *     Content-Type (415), body size (413), whole body within 30 s (408), JSON syntax (400), body schema (400), user exists (400),
          *     user in the key's organization (400), user's role is USER (400), demographic-field lock (400),
          *     phone number not used by another user (400). The order of the checks is inferred.
          */
@@ -329,6 +329,15 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /** @description The whole request did not arrive in time (30 s on the fake), so it was not processed; the connection is then closed (inferred). */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description Fake server only, with --persist. The state file could not be written, so nothing was changed (inferred). */
         StateNotSaved: {
             headers: {
@@ -403,6 +412,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["StateNotSaved"];
