@@ -68,6 +68,7 @@ describe("finding 6: garbage pipelined after a valid update", () => {
 describe("finding 8: a refused request whose chunked body never ends", () => {
   it.each([
     ["the API, with a wrong Content-Type", "/api/v1/users", `content-type: text/plain\r\ncv-api-key: ${KEY_A}`, 415],
+    ["the admin API, from another site", "/__admin/users", "content-type: application/json\r\norigin: https://evil.example", 403],
   ])("on %s: answered once, then the connection closes (the body is not read on)", async (_, path, headers, status) => {
     const fake = await start();
     const { socket, received, closed } = await open(fake.url);

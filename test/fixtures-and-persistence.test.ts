@@ -98,10 +98,14 @@ describe("persistence", () => {
     expect((await admin(fake.url, "POST", "/reset")).status).toBe(503);
   });
 
-  it("replaces a record with PUT, keeping the id of the path", async () => {
+  it("replaces a record with PUT, and refuses a body whose id is not the path's (ids never change)", async () => {
     const fake = await start({});
-    const reply = await admin(fake.url, "PUT", "/cases/c-carla-1", { id: "other", userId: "u-carla", organizationId: "org-clinic-a", status: "ASSIGNED" });
-    expect(reply.body).toEqual({ id: "c-carla-1", userId: "u-carla", organizationId: "org-clinic-a", status: "ASSIGNED" });
+    const record = { id: "c-carla-1", userId: "u-carla", organizationId: "org-clinic-a", status: "ASSIGNED" };
+    expect((await admin(fake.url, "PUT", "/cases/c-carla-1", record)).body).toEqual(record);
+    const moved = await admin(fake.url, "PUT", "/cases/c-carla-1", { ...record, id: "other" });
+    expect(moved.status).toBe(400);
+    expect(moved.body.message).toBe('Invalid record: id cannot change: send the record\'s own id ("c-carla-1") or leave it out');
+    expect((await admin(fake.url, "GET", "/cases/other")).status).toBe(404);
   });
 
   it("refuses a second server on the same state file", async () => {

@@ -23,6 +23,8 @@ export interface Contract {
   validateUpdateRequest: Validator;
   /** Validates a whole fixtures file (FixtureSet). */
   validateFixtureSet: Validator;
+  /** A validator for the schema at this JSON pointer into openapi.yaml (compiled on first use, then cached). */
+  schemaValidator(pointer: string): Validator;
   /** The validator of the JSON body the contract gives for this status, or undefined if the status is undocumented. */
   responseValidator(path: string, method: string, status: number): Validator | undefined;
   /** The statuses documented for an operation. */
@@ -64,6 +66,7 @@ export function compileContract(spec: OpenApiDocument): Contract {
     spec,
     validateUpdateRequest: compile(REQUEST_POINTER),
     validateFixtureSet: compile(FIXTURE_SET_POINTER),
+    schemaValidator: compile,
     responseValidator(path, method, status) {
       const pointer = responseSchemaPointer(spec, path, method, status);
       return pointer === undefined ? undefined : compile(pointer);

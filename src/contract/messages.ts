@@ -22,6 +22,8 @@ export type MessageName =
   | "stateNotSaved"
   | "adminNotFound"
   | "adminInvalid"
+  | "adminInvalidQuery"
+  | "adminForbidden"
   | "requestTimeout";
 
 export interface DocumentedMessage {

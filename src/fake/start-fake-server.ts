@@ -9,6 +9,7 @@ import jsonServerRouter from "json-server/lib/server/router/index.js";
 import { loadContract, type Contract } from "../contract/contract.js";
 import { createAdminApp } from "./http/admin-app.js";
 import { answerClientError } from "./http/client-errors.js";
+import { isLoopbackName } from "./http/cross-site-guard.js";
 import { createRequestHandler } from "./http/create-request-handler.js";
 import { createUpdateProfileEndpoint } from "./http/update-profile-endpoint.js";
 import { ruleConfigFrom, type RuleName } from "./rules/rule-config.js";
@@ -77,8 +78,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     }
   }
 
-  const router = jsonServerRouter<FixtureSet>(initial);
-  const store = new FakeStore(router.db, fixtures.reload, stateFile);
+  // json-server's router builds the lowdb database (with its id helpers) that holds the state. The router itself is
+  // never mounted: the admin API uses json-server's collection routers for reads only (see admin-app).
+  const store = new FakeStore(jsonServerRouter<FixtureSet>(initial).db, fixtures.reload, stateFile);
   try {
     if (stateFile && initial === fixtures.state) store.saveInitial(); // first start: write the state file at once
   } catch (error) {
@@ -97,7 +99,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     headersTimeout: Math.min(10_000, requestTimeout),
     connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(requestTimeout / 4))),
   });
-  server.on("request", createRequestHandler(contract, endpoint, createAdminApp(contract, store, router), bodyLimit));
+  const listensOnLoopback = () => {
+    const address = server.address();
+    return typeof address === "object" && address !== null && isLoopbackName(address.address);
+  };
+  const admin = createAdminApp({ contract, store, bodyLimit, listensOnLoopback });
+  server.on("request", createRequestHandler(contract, endpoint, admin, bodyLimit));
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(contract, error, socket));
 
   await new Promise<void>((resolve, reject) => {

@@ -1,12 +1,12 @@
 /**
  * @module fake/http/create-request-handler
  * One node:http listener: the API endpoint on a thin path of its own (no framework on the hot path),
- * the admin API through json-server, and a JSON 404 for anything else.
+ * the admin API under /__admin, and a JSON 404 for anything else.
  */
 import type { RequestListener } from "node:http";
 import type { Contract } from "../../contract/contract.js";
 import { UPDATE_PROFILE_PATH } from "../../contract/contract.js";
-import { ADMIN_PREFIX } from "./admin-app.js";
+import { ADMIN_PREFIX } from "./admin-routes.js";
 import { trackExchange } from "./client-errors.js";
 import { refuseUnread } from "./skip-body.js";
 
@@ -27,7 +27,6 @@ export function createRequestHandler(
       return;
     }
     if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) {
-      req.url = url.slice(ADMIN_PREFIX.length) || "/";
       admin(req, res);
       return;
     }

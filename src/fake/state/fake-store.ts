@@ -73,25 +73,6 @@ export class FakeStore {
     return saved;
   }
 
-  /**
-   * Before an admin write: a function that puts the whole state back, used when the state file cannot be written
-   * afterwards (so memory never runs ahead of disk). Without persistence a save cannot fail, so nothing is kept.
-   */
-  rollbackPoint(): () => void {
-    if (!this.stateFile) return () => {};
-    const before = JSON.stringify(this.db.getState());
-    return () => {
-      this.db.setState(JSON.parse(before) as FixtureSet);
-      this.index = undefined;
-    };
-  }
-
-  /** Called after the admin API changed the state behind the index's back. */
-  changed(): CommitResult {
-    this.index = undefined;
-    return this.save();
-  }
-
   /** Back to the fixtures the fake started with (overwrites a state file changed on disk: the user asked for it). */
   reset(): CommitResult {
     let fixtures: FixtureSet;
