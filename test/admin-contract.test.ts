@@ -48,14 +48,18 @@ const requestExampleNames = (operation: Operation) =>
   new Set([...Object.keys(bodyOf(operation)?.examples ?? {}), ...parametersOf(operation).flatMap((p) => Object.keys(p.examples ?? {}))]);
 
 describe("the admin contract", () => {
-  it("has one path per collection, and each POST body is its collection's record, id required", () => {
+  it("has one path per collection; each POST body is its collection's record, id required; PATCH and PUT never carry the id", () => {
     const schemas = { organizations: "Organization", apiKeys: "ApiKey", users: "StoredUser", cases: "Case" };
     for (const [collection, schema] of Object.entries(schemas)) {
       const post = spec.paths[`/__admin/${collection}`]!.post as Operation;
       expect(bodyOf(post)!.schema).toEqual({ $ref: `#/components/schemas/${schema}` });
       expect(spec.components.schemas[schema]!.required).toContain("id");
-      const put = spec.paths[`/__admin/${collection}/{id}`]!.put as Operation;
-      expect(bodyOf(put)!.schema).toEqual({ $ref: `#/components/schemas/${schema}` });
+      const record = spec.paths[`/__admin/${collection}/{id}`]!;
+      for (const [method, body] of [["patch", `${schema}Patch`], ["put", `${schema}Replacement`]] as const) {
+        expect(bodyOf(record[method] as Operation)!.schema).toEqual({ $ref: `#/components/schemas/${body}` });
+        expect(Object.keys(spec.components.schemas[body]!.properties!)).not.toContain("id");
+        expect(spec.components.schemas[body]!.additionalProperties).toBe(false);
+      }
     }
     expect(JSON.stringify(adminOperations.map((o) => bodyOf(o.operation)?.schema ?? {}))).not.toContain("oneOf");
   });
@@ -70,28 +74,38 @@ describe("the admin contract", () => {
     }
   });
 
-  it("pairs each 2xx example, each 404 and each 400 a request can express, with a named request example", () => {
+  // The failures a request valid against the schemas can meet: a taken id, email or phone number, a reference to
+  // nothing, the users of a deleted organization. A generator cannot find these from the schemas, so each has a pair.
+  const SEMANTIC_400 = [
+    "adminCreateOrganization", "adminCreateApiKey", "adminCreateUser", "adminCreateCase",
+    "adminPatchApiKey", "adminPatchUser", "adminPatchCase",
+    "adminReplaceApiKey", "adminReplaceUser", "adminReplaceCase",
+    "adminDeleteOrganization",
+  ];
+
+  it("pairs each success, each 404 and each failure of a schema-valid request with a named request example", () => {
     const unpaired: string[] = [];
+    const paired400: string[] = [];
     for (const { path, method, operation } of adminOperations) {
       const names = requestExampleNames(operation);
-      for (const { name, status } of responseExamples(operation)) {
+      const examples = responseExamples(operation);
+      for (const { name, status } of examples) {
         if (!names.has(name)) unpaired.push(`${method.toUpperCase()} ${path} ${status} ${name}`);
+        else if (status === 400) paired400.push(operation.operationId);
       }
-      // A 400 a request can express: an invalid record (a body with a record), or an invalid declared query value.
-      const recordBody = operation.requestBody !== undefined && path !== "/__admin/reset";
-      const takesInput = recordBody || parametersOf(operation).some((p) => p.in === "query") || (path === "/__admin/organizations/{id}" && method === "delete");
       const hasInput = operation.requestBody !== undefined || parametersOf(operation).length > 0; // GET /db has none
-      for (const status of [...(hasInput ? ["200", "201"] : []), "404", ...(takesInput ? ["400"] : [])]) {
+      for (const status of [...(hasInput ? ["200", "201"] : []), "404"]) {
         if (!operation.responses[status]) continue;
-        const paired = responseExamples(operation).some((e) => String(e.status) === status && names.has(e.name));
+        const paired = examples.some((e) => String(e.status) === status && names.has(e.name));
         expect(paired, `${method.toUpperCase()} ${path} ${status}: no request example paired with a response example`).toBe(true);
       }
     }
-    // What cannot be paired is what an OpenAPI example cannot carry: a header (Origin, Content-Type), malformed JSON,
-    // an undeclared query parameter, a body over the limit, a slow client, a full disk.
-    const transportLevel = ["400 badQuery", "400 malformedJson", "403 adminForbidden", "408 requestTimeout", "413 payloadTooLarge", "415 unsupportedMediaType", "503 stateNotSaved"];
-    for (const line of unpaired) expect(transportLevel, line).toContain(line.split(" ").slice(2).join(" "));
-    console.log(`[admin contract] ${adminOperations.length} operations; unpaired response examples (transport-level): ${unpaired.length}`);
+    expect(paired400.sort()).toEqual([...SEMANTIC_400].sort());
+    // The rest is what a generator derives from the schemas (invalid values) or what an example cannot carry: a header
+    // (Origin, Content-Type), a body that is not JSON or too large, an undeclared query parameter, a slow client, a full disk.
+    const described = ["400 invalidRecord", "400 badQuery", "400 malformedJson", "403 adminForbidden", "408 requestTimeout", "413 payloadTooLarge", "415 unsupportedMediaType", "503 stateNotSaved"];
+    for (const line of unpaired) expect(described, line).toContain(line.split(" ").slice(2).join(" "));
+    console.log(`[admin contract] ${adminOperations.length} operations; ${paired400.length} with a paired 400 example; response examples without a request example (schema-derived or transport-level): ${unpaired.length}`);
   });
 });
 

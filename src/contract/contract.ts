@@ -4,9 +4,9 @@
  */
 import { createRequire } from "node:module";
 import type { ValidateFunction } from "ajv/dist/2020.js";
-import { isBuiltSpec, loadSpec, type OpenApiDocument } from "./load-spec.js";
+import { isBuiltSpec, loadSpec, type JsonSchema, type OpenApiDocument } from "./load-spec.js";
 import { documentedMessage, type DocumentedMessage, type MessageName } from "./messages.js";
-import { readPointer, toPointer } from "./pointer.js";
+import { deref, readPointer, toPointer } from "./pointer.js";
 import { createSchemaCompiler, type PrecompiledValidators, type Validator } from "./validators.js";
 
 export const UPDATE_PROFILE_PATH = "/api/v1/users";
@@ -84,7 +84,10 @@ export function compileContract(spec: OpenApiDocument): Contract {
     successMessage,
     profileFields: Object.keys(data.properties).filter((field) => field !== "email"),
     nullableProfileFields: Object.entries(data.properties)
-      .filter(([, schema]) => Array.isArray(schema.type) && schema.type.includes("null"))
+      .filter(([, schema]) => {
+        const type = deref<JsonSchema>(spec, schema).type; // a field's rules live in a named schema ($ref)
+        return Array.isArray(type) && type.includes("null");
+      })
       .map(([field]) => field),
     lockedFields: (data["x-kit-locked-fields"] as string[] | undefined) ?? [],
     lockingStatuses: (caseStatus["x-kit-locking"] as string[] | undefined) ?? [],

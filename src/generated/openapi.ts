@@ -43,8 +43,8 @@ export interface paths {
         /**
          * Reset the fake's state to its fixtures
          * @description Reads the fixtures file again and makes it the state. With --persist it is written to the state file, even
-         *     when that file was changed on disk (reset is the way to overwrite it). `Content-Type: application/json` is
-         *     required, so that a cross-site HTML form cannot send it; the body may be empty or `{}` and is not used.
+         *     when that file was changed on disk (reset is the way to overwrite it). The body is `{}`: a JSON body
+         *     (`Content-Type: application/json`) is required so that a cross-site HTML form cannot send a reset.
          */
         post: operations["adminReset"];
         delete?: never;
@@ -108,7 +108,7 @@ export interface paths {
         get: operations["adminGetOrganization"];
         /**
          * Replace one organization
-         * @description The body is the whole record; its `id` must be the one in the path. It must be valid, or nothing changes.
+         * @description The body is the whole record but its id, which is the path's. It must be valid, or nothing changes.
          */
         put: operations["adminReplaceOrganization"];
         post?: never;
@@ -121,7 +121,7 @@ export interface paths {
         head?: never;
         /**
          * Change some fields of one organization
-         * @description The fields sent replace the stored ones; the others stay. The id cannot change. The record must still be valid, or nothing changes.
+         * @description The fields sent replace the stored ones; the others stay. The id is the path's and cannot change. The record must still be valid, or nothing changes.
          */
         patch: operations["adminPatchOrganization"];
         trace?: never;
@@ -161,7 +161,7 @@ export interface paths {
         get: operations["adminGetApiKey"];
         /**
          * Replace one API key
-         * @description The body is the whole record; its `id` must be the one in the path. It must be valid, or nothing changes.
+         * @description The body is the whole record but its id, which is the path's. It must be valid, or nothing changes.
          */
         put: operations["adminReplaceApiKey"];
         post?: never;
@@ -171,7 +171,7 @@ export interface paths {
         head?: never;
         /**
          * Change some fields of one API key
-         * @description The fields sent replace the stored ones; the others stay. The id cannot change. The record must still be valid, or nothing changes.
+         * @description The fields sent replace the stored ones; the others stay. The id is the path's and cannot change. The record must still be valid, or nothing changes.
          */
         patch: operations["adminPatchApiKey"];
         trace?: never;
@@ -211,7 +211,7 @@ export interface paths {
         get: operations["adminGetUser"];
         /**
          * Replace one user
-         * @description The body is the whole record; its `id` must be the one in the path. It must be valid, or nothing changes.
+         * @description The body is the whole record but its id, which is the path's. It must be valid, or nothing changes.
          */
         put: operations["adminReplaceUser"];
         post?: never;
@@ -224,7 +224,7 @@ export interface paths {
         head?: never;
         /**
          * Change some fields of one user
-         * @description The fields sent replace the stored ones; the others stay. The id cannot change. The record must still be valid, or nothing changes.
+         * @description The fields sent replace the stored ones; the others stay. The id is the path's and cannot change. The record must still be valid, or nothing changes.
          */
         patch: operations["adminPatchUser"];
         trace?: never;
@@ -264,7 +264,7 @@ export interface paths {
         get: operations["adminGetCase"];
         /**
          * Replace one case
-         * @description The body is the whole record; its `id` must be the one in the path. It must be valid, or nothing changes.
+         * @description The body is the whole record but its id, which is the path's. It must be valid, or nothing changes.
          */
         put: operations["adminReplaceCase"];
         post?: never;
@@ -274,7 +274,7 @@ export interface paths {
         head?: never;
         /**
          * Change some fields of one case
-         * @description The fields sent replace the stored ones; the others stay. The id cannot change. The record must still be valid, or nothing changes.
+         * @description The fields sent replace the stored ones; the others stay. The id is the path's and cannot change. The record must still be valid, or nothing changes.
          */
         patch: operations["adminPatchCase"];
         trace?: never;
@@ -303,36 +303,56 @@ export interface components {
          *     Length limits are inferred (the page gives none); they keep absurd input out of the fake's state.
          */
         UpdateProfileData: {
-            /**
-             * Format: email
-             * @description Required. The user's email address (documented). It finds the user; it is never changed by this endpoint (inferred). Matched case-insensitively (inferred).
-             */
-            email: string;
+            /** @description Required. The user's email address (documented). It finds the user; it is never changed by this endpoint (inferred). Matched case-insensitively (inferred). */
+            email: components["schemas"]["Email"];
             /** @description The user's first name (documented). Locked once the user has a case in a locking status. */
-            firstName?: string;
+            firstName?: components["schemas"]["PersonName"];
             /** @description The user's last name (documented). Locked once the user has a case in a locking status. */
-            lastName?: string;
-            /**
-             * Format: date
-             * @description The user's date of birth in YYYY-MM-DD format (documented); it must be a real calendar date (inferred). Locked once the user has a case in a locking status.
-             */
-            dob?: string;
+            lastName?: components["schemas"]["PersonName"];
+            /** @description The user's date of birth in YYYY-MM-DD format (documented); it must be a real calendar date (inferred). Locked once the user has a case in a locking status. */
+            dob?: components["schemas"]["DateOfBirth"];
             gender?: components["schemas"]["Gender"];
             /** @description The user's phone number. Used in the page's example but missing from its table (erratum E2). E.164 is inferred from the vendor's create-user action on the same path. It may not belong to a different user (documented). */
-            phoneNumber?: string;
+            phoneNumber?: components["schemas"]["PhoneNumber"];
             /** @description The user's street address (documented). */
-            address?: string;
+            address?: components["schemas"]["StreetAddress"];
             /** @description An optional second line for the address (documented). null clears it (inferred from the vendor's staging page). */
-            address2?: string | null;
+            address2?: components["schemas"]["AddressLine2"];
             /** @description The user's city (documented). */
-            city?: string;
+            city?: components["schemas"]["City"];
             /** @description The user's state in 2-character abbreviation format (documented). Upper case only (inferred). */
-            state?: string;
+            state?: components["schemas"]["StateCode"];
             /** @description The user's country code in 2-character abbreviation format (documented). Upper case only (inferred). */
-            country?: string;
+            country?: components["schemas"]["CountryCode"];
             /** @description The user's postal code, which must contain only digits (documented), kept as a string so leading zeros stay ("01010"). At most 10 digits (inferred). See erratum E11. */
-            postalCode?: string;
+            postalCode?: components["schemas"]["PostalCode"];
         };
+        /**
+         * Format: email
+         * @description An email address. The field rules below are shared by the API's request (UpdateProfileData) and the fake's stored users (StoredUser), so the fake never stores what the API would refuse.
+         */
+        Email: string;
+        /** @description A first or last name, 1 to 100 characters (the limit is inferred). */
+        PersonName: string;
+        /**
+         * Format: date
+         * @description A real calendar date, YYYY-MM-DD.
+         */
+        DateOfBirth: string;
+        /** @description An E.164 phone number (inferred from the vendor's create-user action). */
+        PhoneNumber: string;
+        /** @description A street address, 1 to 255 characters (the limit is inferred). */
+        StreetAddress: string;
+        /** @description A second address line, at most 255 characters; null for none. */
+        AddressLine2: string | null;
+        /** @description A city, 1 to 100 characters (the limit is inferred). */
+        City: string;
+        /** @description A state, two upper-case letters. */
+        StateCode: string;
+        /** @description A country code, two upper-case letters. */
+        CountryCode: string;
+        /** @description A postal code, 1 to 10 digits, kept as a string (leading zeros stay). */
+        PostalCode: string;
         /**
          * @description The user's gender (documented, e.g. MALE, FEMALE, OTHER; case-sensitive and exhaustive is inferred, erratum E7).
          * @enum {string}
@@ -400,10 +420,13 @@ export interface components {
             id: string;
             name: string;
         };
-        /** @description Fake server only. Some fields of an organization (PATCH); `id`, if sent, must be the record's own. */
+        /** @description Fake server only. Some fields of an organization (PATCH). The id is the path's. */
         OrganizationPatch: {
-            id?: components["schemas"]["Organization"]["id"];
             name?: components["schemas"]["Organization"]["name"];
+        };
+        /** @description Fake server only. A whole organization but its id, which is the path's (PUT). */
+        OrganizationReplacement: {
+            name: components["schemas"]["Organization"]["name"];
         };
         /** @description Fake server state. An API key (`id` is the key itself) and the organization it resolves to. */
         ApiKey: {
@@ -411,10 +434,14 @@ export interface components {
             organizationId: string;
             label?: string;
         };
-        /** @description Fake server only. Some fields of an API key (PATCH); `id`, if sent, must be the record's own. */
+        /** @description Fake server only. Some fields of an API key (PATCH). The id is the path's. */
         ApiKeyPatch: {
-            id?: components["schemas"]["ApiKey"]["id"];
             organizationId?: components["schemas"]["ApiKey"]["organizationId"];
+            label?: components["schemas"]["ApiKey"]["label"];
+        };
+        /** @description Fake server only. A whole API key but its id, which is the path's (PUT). */
+        ApiKeyReplacement: {
+            organizationId: components["schemas"]["ApiKey"]["organizationId"];
             label?: components["schemas"]["ApiKey"]["label"];
         };
         /**
@@ -426,29 +453,46 @@ export interface components {
          */
         StoredUser: {
             id: string;
-            email: components["schemas"]["UpdateProfileData"]["email"];
+            email: components["schemas"]["Email"];
             role: components["schemas"]["Role"];
             organizationIds: string[];
-            firstName?: components["schemas"]["UpdateProfileData"]["firstName"] | null;
-            lastName?: components["schemas"]["UpdateProfileData"]["lastName"] | null;
-            dob?: components["schemas"]["UpdateProfileData"]["dob"] | null;
+            firstName?: components["schemas"]["PersonName"] | null;
+            lastName?: components["schemas"]["PersonName"] | null;
+            dob?: components["schemas"]["DateOfBirth"] | null;
             gender?: components["schemas"]["Gender"] | null;
-            phoneNumber?: components["schemas"]["UpdateProfileData"]["phoneNumber"] | null;
-            address?: components["schemas"]["UpdateProfileData"]["address"] | null;
-            address2?: components["schemas"]["UpdateProfileData"]["address2"];
-            city?: components["schemas"]["UpdateProfileData"]["city"] | null;
-            state?: components["schemas"]["UpdateProfileData"]["state"] | null;
-            country?: components["schemas"]["UpdateProfileData"]["country"] | null;
-            postalCode?: components["schemas"]["UpdateProfileData"]["postalCode"] | null;
+            phoneNumber?: components["schemas"]["PhoneNumber"] | null;
+            address?: components["schemas"]["StreetAddress"] | null;
+            address2?: components["schemas"]["AddressLine2"];
+            city?: components["schemas"]["City"] | null;
+            state?: components["schemas"]["StateCode"] | null;
+            country?: components["schemas"]["CountryCode"] | null;
+            postalCode?: components["schemas"]["PostalCode"] | null;
             /** @description What this fixture account is for (shown by npm start). */
             note?: string;
         };
-        /** @description Fake server only. Some fields of a user (PATCH); `id`, if sent, must be the record's own. */
+        /** @description Fake server only. Some fields of a user (PATCH). The id is the path's. */
         StoredUserPatch: {
-            id?: components["schemas"]["StoredUser"]["id"];
             email?: components["schemas"]["StoredUser"]["email"];
             role?: components["schemas"]["StoredUser"]["role"];
             organizationIds?: components["schemas"]["StoredUser"]["organizationIds"];
+            firstName?: components["schemas"]["StoredUser"]["firstName"];
+            lastName?: components["schemas"]["StoredUser"]["lastName"];
+            dob?: components["schemas"]["StoredUser"]["dob"];
+            gender?: components["schemas"]["StoredUser"]["gender"];
+            phoneNumber?: components["schemas"]["StoredUser"]["phoneNumber"];
+            address?: components["schemas"]["StoredUser"]["address"];
+            address2?: components["schemas"]["StoredUser"]["address2"];
+            city?: components["schemas"]["StoredUser"]["city"];
+            state?: components["schemas"]["StoredUser"]["state"];
+            country?: components["schemas"]["StoredUser"]["country"];
+            postalCode?: components["schemas"]["StoredUser"]["postalCode"];
+            note?: components["schemas"]["StoredUser"]["note"];
+        };
+        /** @description Fake server only. A whole user but its id, which is the path's (PUT). */
+        StoredUserReplacement: {
+            email: components["schemas"]["StoredUser"]["email"];
+            role: components["schemas"]["StoredUser"]["role"];
+            organizationIds: components["schemas"]["StoredUser"]["organizationIds"];
             firstName?: components["schemas"]["StoredUser"]["firstName"];
             lastName?: components["schemas"]["StoredUser"]["lastName"];
             dob?: components["schemas"]["StoredUser"]["dob"];
@@ -469,12 +513,17 @@ export interface components {
             organizationId: string;
             status: components["schemas"]["CaseStatus"];
         };
-        /** @description Fake server only. Some fields of a case (PATCH); `id`, if sent, must be the record's own. */
+        /** @description Fake server only. Some fields of a case (PATCH). The id is the path's. */
         CasePatch: {
-            id?: components["schemas"]["Case"]["id"];
             userId?: components["schemas"]["Case"]["userId"];
             organizationId?: components["schemas"]["Case"]["organizationId"];
             status?: components["schemas"]["Case"]["status"];
+        };
+        /** @description Fake server only. A whole case but its id, which is the path's (PUT). */
+        CaseReplacement: {
+            userId: components["schemas"]["Case"]["userId"];
+            organizationId: components["schemas"]["Case"]["organizationId"];
+            status: components["schemas"]["Case"]["status"];
         };
         /** @description A fixtures file of the fake server (fixtures/default.json is the built-in one). */
         FixtureSet: {
@@ -540,10 +589,11 @@ export interface components {
             };
         };
         /**
-         * @description Fake server only. Nothing changed, because the body is not valid JSON, or does not match the collection's
-         *     schema (the same field rules as the API: E.164 phone numbers, two upper-case letters for state and country,
-         *     …; `id` required on create), or the state it would leave is not valid (an id, email or phone number already
-         *     taken; a reference to nothing; a changed id), or a query parameter is not one this operation declares.
+         * @description Fake server only. Nothing changed, because the body is not valid JSON, or does not match the operation's
+         *     schema (for records, the same field rules as the API: E.164 phone numbers, two upper-case letters for state
+         *     and country, …; `id` required on create, and never in a PATCH or PUT body: the id is the path's), or the
+         *     state it would leave is not valid (an id, email or phone number already taken; a reference to nothing; the
+         *     users of a deleted organization), or a query parameter is not one this operation declares.
          */
         AdminInvalidRecord: {
             headers: {
@@ -556,7 +606,7 @@ export interface components {
         /**
          * @description Fake server only. Nothing changed, because a query parameter is not one this operation declares (json-server's
          *     `_delay`, `q`, `*_like`, `_embed`, `_method`, `callback` and the like are not served), is repeated, or has a
-         *     value its schema refuses; or (reset only) the body is not valid JSON.
+         *     value its schema refuses.
          */
         AdminInvalidQuery: {
             headers: {
@@ -652,9 +702,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": Record<string, never>;
             };
         };
         responses: {
@@ -667,7 +717,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdminMessage"];
                 };
             };
-            400: components["responses"]["AdminInvalidQuery"];
+            400: components["responses"]["AdminInvalidRecord"];
             403: components["responses"]["AdminForbidden"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
@@ -804,7 +854,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Organization"];
+                "application/json": components["schemas"]["OrganizationReplacement"];
             };
         };
         responses: {
@@ -996,7 +1046,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ApiKey"];
+                "application/json": components["schemas"]["ApiKeyReplacement"];
             };
         };
         responses: {
@@ -1190,7 +1240,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StoredUser"];
+                "application/json": components["schemas"]["StoredUserReplacement"];
             };
         };
         responses: {
@@ -1384,7 +1434,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Case"];
+                "application/json": components["schemas"]["CaseReplacement"];
             };
         };
         responses: {

@@ -47,13 +47,13 @@ export async function readUser(baseUrl: string, email: string, key = KEY_A) {
   return reply.body.data.user as Record<string, unknown>;
 }
 
-/** A request to the fake's admin API, checked against the admin operations of openapi.yaml. Writes send JSON. */
+/** A request to the fake's admin API, checked against the admin operations of openapi.yaml. Writes send JSON ({} by default). */
 export async function admin(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
   const writes = method === "POST" || method === "PATCH" || method === "PUT";
   const response = await fetch(`${baseUrl}/__admin${path}`, {
     method,
     headers: { ...(writes ? { "content-type": "application/json" } : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: writes ? JSON.stringify(body ?? {}) : undefined,
   });
   const reply = await toReply(response);
   expectConforms(adminSpecPath(path), method.toLowerCase(), reply);

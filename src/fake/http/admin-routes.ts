@@ -122,7 +122,7 @@ export function checkQuery(operation: AdminOperation, search: string): { ok: tru
       return { ok: false, detail: `unknown parameter "${name}": ${operation.operationId} does not serve it (${accepted})` };
     }
     if (name in values) return { ok: false, detail: `parameter "${name}" is repeated: send it once` };
-    const typed = parameter.integer && /^-?\d{1,15}$/.test(value) ? Number(value) : value;
+    const typed = parameter.integer && /^-?\d+$/.test(value) ? Number(value) : value;
     const issues = parameter.validate(typed);
     if (issues.length > 0) return { ok: false, detail: issues.map((issue) => `${name} ${issue.message}`).join("; ") };
     values[name] = value;

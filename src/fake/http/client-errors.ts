@@ -46,9 +46,7 @@ export function answerClientError(contract: Contract, error: NodeJS.ErrnoExcepti
   closing.add(socket);
   if (error.code === "ECONNRESET" || !socket.writable) return void socket.destroy();
   const timedOut = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
-  const message = timedOut
-    ? contract.message("requestTimeout")
-    : contract.message("malformedHttpRequest");
+  const message = contract.message(timedOut ? "requestTimeout" : "malformedHttpRequest");
   const detail = timedOut ? "the whole request did not arrive in time; send it at once" : (error.code ?? "unreadable request");
   const exchanges = [...(open.get(socket) ?? [])];
 

@@ -23,7 +23,7 @@ export function planCreate(contract: Contract, state: FixtureSet, collection: Co
   return checked(contract, state, { [collection]: next }, record, []);
 }
 
-/** PATCH merges the fields sent into the record; PUT replaces it. Either way its id never changes. */
+/** PATCH merges the fields sent into the record; PUT replaces it. Either way the id stays the path's. */
 export function planUpdate(
   contract: Contract,
   state: FixtureSet,
@@ -35,10 +35,7 @@ export function planUpdate(
   const records = recordsOf(state, collection);
   const index = records.findIndex((r) => r.id === id);
   if (index < 0) return { ok: false, failure: "notFound" };
-  if (fields.id !== undefined && fields.id !== id) {
-    return { ok: false, failure: "invalid", detail: `id cannot change: send the record's own id ("${id}") or leave it out` };
-  }
-  const record = (mode === "patch" ? { ...records[index], ...fields, id } : { ...fields, id }) as StoredRecord;
+  const record = (mode === "patch" ? { ...records[index], ...fields, id } : { id, ...fields }) as StoredRecord;
   const next = records.map((r, i) => (i === index ? record : r));
   return checked(contract, state, { [collection]: next }, record, []);
 }
