@@ -136,7 +136,7 @@ async function measure(name, command, args, accounts, options = {}) {
   const mix = await load(server.url, mixed(accounts), options.checkContract);
   let conformanceMs = null;
   if (options.conformance) {
-    await fetch(`${server.url}/__admin/reset`, { method: "POST" });
+    await fetch(`${server.url}/__admin/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     const t = performance.now();
     const summary = await runConformance({ baseUrl: server.url, apiKey: KEY_A, target: loadTarget(join(ROOT, "conformance/targets/fake-default.yaml")) });
     conformanceMs = performance.now() - t;

@@ -158,7 +158,7 @@ describe("the demographic-field lock", () => {
   });
 
   it("sees a case added through the admin API", async () => {
-    const created = await admin(url, "POST", "/cases", { userId: "u-ana", organizationId: "org-clinic-a", status: "APPROVED" });
+    const created = await admin(url, "POST", "/cases", { id: "c-ana-new", userId: "u-ana", organizationId: "org-clinic-a", status: "APPROVED" });
     expect(created.status).toBe(201);
     expect((await update(url, { email: ANA, dob: "1990-04-13" })).body.message).toBe(PAGE_MESSAGES.locked);
   });
@@ -246,7 +246,7 @@ describe("admin API", () => {
   it("refuses a write that would leave an invalid state, and changes nothing", async () => {
     const reply = await admin(url, "PATCH", "/cases/c-carla-1", { status: "DONE" });
     expect(reply.status).toBe(400);
-    expect(reply.body.message).toMatch(/^Invalid record: \/cases\/\d+\/status: must be one of OPEN/);
+    expect(reply.body.message).toMatch(/^Invalid record: status must be one of OPEN/);
     expect((await admin(url, "GET", "/cases/c-carla-1")).body.status).toBe("OPEN");
   });
 

@@ -98,10 +98,14 @@ describe("persistence", () => {
     expect((await admin(fake.url, "POST", "/reset")).status).toBe(503);
   });
 
-  it("replaces a record with PUT, keeping the id of the path", async () => {
+  it("replaces a record with PUT, under the id of its path; an id in the body is refused (ids never change)", async () => {
     const fake = await start({});
-    const reply = await admin(fake.url, "PUT", "/cases/c-carla-1", { id: "other", userId: "u-carla", organizationId: "org-clinic-a", status: "ASSIGNED" });
-    expect(reply.body).toEqual({ id: "c-carla-1", userId: "u-carla", organizationId: "org-clinic-a", status: "ASSIGNED" });
+    const fields = { userId: "u-carla", organizationId: "org-clinic-a", status: "ASSIGNED" };
+    expect((await admin(fake.url, "PUT", "/cases/c-carla-1", fields)).body).toEqual({ id: "c-carla-1", ...fields });
+    const moved = await admin(fake.url, "PUT", "/cases/c-carla-1", { id: "other", ...fields });
+    expect(moved.status).toBe(400);
+    expect(moved.body.message).toBe('Invalid record: body must not have the property "id"');
+    expect((await admin(fake.url, "GET", "/cases/other")).status).toBe(404);
   });
 
   it("refuses a second server on the same state file", async () => {

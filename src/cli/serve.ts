@@ -17,7 +17,8 @@ Options:
   --persist <file>   Keep the state in this file across restarts (env CV_FAKE_PERSIST)
   -h, --help         Show this help
 
-Admin API: GET /__admin/users, PATCH /__admin/cases/:id, POST /__admin/reset, GET /__admin/db`;
+Admin API (JSON bodies, Content-Type: application/json): GET /__admin/users, PATCH /__admin/cases/<id>,
+POST /__admin/reset, GET /__admin/db; every path and query parameter is described in openapi.yaml`;
 
 export async function serveCommand(argv: readonly string[]): Promise<number> {
   let fake: FakeServer;
@@ -54,7 +55,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     return error instanceof UsageError ? 2 : 1;
   }
 
-  // Listen for the signals before announcing the URL: a supervisor may send SIGTERM as soon as it reads the banner.
+  // Listen for the stop signals before saying "listening": a SIGTERM sent as soon as the banner shows must still
+  // stop the fake gracefully (release the state file, write nothing more), not kill it.
   const stopped = new Promise<number>((resolve) => {
     const stop = () => {
       console.log("\nStopping the fake server.");
@@ -97,7 +99,7 @@ function banner(url: string, fixtures: FixtureSet): string {
     `  curl -s ${url}/api/v1/users -H 'cv-api-key: ${firstKey}' -H 'Content-Type: application/json' \\`,
     `    --data '{"action":"UPDATE_PROFILE","data":{"email":"ana.free@clinic-a.test","city":"Boston"}}'`,
     "",
-    `Admin: ${url}/__admin/users · PATCH ${url}/__admin/cases/<id> · POST ${url}/__admin/reset`,
+    `Admin: ${url}/__admin/users · PATCH ${url}/__admin/cases/<id> · POST ${url}/__admin/reset (writes send Content-Type: application/json)`,
     "Press Ctrl+C to stop.",
   ].join("\n");
 }

@@ -4,7 +4,7 @@
  */
 import { createRequire } from "node:module";
 import type { ValidateFunction } from "ajv/dist/2020.js";
-import { isBuiltSpec, loadSpec, type OpenApiDocument, type Tier } from "./load-spec.js";
+import { isBuiltSpec, loadSpec, type JsonSchema, type OpenApiDocument, type Tier } from "./load-spec.js";
 import { documentedMessage, type DocumentedMessage, type MessageName } from "./messages.js";
 import { deref, readPointer, toPointer } from "./pointer.js";
 import { createSchemaCompiler, type PrecompiledValidators, type Validator } from "./validators.js";
@@ -23,6 +23,8 @@ export interface Contract {
   validateUpdateRequest: Validator;
   /** Validates a whole fixtures file (FixtureSet). */
   validateFixtureSet: Validator;
+  /** A validator for the schema at this JSON pointer into openapi.yaml (compiled on first use, then cached). */
+  schemaValidator(pointer: string): Validator;
   /** The validator of the JSON body the contract gives for this status, or undefined if the status is undocumented. */
   responseValidator(path: string, method: string, status: number): Validator | undefined;
   /** The statuses documented for an operation. */
@@ -66,6 +68,7 @@ export function compileContract(spec: OpenApiDocument): Contract {
     spec,
     validateUpdateRequest: compile(REQUEST_POINTER),
     validateFixtureSet: compile(FIXTURE_SET_POINTER),
+    schemaValidator: compile,
     responseValidator(path, method, status) {
       const pointer = responseSchemaPointer(spec, path, method, status);
       return pointer === undefined ? undefined : compile(pointer);
@@ -88,7 +91,10 @@ export function compileContract(spec: OpenApiDocument): Contract {
     successMessage,
     profileFields: Object.keys(data.properties).filter((field) => field !== "email"),
     nullableProfileFields: Object.entries(data.properties)
-      .filter(([, schema]) => Array.isArray(schema.type) && schema.type.includes("null"))
+      .filter(([, schema]) => {
+        const type = deref<JsonSchema>(spec, schema).type; // a field's rules live in a named schema ($ref)
+        return Array.isArray(type) && type.includes("null");
+      })
       .map(([field]) => field),
     lockedFields: (data["x-kit-locked-fields"] as string[] | undefined) ?? [],
     lockingStatuses: (caseStatus["x-kit-locking"] as string[] | undefined) ?? [],

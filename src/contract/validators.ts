@@ -70,7 +70,8 @@ export function describeErrors(errors: readonly ErrorObject[]): ValidationIssue[
       issues.push(issue);
     }
   }
-  return issues;
+  // A nullable field ("anyOf: [rule, null]") that breaks its rule also "must be null": say only the rule.
+  return issues.filter((issue) => issue.message !== "must be null" || !issues.some((other) => other !== issue && other.path === issue.path));
 }
 
 function describeError(error: ErrorObject): ValidationIssue {
@@ -92,6 +93,8 @@ function ruleWords(error: ErrorObject, params: Record<string, unknown>): string 
       return FORMAT_WORDS[String(params.format)] ?? `must match format "${String(params.format)}"`;
     case "pattern":
       return `must match the pattern ${String(params.pattern)}`;
+    case "additionalProperties":
+      return `must not have the property "${String(params.additionalProperty)}"`;
     default:
       return error.message ?? `breaks the rule "${error.keyword}"`;
   }

@@ -5,10 +5,11 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { errorBody } from "./http/send-json.js";
 import jsonServerRouter from "json-server/lib/server/router/index.js";
 import { loadContract, type Contract } from "../contract/contract.js";
 import { createAdminApp } from "./http/admin-app.js";
+import { answerClientError } from "./http/client-errors.js";
+import { isLoopbackName } from "./http/cross-site-guard.js";
 import { createRequestHandler } from "./http/create-request-handler.js";
 import { createUpdateProfileEndpoint } from "./http/update-profile-endpoint.js";
 import { ruleConfigFrom, type RuleName } from "./rules/rule-config.js";
@@ -29,6 +30,8 @@ export interface FakeServerOptions {
   persist?: string;
   /** Largest request body accepted, in bytes (100 KiB by default). */
   bodyLimit?: number;
+  /** How long a client may take to send a whole request, in ms (30 s by default); slower ones get 408. */
+  requestTimeout?: number;
   /** Switch rules off, to check that a conformance run notices. Never for real use. */
   disableRules?: readonly RuleName[];
 }
@@ -47,6 +50,7 @@ export interface FakeServer {
 }
 
 export const DEFAULT_BODY_LIMIT = 100 * 1024;
+export const DEFAULT_REQUEST_TIMEOUT = 30_000;
 
 /**
  * @example
@@ -74,23 +78,34 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     }
   }
 
-  const router = jsonServerRouter<FixtureSet>(initial);
-  const store = new FakeStore(router.db, fixtures.reload, stateFile);
-  if (stateFile && initial === fixtures.state) store.changed(); // first start: write the state file at once
+  // json-server's router builds the lowdb database (with its id helpers) that holds the state. The router itself is
+  // never mounted: the admin API uses json-server's collection routers for reads only (see admin-app).
+  const store = new FakeStore(jsonServerRouter<FixtureSet>(initial).db, fixtures.reload, stateFile);
+  try {
+    if (stateFile && initial === fixtures.state) store.saveInitial(); // first start: write the state file at once
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   store.view(); // build the index now, not on the first request
   if (fixtures.large) collectGarbage();
 
-  const endpoint = createUpdateProfileEndpoint({
-    contract,
-    store,
-    rules: ruleConfigFrom(contract, options.disableRules),
-    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const endpoint = createUpdateProfileEndpoint({ contract, store, rules: ruleConfigFrom(contract, options.disableRules), bodyLimit });
+  // Slow or stuck clients must not hold the fake forever; the check runs often enough to keep the timeout's promise.
+  const requestTimeout = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
+  const server = createServer({
+    requestTimeout,
+    headersTimeout: Math.min(10_000, requestTimeout),
+    connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(requestTimeout / 4))),
   });
-  const server = createServer(createRequestHandler(contract, endpoint, createAdminApp(contract, store, router)));
+  const listensOnLoopback = () => {
+    const address = server.address();
+    return typeof address === "object" && address !== null && isLoopbackName(address.address);
+  };
+  const admin = createAdminApp({ contract, store, bodyLimit, listensOnLoopback });
+  server.on("request", createRequestHandler(contract, endpoint, admin, bodyLimit));
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(contract, error, socket));
-  // Slow or stuck clients must not hold the fake forever.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -113,10 +128,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => {
-          store.close();
-          resolve();
-        });
+        store.close(); // first: from now on nothing is written, and a successor may take the state file
+        server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
@@ -126,13 +139,4 @@ function resolveFixtures(contract: Contract, fixtures: string | FixtureSet | und
   if (fixtures === undefined) return loadFixturesFile(contract, DEFAULT_FIXTURES_PATH);
   if (typeof fixtures === "string") return loadFixturesFile(contract, fixtures);
   return fixturesFromValue(contract, fixtures);
-}
-
-/** Even a request Node cannot parse as HTTP gets the JSON envelope, then the connection is closed. */
-function answerClientError(contract: Contract, error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (error.code === "ECONNRESET" || !socket.writable) return void socket.destroy();
-  const body = JSON.stringify(errorBody(contract.message("malformedHttpRequest"), { detail: error.code ?? "unreadable request" }));
-  socket.end(
-    `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
 }

@@ -82,6 +82,21 @@ export const MESSAGES = {
     "status": 400,
     "template": "Invalid record: {detail}",
     "tier": "inferred"
+  },
+  "adminInvalidQuery": {
+    "status": 400,
+    "template": "Invalid query string: {detail}",
+    "tier": "inferred"
+  },
+  "adminForbidden": {
+    "status": 403,
+    "template": "Cross-site request refused: {detail}",
+    "tier": "inferred"
+  },
+  "requestTimeout": {
+    "status": 408,
+    "template": "Request timeout: {detail}",
+    "tier": "inferred"
   }
 } as const;
 

@@ -20,7 +20,7 @@ export interface paths {
          *     dob and gender cannot be changed, and a request that sends any of them changes nothing at all.
          *
          *     Checks, in this order (the first that fails answers): method (405), API key present (400) and known (400),
-         *     Content-Type (415), body size (413), JSON syntax (400), body schema (400), user exists (400),
+         *     Content-Type (415), body size (413), whole body within 30 s (408), JSON syntax (400), body schema (400), user exists (400),
          *     user in the key's organization (400), user's role is USER (400), demographic-field lock (400),
          *     phone number not used by another user (400). The order of the checks is inferred.
          */
@@ -40,7 +40,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reset the fake's state to its fixtures */
+        /**
+         * Reset the fake's state to its fixtures
+         * @description Reads the fixtures file again and makes it the state. With --persist it is written to the state file, even
+         *     when that file was changed on disk (reset is the way to overwrite it). The body is `{}`: a JSON body
+         *     (`Content-Type: application/json`) is required so that a cross-site HTML form cannot send a reset.
+         */
         post: operations["adminReset"];
         delete?: never;
         options?: never;
@@ -57,7 +62,7 @@ export interface paths {
         };
         /**
          * The whole state, in the fixtures format
-         * @description Save it as a file and start the fake with `--fixtures FILE` to start from this state.
+         * @description Save it as a file and start the fake with `--fixtures FILE` to start from this state. Plain JSON, never JSONP.
          */
         get: operations["adminDump"];
         put?: never;
@@ -68,59 +73,210 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/__admin/{collection}": {
+    "/__admin/organizations": {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /** @description One collection of the fake's state. */
-                collection: components["parameters"]["Collection"];
-            };
+            path?: never;
             cookie?: never;
         };
         /**
-         * List the records of one collection
-         * @description Served by json-server 0.17, so its query options (`?email=…`, `_page`, `_limit`, `_sort`) work too.
+         * List the organizations (optionally filtered, sorted, paged)
+         * @description Served by json-server 0.17. Filters match exactly; `_page` and `_limit` page the list (with the headers below). Any other query parameter is refused with 400.
          */
-        get: operations["adminListRecords"];
+        get: operations["adminListOrganizations"];
         put?: never;
-        /** Add a record to one collection */
-        post: operations["adminCreateRecord"];
+        /**
+         * Add an organization
+         * @description The record must carry its `id`, and the state it leaves must be valid (unique ids, emails and phone numbers; references that resolve), or nothing changes.
+         */
+        post: operations["adminCreateOrganization"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/__admin/{collection}/{id}": {
+    "/__admin/organizations/{id}": {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /** @description One collection of the fake's state. */
-                collection: components["parameters"]["Collection"];
-                /** @description The record's id. */
-                id: string;
-            };
+            path?: never;
             cookie?: never;
         };
-        /** Read one record */
-        get: operations["adminGetRecord"];
+        /** Read one organization */
+        get: operations["adminGetOrganization"];
         /**
-         * Replace one record
-         * @description The new record must be valid, or nothing changes. Its id stays the one in the path.
+         * Replace one organization
+         * @description The body is the whole record but its id, which is the path's. It must be valid, or nothing changes.
          */
-        put: operations["adminReplaceRecord"];
+        put: operations["adminReplaceOrganization"];
         post?: never;
-        /** Delete one record */
-        delete: operations["adminDeleteRecord"];
+        /**
+         * Delete one organization
+         * @description Its API keys and cases are deleted with it. Refused while a user still belongs to it.
+         */
+        delete: operations["adminDeleteOrganization"];
         options?: never;
         head?: never;
         /**
-         * Change some fields of one record
-         * @description The merged record must still be valid (for example a case status from the enum), or nothing changes.
+         * Change some fields of one organization
+         * @description The fields sent replace the stored ones; the others stay. The id is the path's and cannot change. The record must still be valid, or nothing changes.
          */
-        patch: operations["adminPatchRecord"];
+        patch: operations["adminPatchOrganization"];
+        trace?: never;
+    };
+    "/__admin/apiKeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the apiKeys (optionally filtered, sorted, paged)
+         * @description Served by json-server 0.17. Filters match exactly; `_page` and `_limit` page the list (with the headers below). Any other query parameter is refused with 400.
+         */
+        get: operations["adminListApiKeys"];
+        put?: never;
+        /**
+         * Add an API key
+         * @description The record must carry its `id`, and the state it leaves must be valid (unique ids, emails and phone numbers; references that resolve), or nothing changes.
+         */
+        post: operations["adminCreateApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/apiKeys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one API key */
+        get: operations["adminGetApiKey"];
+        /**
+         * Replace one API key
+         * @description The body is the whole record but its id, which is the path's. It must be valid, or nothing changes.
+         */
+        put: operations["adminReplaceApiKey"];
+        post?: never;
+        /** Delete one API key */
+        delete: operations["adminDeleteApiKey"];
+        options?: never;
+        head?: never;
+        /**
+         * Change some fields of one API key
+         * @description The fields sent replace the stored ones; the others stay. The id is the path's and cannot change. The record must still be valid, or nothing changes.
+         */
+        patch: operations["adminPatchApiKey"];
+        trace?: never;
+    };
+    "/__admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the users (optionally filtered, sorted, paged)
+         * @description Served by json-server 0.17. Filters match exactly; `_page` and `_limit` page the list (with the headers below). Any other query parameter is refused with 400.
+         */
+        get: operations["adminListUsers"];
+        put?: never;
+        /**
+         * Add an user
+         * @description The record must carry its `id`, and the state it leaves must be valid (unique ids, emails and phone numbers; references that resolve), or nothing changes.
+         */
+        post: operations["adminCreateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one user */
+        get: operations["adminGetUser"];
+        /**
+         * Replace one user
+         * @description The body is the whole record but its id, which is the path's. It must be valid, or nothing changes.
+         */
+        put: operations["adminReplaceUser"];
+        post?: never;
+        /**
+         * Delete one user
+         * @description Its cases are deleted with it.
+         */
+        delete: operations["adminDeleteUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Change some fields of one user
+         * @description The fields sent replace the stored ones; the others stay. The id is the path's and cannot change. The record must still be valid, or nothing changes.
+         */
+        patch: operations["adminPatchUser"];
+        trace?: never;
+    };
+    "/__admin/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the cases (optionally filtered, sorted, paged)
+         * @description Served by json-server 0.17. Filters match exactly; `_page` and `_limit` page the list (with the headers below). Any other query parameter is refused with 400.
+         */
+        get: operations["adminListCases"];
+        put?: never;
+        /**
+         * Add a case
+         * @description The record must carry its `id`, and the state it leaves must be valid (unique ids, emails and phone numbers; references that resolve), or nothing changes.
+         */
+        post: operations["adminCreateCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one case */
+        get: operations["adminGetCase"];
+        /**
+         * Replace one case
+         * @description The body is the whole record but its id, which is the path's. It must be valid, or nothing changes.
+         */
+        put: operations["adminReplaceCase"];
+        post?: never;
+        /** Delete one case */
+        delete: operations["adminDeleteCase"];
+        options?: never;
+        head?: never;
+        /**
+         * Change some fields of one case
+         * @description The fields sent replace the stored ones; the others stay. The id is the path's and cannot change. The record must still be valid, or nothing changes.
+         */
+        patch: operations["adminPatchCase"];
         trace?: never;
     };
 }
@@ -147,36 +303,56 @@ export interface components {
          *     Length limits are inferred (the page gives none); they keep absurd input out of the fake's state.
          */
         UpdateProfileData: {
-            /**
-             * Format: email
-             * @description Required. The user's email address (documented). It finds the user; it is never changed by this endpoint (inferred). Matched case-insensitively (inferred).
-             */
-            email: string;
+            /** @description Required. The user's email address (documented). It finds the user; it is never changed by this endpoint (inferred). Matched case-insensitively (inferred). */
+            email: components["schemas"]["Email"];
             /** @description The user's first name (documented). Locked once the user has a case in a locking status. */
-            firstName?: string;
+            firstName?: components["schemas"]["PersonName"];
             /** @description The user's last name (documented). Locked once the user has a case in a locking status. */
-            lastName?: string;
-            /**
-             * Format: date
-             * @description The user's date of birth in YYYY-MM-DD format (documented); it must be a real calendar date (inferred). Locked once the user has a case in a locking status.
-             */
-            dob?: string;
+            lastName?: components["schemas"]["PersonName"];
+            /** @description The user's date of birth in YYYY-MM-DD format (documented); it must be a real calendar date (inferred). Locked once the user has a case in a locking status. */
+            dob?: components["schemas"]["DateOfBirth"];
             gender?: components["schemas"]["Gender"];
             /** @description The user's phone number. Used in the page's example but missing from its table (erratum E2). E.164 is inferred from the vendor's create-user action on the same path. It may not belong to a different user (documented). */
-            phoneNumber?: string;
+            phoneNumber?: components["schemas"]["PhoneNumber"];
             /** @description The user's street address (documented). */
-            address?: string;
+            address?: components["schemas"]["StreetAddress"];
             /** @description An optional second line for the address (documented). null clears it (inferred from the vendor's staging page). */
-            address2?: string | null;
+            address2?: components["schemas"]["AddressLine2"];
             /** @description The user's city (documented). */
-            city?: string;
+            city?: components["schemas"]["City"];
             /** @description The user's state in 2-character abbreviation format (documented). Upper case only (inferred). */
-            state?: string;
+            state?: components["schemas"]["StateCode"];
             /** @description The user's country code in 2-character abbreviation format (documented). Upper case only (inferred). */
-            country?: string;
+            country?: components["schemas"]["CountryCode"];
             /** @description The user's postal code, which must contain only digits (documented), kept as a string so leading zeros stay ("01010"). At most 10 digits (inferred). See erratum E11. */
-            postalCode?: string;
+            postalCode?: components["schemas"]["PostalCode"];
         };
+        /**
+         * Format: email
+         * @description An email address. The field rules below are shared by the API's request (UpdateProfileData) and the fake's stored users (StoredUser), so the fake never stores what the API would refuse.
+         */
+        Email: string;
+        /** @description A first or last name, 1 to 100 characters (the limit is inferred). */
+        PersonName: string;
+        /**
+         * Format: date
+         * @description A real calendar date, YYYY-MM-DD.
+         */
+        DateOfBirth: string;
+        /** @description An E.164 phone number (inferred from the vendor's create-user action). */
+        PhoneNumber: string;
+        /** @description A street address, 1 to 255 characters (the limit is inferred). */
+        StreetAddress: string;
+        /** @description A second address line, at most 255 characters; null for none. */
+        AddressLine2: string | null;
+        /** @description A city, 1 to 100 characters (the limit is inferred). */
+        City: string;
+        /** @description A state, two upper-case letters. */
+        StateCode: string;
+        /** @description A country code, two upper-case letters. */
+        CountryCode: string;
+        /** @description A postal code, 1 to 10 digits, kept as a string (leading zeros stay). */
+        PostalCode: string;
         /**
          * @description The user's gender (documented, e.g. MALE, FEMALE, OTHER; case-sensitive and exhaustive is inferred, erratum E7).
          * @enum {string}
@@ -249,36 +425,91 @@ export interface components {
             id: string;
             name: string;
         };
+        /** @description Fake server only. Some fields of an organization (PATCH). The id is the path's. */
+        OrganizationPatch: {
+            name?: components["schemas"]["Organization"]["name"];
+        };
+        /** @description Fake server only. A whole organization but its id, which is the path's (PUT). */
+        OrganizationReplacement: {
+            name: components["schemas"]["Organization"]["name"];
+        };
         /** @description Fake server state. An API key (`id` is the key itself) and the organization it resolves to. */
         ApiKey: {
             id: string;
             organizationId: string;
             label?: string;
         };
+        /** @description Fake server only. Some fields of an API key (PATCH). The id is the path's. */
+        ApiKeyPatch: {
+            organizationId?: components["schemas"]["ApiKey"]["organizationId"];
+            label?: components["schemas"]["ApiKey"]["label"];
+        };
+        /** @description Fake server only. A whole API key but its id, which is the path's (PUT). */
+        ApiKeyReplacement: {
+            organizationId: components["schemas"]["ApiKey"]["organizationId"];
+            label?: components["schemas"]["ApiKey"]["label"];
+        };
         /**
          * @description Fake server state. A user, unique platform-wide by email, member of one or more organizations. dob is
-         *     stored as YYYY-MM-DD and returned as an ISO date-time.
+         *     stored as YYYY-MM-DD and returned as an ISO date-time. The profile fields follow the same rules as
+         *     UpdateProfileData (E.164 phone numbers, two upper-case letters for state and country, digits for
+         *     postalCode, …), so the admin API and the fixtures can store only what the API itself could; null means
+         *     no value.
          */
         StoredUser: {
             id: string;
-            /** Format: email */
-            email: string;
+            email: components["schemas"]["Email"];
             role: components["schemas"]["Role"];
             organizationIds: string[];
-            firstName?: string | null;
-            lastName?: string | null;
-            /** Format: date */
-            dob?: string | null;
+            firstName?: components["schemas"]["PersonName"] | null;
+            lastName?: components["schemas"]["PersonName"] | null;
+            dob?: components["schemas"]["DateOfBirth"] | null;
             gender?: components["schemas"]["Gender"] | null;
-            phoneNumber?: string | null;
-            address?: string | null;
-            address2?: string | null;
-            city?: string | null;
-            state?: string | null;
-            country?: string | null;
-            postalCode?: string | null;
+            phoneNumber?: components["schemas"]["PhoneNumber"] | null;
+            address?: components["schemas"]["StreetAddress"] | null;
+            address2?: components["schemas"]["AddressLine2"];
+            city?: components["schemas"]["City"] | null;
+            state?: components["schemas"]["StateCode"] | null;
+            country?: components["schemas"]["CountryCode"] | null;
+            postalCode?: components["schemas"]["PostalCode"] | null;
             /** @description What this fixture account is for (shown by npm start). */
             note?: string;
+        };
+        /** @description Fake server only. Some fields of a user (PATCH). The id is the path's. */
+        StoredUserPatch: {
+            email?: components["schemas"]["StoredUser"]["email"];
+            role?: components["schemas"]["StoredUser"]["role"];
+            organizationIds?: components["schemas"]["StoredUser"]["organizationIds"];
+            firstName?: components["schemas"]["StoredUser"]["firstName"];
+            lastName?: components["schemas"]["StoredUser"]["lastName"];
+            dob?: components["schemas"]["StoredUser"]["dob"];
+            gender?: components["schemas"]["StoredUser"]["gender"];
+            phoneNumber?: components["schemas"]["StoredUser"]["phoneNumber"];
+            address?: components["schemas"]["StoredUser"]["address"];
+            address2?: components["schemas"]["StoredUser"]["address2"];
+            city?: components["schemas"]["StoredUser"]["city"];
+            state?: components["schemas"]["StoredUser"]["state"];
+            country?: components["schemas"]["StoredUser"]["country"];
+            postalCode?: components["schemas"]["StoredUser"]["postalCode"];
+            note?: components["schemas"]["StoredUser"]["note"];
+        };
+        /** @description Fake server only. A whole user but its id, which is the path's (PUT). */
+        StoredUserReplacement: {
+            email: components["schemas"]["StoredUser"]["email"];
+            role: components["schemas"]["StoredUser"]["role"];
+            organizationIds: components["schemas"]["StoredUser"]["organizationIds"];
+            firstName?: components["schemas"]["StoredUser"]["firstName"];
+            lastName?: components["schemas"]["StoredUser"]["lastName"];
+            dob?: components["schemas"]["StoredUser"]["dob"];
+            gender?: components["schemas"]["StoredUser"]["gender"];
+            phoneNumber?: components["schemas"]["StoredUser"]["phoneNumber"];
+            address?: components["schemas"]["StoredUser"]["address"];
+            address2?: components["schemas"]["StoredUser"]["address2"];
+            city?: components["schemas"]["StoredUser"]["city"];
+            state?: components["schemas"]["StoredUser"]["state"];
+            country?: components["schemas"]["StoredUser"]["country"];
+            postalCode?: components["schemas"]["StoredUser"]["postalCode"];
+            note?: components["schemas"]["StoredUser"]["note"];
         };
         /** @description Fake server state. A case of a user in one organization. */
         Case: {
@@ -287,6 +518,18 @@ export interface components {
             organizationId: string;
             status: components["schemas"]["CaseStatus"];
         };
+        /** @description Fake server only. Some fields of a case (PATCH). The id is the path's. */
+        CasePatch: {
+            userId?: components["schemas"]["Case"]["userId"];
+            organizationId?: components["schemas"]["Case"]["organizationId"];
+            status?: components["schemas"]["Case"]["status"];
+        };
+        /** @description Fake server only. A whole case but its id, which is the path's (PUT). */
+        CaseReplacement: {
+            userId: components["schemas"]["Case"]["userId"];
+            organizationId: components["schemas"]["Case"]["organizationId"];
+            status: components["schemas"]["Case"]["status"];
+        };
         /** @description A fixtures file of the fake server (fixtures/default.json is the built-in one). */
         FixtureSet: {
             organizations: components["schemas"]["Organization"][];
@@ -294,8 +537,6 @@ export interface components {
             users: components["schemas"]["StoredUser"][];
             cases: components["schemas"]["Case"][];
         };
-        /** @description One record of the fake's state. */
-        AdminRecord: components["schemas"]["Organization"] | components["schemas"]["ApiKey"] | components["schemas"]["StoredUser"] | components["schemas"]["Case"];
         AdminMessage: {
             /** @constant */
             status: 200;
@@ -343,7 +584,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Fake server only. No such collection or record. */
+        /** @description Fake server only. No record has this id in this collection; nothing changed. */
         AdminNotFound: {
             headers: {
                 [name: string]: unknown;
@@ -352,8 +593,49 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Fake server only. The record would not be valid; nothing was changed. */
-        AdminInvalid: {
+        /**
+         * @description Fake server only. Nothing changed, because the body is not valid JSON, or does not match the operation's
+         *     schema (for records, the same field rules as the API: E.164 phone numbers, two upper-case letters for state
+         *     and country, …; `id` required on create, and never in a PATCH or PUT body: the id is the path's), or the
+         *     state it would leave is not valid (an id, email or phone number already taken; a reference to nothing; the
+         *     users of a deleted organization), or a query parameter is not one this operation declares.
+         */
+        AdminInvalidRecord: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /**
+         * @description Fake server only. Nothing changed, because a query parameter is not one this operation declares (json-server's
+         *     `_delay`, `q`, `*_like`, `_embed`, `_method`, `callback` and the like are not served), is repeated, or has a
+         *     value its schema refuses.
+         */
+        AdminInvalidQuery: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /**
+         * @description Fake server only. A cross-site request, refused before anything is read or changed: its `Origin` header names
+         *     a site that is neither this fake server nor localhost (127.0.0.0/8, ::1). While the fake listens on a loopback
+         *     address, a `Host` header that is not a loopback name is refused too (DNS rebinding).
+         */
+        AdminForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description The whole request did not arrive in time (30 s on the fake), so it was not processed; the connection is then closed (inferred). */
+        RequestTimeout: {
             headers: {
                 [name: string]: unknown;
             };
@@ -363,8 +645,12 @@ export interface components {
         };
     };
     parameters: {
-        /** @description One collection of the fake's state. */
-        Collection: "organizations" | "apiKeys" | "users" | "cases";
+        /** @description Page number, from 1 (json-server's `_page`; 10 records a page unless `_limit` says otherwise). */
+        Page: number;
+        /** @description At most this many records (json-server's `_limit`). */
+        Limit: number;
+        /** @description With `_sort`, the order (json-server's `_order`). */
+        Order: "asc" | "desc";
     };
     requestBodies: never;
     headers: never;
@@ -409,6 +695,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["StateNotSaved"];
@@ -421,7 +708,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
         responses: {
             /** @description The state is back to the fixtures it started with. */
             200: {
@@ -432,7 +723,11 @@ export interface operations {
                     "application/json": components["schemas"]["AdminMessage"];
                 };
             };
-            405: components["responses"]["MethodNotAllowed"];
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["StateNotSaved"];
         };
     };
@@ -454,182 +749,775 @@ export interface operations {
                     "application/json": components["schemas"]["FixtureSet"];
                 };
             };
-            405: components["responses"]["MethodNotAllowed"];
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
         };
     };
-    adminListRecords: {
+    adminListOrganizations: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description One collection of the fake's state. */
-                collection: components["parameters"]["Collection"];
+            query?: {
+                /** @description Page number, from 1 (json-server's `_page`; 10 records a page unless `_limit` says otherwise). */
+                _page?: components["parameters"]["Page"];
+                /** @description At most this many records (json-server's `_limit`). */
+                _limit?: components["parameters"]["Limit"];
+                /** @description Sort by this field (json-server's `_sort`). */
+                _sort?: "id" | "name";
+                /** @description With `_sort`, the order (json-server's `_order`). */
+                _order?: components["parameters"]["Order"];
+                /** @description Only the records whose `name` is exactly this value. */
+                name?: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The records. */
+            /** @description The organizations. */
             200: {
                 headers: {
+                    /** @description With `_page` or `_limit`: how many records match, before paging. */
+                    "X-Total-Count"?: number;
+                    /** @description With `_page`: links to the first, previous, next and last pages. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AdminRecord"][];
+                    "application/json": components["schemas"]["Organization"][];
                 };
             };
-            404: components["responses"]["AdminNotFound"];
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
         };
     };
-    adminCreateRecord: {
+    adminCreateOrganization: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /** @description One collection of the fake's state. */
-                collection: components["parameters"]["Collection"];
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AdminRecord"];
+                "application/json": components["schemas"]["Organization"];
             };
         };
         responses: {
-            /** @description The record as stored. */
+            /** @description The organization as stored. */
             201: {
                 headers: {
+                    /** @description Where the new record can be read: `/__admin/organizations/{id}`. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AdminRecord"];
+                    "application/json": components["schemas"]["Organization"];
                 };
             };
-            400: components["responses"]["AdminInvalid"];
-            404: components["responses"]["AdminNotFound"];
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["StateNotSaved"];
         };
     };
-    adminGetRecord: {
+    adminGetOrganization: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description One collection of the fake's state. */
-                collection: components["parameters"]["Collection"];
-                /** @description The record's id. */
+                /** @description The organization's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The record. */
+            /** @description The organization. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AdminRecord"];
+                    "application/json": components["schemas"]["Organization"];
                 };
             };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
         };
     };
-    adminReplaceRecord: {
+    adminReplaceOrganization: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description One collection of the fake's state. */
-                collection: components["parameters"]["Collection"];
-                /** @description The record's id. */
+                /** @description The organization's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["OrganizationReplacement"];
             };
         };
         responses: {
-            /** @description The record as stored. */
+            /** @description The organization as stored. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AdminRecord"];
+                    "application/json": components["schemas"]["Organization"];
                 };
             };
-            400: components["responses"]["AdminInvalid"];
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["StateNotSaved"];
         };
     };
-    adminDeleteRecord: {
+    adminDeleteOrganization: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description One collection of the fake's state. */
-                collection: components["parameters"]["Collection"];
-                /** @description The record's id. */
+                /** @description The organization's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted. json-server also deletes the records that point at it (for a user, its cases). */
+            /** @description Deleted; the message names the records deleted with it. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["AdminMessage"];
                 };
             };
-            400: components["responses"]["AdminInvalid"];
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
             503: components["responses"]["StateNotSaved"];
         };
     };
-    adminPatchRecord: {
+    adminPatchOrganization: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description One collection of the fake's state. */
-                collection: components["parameters"]["Collection"];
-                /** @description The record's id. */
+                /** @description The organization's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["OrganizationPatch"];
             };
         };
         responses: {
-            /** @description The record as stored. */
+            /** @description The organization as stored. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AdminRecord"];
+                    "application/json": components["schemas"]["Organization"];
                 };
             };
-            400: components["responses"]["AdminInvalid"];
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StateNotSaved"];
+        };
+    };
+    adminListApiKeys: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (json-server's `_page`; 10 records a page unless `_limit` says otherwise). */
+                _page?: components["parameters"]["Page"];
+                /** @description At most this many records (json-server's `_limit`). */
+                _limit?: components["parameters"]["Limit"];
+                /** @description Sort by this field (json-server's `_sort`). */
+                _sort?: "id" | "organizationId" | "label";
+                /** @description With `_sort`, the order (json-server's `_order`). */
+                _order?: components["parameters"]["Order"];
+                /** @description Only the records whose `organizationId` is exactly this value. */
+                organizationId?: string;
+                /** @description Only the records whose `label` is exactly this value. */
+                label?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The apiKeys. */
+            200: {
+                headers: {
+                    /** @description With `_page` or `_limit`: how many records match, before paging. */
+                    "X-Total-Count"?: number;
+                    /** @description With `_page`: links to the first, previous, next and last pages. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"][];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+        };
+    };
+    adminCreateApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKey"];
+            };
+        };
+        responses: {
+            /** @description The API key as stored. */
+            201: {
+                headers: {
+                    /** @description Where the new record can be read: `/__admin/apiKeys/{id}`. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StateNotSaved"];
+        };
+    };
+    adminGetApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The API key's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The API key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["AdminNotFound"];
+        };
+    };
+    adminReplaceApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The API key's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyReplacement"];
+            };
+        };
+        responses: {
+            /** @description The API key as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["AdminNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StateNotSaved"];
+        };
+    };
+    adminDeleteApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The API key's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; the message names the records deleted with it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminMessage"];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["AdminNotFound"];
+            503: components["responses"]["StateNotSaved"];
+        };
+    };
+    adminPatchApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The API key's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyPatch"];
+            };
+        };
+        responses: {
+            /** @description The API key as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["AdminNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StateNotSaved"];
+        };
+    };
+    adminListUsers: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (json-server's `_page`; 10 records a page unless `_limit` says otherwise). */
+                _page?: components["parameters"]["Page"];
+                /** @description At most this many records (json-server's `_limit`). */
+                _limit?: components["parameters"]["Limit"];
+                /** @description Sort by this field (json-server's `_sort`). */
+                _sort?: "id" | "email" | "role" | "lastName" | "firstName";
+                /** @description With `_sort`, the order (json-server's `_order`). */
+                _order?: components["parameters"]["Order"];
+                /** @description Only the records whose `email` is exactly this value. */
+                email?: string;
+                /** @description Only the records whose `role` is exactly this value. */
+                role?: components["schemas"]["Role"];
+                /** @description Only the records whose `phoneNumber` is exactly this value. */
+                phoneNumber?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The users. */
+            200: {
+                headers: {
+                    /** @description With `_page` or `_limit`: how many records match, before paging. */
+                    "X-Total-Count"?: number;
+                    /** @description With `_page`: links to the first, previous, next and last pages. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredUser"][];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+        };
+    };
+    adminCreateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoredUser"];
+            };
+        };
+        responses: {
+            /** @description The user as stored. */
+            201: {
+                headers: {
+                    /** @description Where the new record can be read: `/__admin/users/{id}`. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredUser"];
+                };
+            };
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StateNotSaved"];
+        };
+    };
+    adminGetUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredUser"];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["AdminNotFound"];
+        };
+    };
+    adminReplaceUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoredUserReplacement"];
+            };
+        };
+        responses: {
+            /** @description The user as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredUser"];
+                };
+            };
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["AdminNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StateNotSaved"];
+        };
+    };
+    adminDeleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; the message names the records deleted with it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminMessage"];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["AdminNotFound"];
+            503: components["responses"]["StateNotSaved"];
+        };
+    };
+    adminPatchUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StoredUserPatch"];
+            };
+        };
+        responses: {
+            /** @description The user as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredUser"];
+                };
+            };
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["AdminNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StateNotSaved"];
+        };
+    };
+    adminListCases: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (json-server's `_page`; 10 records a page unless `_limit` says otherwise). */
+                _page?: components["parameters"]["Page"];
+                /** @description At most this many records (json-server's `_limit`). */
+                _limit?: components["parameters"]["Limit"];
+                /** @description Sort by this field (json-server's `_sort`). */
+                _sort?: "id" | "userId" | "organizationId" | "status";
+                /** @description With `_sort`, the order (json-server's `_order`). */
+                _order?: components["parameters"]["Order"];
+                /** @description Only the records whose `userId` is exactly this value. */
+                userId?: string;
+                /** @description Only the records whose `organizationId` is exactly this value. */
+                organizationId?: string;
+                /** @description Only the records whose `status` is exactly this value. */
+                status?: components["schemas"]["CaseStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cases. */
+            200: {
+                headers: {
+                    /** @description With `_page` or `_limit`: how many records match, before paging. */
+                    "X-Total-Count"?: number;
+                    /** @description With `_page`: links to the first, previous, next and last pages. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"][];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+        };
+    };
+    adminCreateCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Case"];
+            };
+        };
+        responses: {
+            /** @description The case as stored. */
+            201: {
+                headers: {
+                    /** @description Where the new record can be read: `/__admin/cases/{id}`. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StateNotSaved"];
+        };
+    };
+    adminGetCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["AdminNotFound"];
+        };
+    };
+    adminReplaceCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseReplacement"];
+            };
+        };
+        responses: {
+            /** @description The case as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["AdminNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StateNotSaved"];
+        };
+    };
+    adminDeleteCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; the message names the records deleted with it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminMessage"];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["AdminNotFound"];
+            503: components["responses"]["StateNotSaved"];
+        };
+    };
+    adminPatchCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CasePatch"];
+            };
+        };
+        responses: {
+            /** @description The case as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["AdminNotFound"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["StateNotSaved"];

@@ -1,5 +1,6 @@
 // json-server 0.17 ships no types; these cover the parts of its programmatic API the fake uses. The fake imports
-// the router and the body parser directly, which skips loading json-server's defaults (logger, static, …).
+// its router (for the lowdb database it builds) and its collection router directly, which skips loading json-server's
+// defaults (logger, static, …).
 declare module "json-server/lib/server/router/index.js" {
   import type { Router, Request, Response } from "express";
 
@@ -17,9 +18,10 @@ declare module "json-server/lib/server/router/index.js" {
   export default function router<State extends object>(source: State, options?: { foreignKeySuffix?: string }): JsonServerRouter<State>;
 }
 
-declare module "json-server/lib/server/body-parser.js" {
-  import type { RequestHandler } from "express";
+declare module "json-server/lib/server/router/plural.js" {
+  import type { Router } from "express";
+  import type { LowDb } from "json-server/lib/server/router/index.js";
 
-  const bodyParser: RequestHandler[];
-  export default bodyParser;
+  /** The router json-server mounts for one collection (GET/POST /, GET/PUT/PATCH/DELETE /:id). */
+  export default function plural<State>(db: LowDb<State>, name: string, options: { foreignKeySuffix: string; _isFake: boolean }): Router;
 }

@@ -47,17 +47,23 @@ export async function readUser(baseUrl: string, email: string, key = KEY_A) {
   return reply.body.data.user as Record<string, unknown>;
 }
 
-/** A request to the fake's admin API, checked against the admin operations of openapi.yaml. */
-export async function admin(baseUrl: string, method: string, path: string, body?: unknown): Promise<Reply> {
+/** A request to the fake's admin API, checked against the admin operations of openapi.yaml. Writes send JSON ({} by default). */
+export async function admin(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  const writes = method === "POST" || method === "PATCH" || method === "PUT";
   const response = await fetch(`${baseUrl}/__admin${path}`, {
     method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { ...(writes ? { "content-type": "application/json" } : {}), ...headers },
+    body: writes ? JSON.stringify(body ?? {}) : undefined,
   });
   const reply = await toReply(response);
-  const specPath = path === "/reset" || path === "/db" ? `/__admin${path}` : path.split("/").length > 2 ? "/__admin/{collection}/{id}" : "/__admin/{collection}";
-  expectConforms(specPath, method.toLowerCase(), reply);
+  expectConforms(adminSpecPath(path), method.toLowerCase(), reply);
   return reply;
+}
+
+/** "/users/u-ana?x=1" → "/__admin/users/{id}"; "/cases" → "/__admin/cases"; "/reset" → "/__admin/reset". */
+export function adminSpecPath(path: string): string {
+  const [, collection, id] = path.split("?")[0]!.split("/");
+  return id === undefined ? `/__admin/${collection}` : `/__admin/${collection}/{id}`;
 }
 
 export async function toReply(response: Response): Promise<Reply> {

@@ -1,131 +1,176 @@
 /**
  * @module fake/http/admin-app
- * The admin API under /__admin (WireMock's convention): json-server 0.17 serves the state's collections
- * (GET/POST /__admin/users, GET/PATCH/PUT/DELETE /__admin/cases/:id, GET /__admin/db, …), and
- * POST /__admin/reset goes back to the fixtures. A write is checked first: the state it would leave must still
- * be a valid fixture set (schema, unique emails and phones, references), or nothing changes.
+ * The admin API under /__admin (WireMock's convention), exactly as openapi.yaml describes it (see admin-routes):
+ * - reads (GET /__admin/{collection}[/{id}]) are served by json-server 0.17's collection router, with the query
+ *   parameters the contract declares only (so its `_delay`, `q`, `_like` regex search, `_embed` and JSONP are out of
+ *   reach);
+ * - writes are served here, over the same lowdb state: the body is read whole first, then the write is checked,
+ *   applied and saved in one synchronous call (nothing else can run in between), so a write is never checked
+ *   against one state and applied to another;
+ * - no method override, no HTML error page: every answer is JSON, every error the envelope.
+ * Cross-site requests are refused first (cross-site-guard).
  */
-import { randomUUID } from "node:crypto";
-import type { RequestListener } from "node:http";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import express from "express";
-import jsonServerBodyParser from "json-server/lib/server/body-parser.js";
-import type { JsonServerRouter } from "json-server/lib/server/router/index.js";
+import jsonServerCollection from "json-server/lib/server/router/plural.js";
 import type { Contract } from "../../contract/contract.js";
 import type { MessageName } from "../../contract/messages.js";
-import { checkState, formatStateIssues } from "../state/check-state.js";
+import { formatIssues } from "../../contract/validators.js";
 import type { FakeStore } from "../state/fake-store.js";
-import { isCollection, type Collection, type FixtureSet } from "../state/types.js";
-import { errorBody } from "./send-json.js";
-import { isJsonContentType } from "./parse-json-body.js";
+import { planCreate, planDelete, planUpdate, type RecordChange, type StoredRecord } from "../state/record-changes.js";
+import { COLLECTIONS } from "../state/types.js";
+import { ADMIN_PREFIX, adminRoutes, checkQuery, matchAdminRoute, type AdminMatch, type AdminOperation } from "./admin-routes.js";
+import { crossSiteRefusal } from "./cross-site-guard.js";
+import { isJsonContentType, parseJsonBody } from "./parse-json-body.js";
+import { readBody } from "./read-body.js";
+import { errorBody, sendJson } from "./send-json.js";
+import { skipBody } from "./skip-body.js";
 
-export const ADMIN_PREFIX = "/__admin";
+export { ADMIN_PREFIX } from "./admin-routes.js";
 
-export function createAdminApp(contract: Contract, store: FakeStore, router: JsonServerRouter<FixtureSet>): RequestListener {
-  const app = express().set("json spaces", 2); // what jsonServer.create() does
-  const fail = (res: Response, name: MessageName, values: Record<string, string> = {}, headers: Record<string, string> = {}) => {
-    const body = errorBody(contract.message(name), values);
-    res.status(body.status).set(headers).json(body);
+export interface AdminOptions {
+  contract: Contract;
+  store: FakeStore;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+  /** Whether the server listens on a loopback address (known once it listens). */
+  listensOnLoopback: () => boolean;
+}
+
+type Values = Record<string, string>;
+
+export function createAdminApp({ contract, store, bodyLimit, listensOnLoopback }: AdminOptions): RequestListener {
+  const routes = adminRoutes(contract);
+  const m = (name: MessageName) => contract.message(name);
+  /** Admin answers are indented, for people reading them in a terminal. */
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => sendJson(res, status, body, headers, 2);
+  const fail = (res: ServerResponse, name: MessageName, values: Values = {}, headers: Record<string, string> = {}) =>
+    send(res, m(name).status, errorBody(m(name), values), headers);
+  /** Answers before reading the body (which is then drained if small, or never read). */
+  const refuse = (req: IncomingMessage, res: ServerResponse, name: MessageName, values: Values = {}, headers: Record<string, string> = {}) => {
+    skipBody(req, res, bodyLimit);
+    fail(res, name, values, headers);
   };
 
+  const app = express();
   app.disable("x-powered-by");
-  app.all("/reset", (req, res) => {
-    if (req.method !== "POST") return fail(res, "methodNotAllowed", { method: req.method, path: `${ADMIN_PREFIX}/reset`, allow: "POST" }, { allow: "POST" });
-    const reset = store.reset();
-    if (!reset.ok) return fail(res, "stateNotSaved", { detail: reset.detail });
-    res.json({ status: 200, success: true, message: "State reset to the fixtures" });
-  });
-  app.all("/db", (req, res, next) => {
-    if (req.method === "GET") return next();
-    fail(res, "methodNotAllowed", { method: req.method, path: `${ADMIN_PREFIX}/db`, allow: "GET" }, { allow: "GET" });
-  });
+  app.disable("etag"); // a 304 is not in the contract
+  app.set("json spaces", 2); // json-server's reads, indented like the other admin answers
+  app.set("query parser", () => ({})); // the query is parsed and checked below, from the raw URL
 
-  // Only /:collection and /:collection/:id are in openapi.yaml: json-server's nested routes are not served.
-  app.use((req, res, next) => {
-    if (req.path.split("/").filter(Boolean).length > 2) return fail(res, "adminNotFound", { path: `${ADMIN_PREFIX}${req.path}` });
-    next();
-  });
-  app.use((req, res, next) => {
-    if (req.method === "GET" || req.method === "HEAD" || req.method === "DELETE") return next();
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const url = req.url;
+    const queryAt = url.indexOf("?");
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+
+    const refusal = crossSiteRefusal(req, listensOnLoopback);
+    if (refusal) return refuse(req, res, "adminForbidden", { detail: refusal });
+
+    const match = matchAdminRoute(routes, path);
+    if (!match) return refuse(req, res, "adminNotFound", { path });
+    const operation = match.route.operations.get(req.method);
+    if (!operation) {
+      const allow = [...match.route.operations.keys()].join(", ");
+      return refuse(req, res, "methodNotAllowed", { method: req.method, path: match.route.template, allow }, { allow });
+    }
+    const query = checkQuery(operation, queryAt < 0 ? "" : url.slice(queryAt + 1));
+    if (!query.ok) return refuse(req, res, "adminInvalidQuery", { detail: query.detail });
+    req.query = query.values;
+
+    if (!operation.body) {
+      skipBody(req, res, bodyLimit);
+      if (operation.kind === "list" || operation.kind === "read") return next(); // json-server's collection router
+      return perform(res, operation, match);
+    }
     if (!isJsonContentType(req.headers["content-type"])) {
-      return fail(res, "unsupportedMediaType", { received: req.headers["content-type"] ?? "none" });
+      return refuse(req, res, "unsupportedMediaType", { received: req.headers["content-type"] ?? "none" });
     }
-    next();
-  });
-  app.use(jsonServerBodyParser);
-  app.use((req, res, next) => {
-    const problem = checkWrite(contract, store.state, req);
-    if (problem) return fail(res, problem.name, problem.values);
-    // json-server writes in place: keep a way back in case the state file cannot be written afterwards.
-    if (req.method !== "GET" && req.method !== "HEAD") res.locals.rollback = store.rollbackPoint();
-    next();
-  });
-
-  // json-server ends every route with render: answer 404s in the envelope, and save writes before answering.
-  router.render = (req, res) => {
-    if (res.statusCode === 404) return fail(res, "adminNotFound", { path: `${ADMIN_PREFIX}${req.url}` });
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      const saved = store.changed();
-      if (!saved.ok) {
-        (res.locals.rollback as (() => void) | undefined)?.();
-        return fail(res, "stateNotSaved", { detail: saved.detail });
+    readBody(req, bodyLimit, (body) => {
+      if (!body.ok) {
+        if (body.reason === "aborted") return void res.destroy();
+        return fail(res, "payloadTooLarge", { limit: String(bodyLimit) }, { connection: "close" });
       }
-    }
-    res.json(res.locals.data);
-  };
-  app.use(router);
+      let value: unknown;
+      if (body.bytes.length > 0 || operation.body!.required) {
+        const parsed = parseJsonBody(body.bytes);
+        if (!parsed.ok) return fail(res, "malformedJson", { detail: parsed.detail });
+        const issues = operation.body!.validate(parsed.value);
+        if (issues.length > 0) return fail(res, "adminInvalid", { detail: formatIssues(issues) });
+        value = parsed.value;
+      }
+      perform(res, operation, match, value);
+    });
+  });
 
-  // Errors of body-parser (malformed JSON, too large) and of json-server itself: never HTML, never a stack.
-  app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
-    if (error.type === "entity.too.large") return fail(res, "payloadTooLarge", { limit: "10mb" });
-    if (error.type === "entity.parse.failed") return fail(res, "malformedJson", { detail: error.message });
-    fail(res, "adminInvalid", { detail: error.message });
+  /** Everything but json-server's reads. A write is checked, applied and saved in this one synchronous call. */
+  function perform(res: ServerResponse, operation: AdminOperation, match: AdminMatch, body?: unknown): void {
+    try {
+      const collection = operation.collection!;
+      const id = match.id!;
+      switch (operation.kind) {
+        case "reset": {
+          const reset = store.reset();
+          if (!reset.ok) return fail(res, "stateNotSaved", { detail: reset.detail });
+          return send(res, 200, { status: 200, success: true, message: "State reset to the fixtures" });
+        }
+        case "dump":
+          return send(res, 200, store.state);
+        case "create": {
+          const record = body as StoredRecord;
+          return commit(res, planCreate(contract, store.state, collection, record), 201, (change) => change.record, {
+            location: `${ADMIN_PREFIX}/${collection}/${encodeURIComponent(record.id)}`,
+          });
+        }
+        case "patch":
+        case "replace": {
+          const change = planUpdate(contract, store.state, collection, id, body as Record<string, unknown>, operation.kind);
+          return commit(res, change, 200, (done) => done.record);
+        }
+        case "delete":
+          return commit(res, planDelete(contract, store.state, collection, id), 200, (done) => ({
+            status: 200,
+            success: true,
+            message: `Deleted ${collection}/${id}${done.removed.length > 0 ? `, and with it ${done.removed.join(", ")}` : ""}`,
+          }));
+        default:
+          throw new Error(`no handler for ${operation.operationId}`);
+      }
+    } catch (error) {
+      console.error(`[cv-contract-kit] unexpected error on the admin API (${operation.operationId}):`, error);
+      if (!res.headersSent) fail(res, "stateNotSaved", { detail: "internal error of the fake server" });
+    }
+  }
+
+  function commit(
+    res: ServerResponse,
+    change: RecordChange,
+    status: number,
+    answer: (done: Extract<RecordChange, { ok: true }>) => unknown,
+    headers: Record<string, string> = {},
+  ): void {
+    if (!change.ok) {
+      if (change.failure === "notFound") return fail(res, "adminNotFound", { path: (res.req as IncomingMessage).url!.split("?")[0]! });
+      return fail(res, "adminInvalid", { detail: change.detail });
+    }
+    const saved = store.commitCollections(change.next);
+    if (!saved.ok) return fail(res, "stateNotSaved", { detail: saved.detail });
+    send(res, status, answer(change), headers);
+  }
+
+  // Reads: json-server's collection routers (they end by putting the data in res.locals and calling next).
+  const collectionOptions = { foreignKeySuffix: "Id", _isFake: false };
+  for (const collection of COLLECTIONS) app.use(`${ADMIN_PREFIX}/${collection}`, jsonServerCollection(store.db, collection, collectionOptions));
+  app.use((req: Request, res: Response) => {
+    if (res.locals.data === undefined) return fail(res, "adminNotFound", { path: req.path });
+    res.json(res.locals.data);
+  });
+
+  // Never express's HTML page or a stack trace.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    console.error(`[cv-contract-kit] unexpected error on ${req.method} ${req.originalUrl}:`, error);
+    if (!res.headersSent) fail(res, "adminInvalidQuery", { detail: "the fake server could not answer this query (see its log)" });
   });
 
   return app as unknown as RequestListener;
-}
-
-type WriteProblem = { name: MessageName; values: Record<string, string> };
-
-/** For POST/PUT/PATCH/DELETE on /:collection[/:id]: would the state after the write still be valid? */
-function checkWrite(contract: Contract, state: FixtureSet, req: Request): WriteProblem | undefined {
-  if (req.method === "GET" || req.method === "HEAD") return undefined;
-  const [collectionName, id, ...rest] = req.path.split("/").filter(Boolean).map(decodeURIComponent);
-  if (!collectionName || !isCollection(collectionName) || rest.length > 0) return undefined; // json-server answers 404
-  const collection: Collection = collectionName;
-  const records = state[collection] as { id: string }[];
-  const body = req.body as unknown;
-
-  if (req.method !== "DELETE" && (body === null || typeof body !== "object" || Array.isArray(body))) {
-    return { name: "adminInvalid", values: { detail: "the body must be a JSON object" } };
-  }
-  const fields = body as Record<string, unknown>;
-  let next: { id: string }[];
-  if (id === undefined) {
-    if (req.method !== "POST") return undefined;
-    fields.id ??= randomUUID(); // json-server would make a numeric id, which the schema refuses
-    next = [...records, fields as { id: string }];
-  } else {
-    const index = records.findIndex((r) => String(r.id) === id);
-    if (index < 0) return undefined;
-    if (req.method === "DELETE") return checkDelete(contract, state, collection, id);
-    const current = records[index]!;
-    const merged = req.method === "PATCH" ? { ...current, ...fields } : { ...fields, id: current.id };
-    next = records.map((r, i) => (i === index ? merged : r)) as { id: string }[];
-  }
-  const issues = checkState(contract, { ...state, [collection]: next });
-  return issues.length > 0 ? { name: "adminInvalid", values: { detail: formatStateIssues(issues) } } : undefined;
-}
-
-/** json-server also deletes records whose `<singular>Id` points at the deleted one; check what remains. */
-function checkDelete(contract: Contract, state: FixtureSet, collection: Collection, id: string): WriteProblem | undefined {
-  const foreignKey = `${collection.replace(/s$/, "")}Id`;
-  const next = Object.fromEntries(
-    Object.entries(state).map(([name, records]) => [
-      name,
-      (records as Record<string, unknown>[]).filter((r) => !(name === collection && r.id === id) && r[foreignKey] !== id),
-    ]),
-  );
-  const issues = checkState(contract, next);
-  return issues.length > 0 ? { name: "adminInvalid", values: { detail: `deleting it would leave ${formatStateIssues(issues)}` } } : undefined;
 }

@@ -6,8 +6,9 @@ import type { ServerResponse } from "node:http";
 import type { DocumentedMessage } from "../../contract/messages.js";
 import { fillTemplate } from "../../contract/messages.js";
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+/** `indent` spaces for answers people read (the admin API); none on the API's hot path. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, indent?: number): void {
+  const text = JSON.stringify(body, null, indent);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(text),

@@ -16,6 +16,7 @@ import type { UpdateProfileData } from "../state/types.js";
 import { isJsonContentType, parseJsonBody } from "./parse-json-body.js";
 import { readBody } from "./read-body.js";
 import { sendError, sendJson } from "./send-json.js";
+import { refuseUnread } from "./skip-body.js";
 
 export interface EndpointOptions {
   contract: Contract;
@@ -29,23 +30,21 @@ export function createUpdateProfileEndpoint({ contract, store, rules, bodyLimit 
   const m = (name: MessageName) => contract.message(name);
   const userFields = publicUserFields(contract);
 
-  /** Refuses before reading the body: a small body is drained to keep the connection; a large one closes it. */
-  function refuseUnread(req: IncomingMessage, res: ServerResponse, name: MessageName, values: Record<string, string> = {}, headers: Record<string, string> = {}): void {
-    if (Number(req.headers["content-length"]) > bodyLimit) headers = { ...headers, connection: "close" };
-    else req.resume();
-    sendError(res, m(name), values, headers);
+  /** Refuses before reading the body: a small body is drained to keep the connection; any other closes it. */
+  function refuse(req: IncomingMessage, res: ServerResponse, name: MessageName, values: Record<string, string> = {}, headers: Record<string, string> = {}): void {
+    refuseUnread(req, res, bodyLimit, m(name), values, headers);
   }
 
   function updateProfile(req: IncomingMessage, res: ServerResponse, path: string): void {
     if (req.method !== "POST") {
-      return refuseUnread(req, res, "methodNotAllowed", { method: req.method ?? "?", path, allow: "POST" }, { allow: "POST" });
+      return refuse(req, res, "methodNotAllowed", { method: req.method ?? "?", path, allow: "POST" }, { allow: "POST" });
     }
 
     const auth = authenticate(store.view(), singleHeader(req.headers["cv-api-key"]));
-    if (!auth.ok) return refuseUnread(req, res, auth.failure);
+    if (!auth.ok) return refuse(req, res, auth.failure);
 
     const contentType = req.headers["content-type"];
-    if (!isJsonContentType(contentType)) return refuseUnread(req, res, "unsupportedMediaType", { received: contentType ?? "none" });
+    if (!isJsonContentType(contentType)) return refuse(req, res, "unsupportedMediaType", { received: contentType ?? "none" });
 
     readBody(req, bodyLimit, (body) => {
       if (!body.ok) {

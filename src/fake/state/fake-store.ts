@@ -1,11 +1,13 @@
 /**
  * @module fake/state/fake-store
  * The fake's state: held by json-server (its lowdb database, also served by the admin API), indexed for the
- * rules, and saved to the state file after every change when persistence is on.
+ * rules, and saved to the state file after every change when persistence is on. Every change is checked, applied
+ * and saved in one synchronous call, so no other request can run in between; a change the state file refuses is
+ * undone, and only what that change touched is put back.
  */
 import type { LowDb } from "json-server/lib/server/router/index.js";
 import type { ProfilePatch } from "../rules/profile-patch.js";
-import type { StateFile } from "./state-file.js";
+import { StateFileError, type StateFile } from "./state-file.js";
 import { StateIndex } from "./state-index.js";
 import type { FixtureSet, StoredUser } from "./types.js";
 
@@ -34,7 +36,7 @@ export class FakeStore {
 
   /**
    * Applies a decided patch to one user, all fields at once. With persistence, the state file is written before
-   * this returns; if that fails, the user is put back as it was and nothing is changed.
+   * this returns; if that fails, the user's fields are put back as they were and nothing is changed.
    */
   commitProfilePatch(user: StoredUser, patch: ProfilePatch): CommitResult {
     const fields = Object.keys(patch);
@@ -54,52 +56,63 @@ export class FakeStore {
     return saved;
   }
 
-  /** Back to the fixtures the fake started with. */
+  /**
+   * An admin write: replaces whole collections (already checked by the caller, in the same tick). If the state file
+   * cannot be written, exactly those collections are put back; the others, and every other change, stay.
+   */
+  commitCollections(next: Partial<FixtureSet>): CommitResult {
+    const current = this.db.getState();
+    const before = Object.fromEntries(Object.keys(next).map((name) => [name, current[name as keyof FixtureSet]])) as Partial<FixtureSet>;
+    this.db.setState({ ...current, ...next });
+    this.index = undefined;
+    const saved = this.save();
+    if (!saved.ok) {
+      this.db.setState({ ...this.db.getState(), ...before });
+      this.index = undefined;
+    }
+    return saved;
+  }
+
+  /** Back to the fixtures the fake started with (overwrites a state file changed on disk: the user asked for it). */
   reset(): CommitResult {
     let fixtures: FixtureSet;
     try {
       fixtures = this.reloadFixtures();
     } catch (error) {
-      return { ok: false, detail: (error as Error).message };
+      console.error(`[cv-contract-kit] reset: ${(error as Error).message}`);
+      return { ok: false, detail: (error as { detail?: string }).detail ?? "the fixtures could not be read again (see the fake server's log)" };
     }
-    const rollback = this.rollbackPoint();
+    const before = this.db.getState();
     this.db.setState(fixtures);
     this.index = undefined;
-    const saved = this.save();
-    if (!saved.ok) rollback();
+    const saved = this.save({ overwrite: true });
+    if (!saved.ok) {
+      this.db.setState(before);
+      this.index = undefined;
+    }
     return saved;
   }
 
-  /**
-   * Before an admin write: a function that puts the whole state back, used when the state file cannot be written
-   * afterwards (so memory never runs ahead of disk). Without persistence a save cannot fail, so nothing is kept.
-   */
-  rollbackPoint(): () => void {
-    if (!this.stateFile) return () => {};
-    const before = JSON.stringify(this.db.getState());
-    return () => {
-      this.db.setState(JSON.parse(before) as FixtureSet);
-      this.index = undefined;
-    };
+  /** The first start with a new state file: write it at once, or refuse to start. */
+  saveInitial(): void {
+    const saved = this.save();
+    if (!saved.ok) throw new StateFileError(`Failed to create the state file ${this.stateFile?.path}: ${saved.detail}`);
   }
 
-  /** Called after the admin API changed the state behind the index's back. */
-  changed(): CommitResult {
-    this.index = undefined;
-    return this.save();
-  }
-
+  /** Stops writing for good (the server is stopping) and releases the state file for a successor. */
   close(): void {
     this.stateFile?.release();
   }
 
-  private save(): CommitResult {
+  private save(options?: { overwrite?: boolean }): CommitResult {
     if (!this.stateFile) return { ok: true };
     try {
-      this.stateFile.save(this.db.getState());
+      this.stateFile.save(this.db.getState(), options);
       return { ok: true };
     } catch (error) {
-      return { ok: false, detail: (error as Error).message };
+      if (error instanceof StateFileError) return { ok: false, detail: error.detail };
+      console.error("[cv-contract-kit] unexpected error while saving the state:", error);
+      return { ok: false, detail: "unexpected error while saving the state (see the fake server's log)" };
     }
   }
 }

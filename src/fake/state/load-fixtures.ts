@@ -14,6 +14,13 @@ export const DEFAULT_FIXTURES_PATH = fileURLToPath(new URL("../../../fixtures/de
 
 export class FixtureError extends Error {
   override name = "FixtureError";
+  /** The same problem without the file's path, fit for an HTTP answer (a failed reset); the log gets the message. */
+  readonly detail: string;
+
+  constructor(message: string, detail: string) {
+    super(message);
+    this.detail = detail;
+  }
 }
 
 /**
@@ -39,14 +46,16 @@ function readJsonFile(path: string): { value: unknown; large: boolean } {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new FixtureError(`Failed to load fixtures ${path}: ${(error as Error).message}. Pass an existing file with --fixtures.`);
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new FixtureError(`Failed to load fixtures ${path}: ${(error as Error).message}. Pass an existing file with --fixtures.`, `the fixtures file could not be read (${code})`);
   }
   const large = text.length >= LARGE_FIXTURES;
   if (large) collectGarbage(); // the bytes read are garbage now: free them before parsing allocates
   try {
     return { value: JSON.parse(text), large };
   } catch (error) {
-    throw new FixtureError(`Failed to load fixtures ${path}: not valid JSON (${(error as Error).message}).`);
+    const detail = `the fixtures file is not valid JSON (${(error as Error).message})`;
+    throw new FixtureError(`Failed to load fixtures ${path}: not valid JSON (${(error as Error).message}).`, detail);
   }
 }
 
@@ -64,7 +73,8 @@ export function fixturesFromValue(contract: Contract, fixtures: FixtureSet): Loa
 export function checkFixtures(contract: Contract, value: unknown, source: string): FixtureSet {
   const issues = checkState(contract, value);
   if (issues.length > 0) {
-    throw new FixtureError(`Failed to load fixtures ${source}: ${formatStateIssues(issues)}. See FixtureSet in openapi.yaml for the format.`);
+    const problems = formatStateIssues(issues);
+    throw new FixtureError(`Failed to load fixtures ${source}: ${problems}. See FixtureSet in openapi.yaml for the format.`, `the fixtures are not valid: ${problems}`);
   }
   return value as FixtureSet;
 }
