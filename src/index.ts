@@ -25,9 +25,17 @@ export { loadContract, UPDATE_PROFILE_METHOD, UPDATE_PROFILE_PATH } from "./cont
 export type { Contract } from "./contract/contract.js";
 export type { components, paths } from "./generated/openapi.js";
 
-// ---- Fake server ----
-export { startFakeServer, DEFAULT_BODY_LIMIT } from "./fake/start-fake-server.js";
+// ---- Fake: in-process (createFake) or on a port (startFakeServer); MSW handlers: cv-contract-kit/msw ----
+export { createFake, DEFAULT_BODY_LIMIT } from "./fake/create-fake.js";
+export type { Fake, FakeFaults, FakeOptions } from "./fake/create-fake.js";
+export { startFakeServer } from "./fake/start-fake-server.js";
 export type { FakeServer, FakeServerOptions } from "./fake/start-fake-server.js";
+export { FakeNetworkError } from "./fake/in-process-fetch.js";
+export { defaultFixtures, withDefaultFixtures } from "./fake/state/default-fixtures.js";
+export { DEFAULT_JOURNAL_SIZE } from "./fake/core/request-journal.js";
+export type { JournalEntry, JournalFilter } from "./fake/core/request-journal.js";
+export { FaultError } from "./fake/core/faults.js";
+export type { Delay, Fault, FaultSpec } from "./fake/core/faults.js";
 export { RULE_NAMES } from "./fake/rules/rule-config.js";
 export type { RuleName } from "./fake/rules/rule-config.js";
 export type { FixtureSet, StoredUser, Case, CaseStatus, Organization, ApiKey } from "./fake/state/types.js";

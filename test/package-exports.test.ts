@@ -6,7 +6,10 @@ it("exports exactly these names", async () => {
     [
       "ACCOUNT_ROLES",
       "DEFAULT_BODY_LIMIT",
+      "DEFAULT_JOURNAL_SIZE",
       "DEFAULT_SCENARIOS_DIR",
+      "FakeNetworkError",
+      "FaultError",
       "MESSAGES",
       "RULE_NAMES",
       "UPDATE_PROFILE_METHOD",
@@ -14,7 +17,9 @@ it("exports exactly these names", async () => {
       "checkTarget",
       "createClient",
       "createConsoleReporter",
+      "createFake",
       "createRedactor",
+      "defaultFixtures",
       "failureKind",
       "loadContract",
       "loadScenarios",
@@ -22,6 +27,7 @@ it("exports exactly these names", async () => {
       "planScenarios",
       "runConformance",
       "startFakeServer",
+      "withDefaultFixtures",
       "writeJsonReport",
       "writeJunitReport",
     ]
@@ -30,4 +36,11 @@ it("exports exactly these names", async () => {
 
 it("the client entry exports exactly these names", async () => {
   expect(Object.keys(await import("../src/client/index.js")).sort()).toEqual(["MESSAGES", "createClient", "failureKind"]);
+});
+
+it("the msw entry exports exactly these names, and package.json maps it", async () => {
+  expect(Object.keys(await import("../src/msw/index.js")).sort()).toEqual(["handlers"]);
+  const pkg = (await import("../package.json", { with: { type: "json" } })).default as { exports: Record<string, unknown>; peerDependenciesMeta: Record<string, unknown> };
+  expect(pkg.exports["./msw"]).toEqual({ types: "./dist/msw/index.d.ts", default: "./dist/msw/index.js" });
+  expect(pkg.peerDependenciesMeta.msw).toEqual({ optional: true });
 });

@@ -2,6 +2,7 @@
  * @module cli/main
  * `cv-contract-kit <command>`: serve (the fake server) or conform (the conformance suite).
  */
+import { readFileSync } from "node:fs";
 
 const HELP = `Usage: cv-contract-kit <command> [options]
 
@@ -10,7 +11,13 @@ Commands:
   conform   Run the conformance suite against any base URL
   drift     Run the scenarios against two targets (the fake and a deployment) and list where they differ
 
-Run \`cv-contract-kit <command> --help\` for the options of a command.`;
+Run \`cv-contract-kit <command> --help\` for the options of a command; \`cv-contract-kit --version\` for the version.`;
+
+/** The package's version, from its package.json (two levels above dist/cli and src/cli alike). */
+function version(): string {
+  const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return version;
+}
 
 /** Runs one command and resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -23,6 +30,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import("./conform.js")).conformCommand(rest);
     case "drift":
       return (await import("./drift.js")).driftCommand(rest);
+    case "--version":
+    case "-v":
+    case "version":
+      console.log(version());
+      return 0;
     case undefined:
     case "-h":
     case "--help":

@@ -26,6 +26,31 @@ export function portFrom(value: string | undefined, source: string, fallback: nu
   return port;
 }
 
+/** "102400", "100kb", "1mb" → bytes (k and m are 1,024-based). */
+export function bytesFrom(value: string, source: string): number {
+  const match = /^(\d+)\s*(b|kb|k|kib|mb|m|mib)?$/i.exec(value.trim());
+  const unit = match?.[2]?.toLowerCase()[0];
+  const bytes = match ? Number(match[1]) * (unit === "k" ? 1024 : unit === "m" ? 1024 * 1024 : 1) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new UsageError(`${source} must be a size in bytes, e.g. 102400, 100kb or 1mb (received "${value}").`);
+  return bytes;
+}
+
+/** "250" → 250 ms; "100-400" → a random delay between 100 and 400 ms. */
+export function delayFrom(value: string, source: string): number | { min: number; max: number } {
+  const fixed = /^\d+$/.test(value) ? Number(value) : undefined;
+  const range = /^(\d+)-(\d+)$/.exec(value);
+  if (fixed !== undefined && fixed <= 60_000) return fixed;
+  if (range && Number(range[1]) <= Number(range[2]) && Number(range[2]) <= 60_000) return { min: Number(range[1]), max: Number(range[2]) };
+  throw new UsageError(`${source} must be milliseconds up to 60000, e.g. 250, or a range such as 100-400 (received "${value}").`);
+}
+
+/** A whole number, 0 or more. */
+export function countFrom(value: string, source: string): number {
+  const count = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(count)) throw new UsageError(`${source} must be a whole number, 0 or more (received "${value}").`);
+  return count;
+}
+
 /**
  * A flag error quotes the argument it could not place: "--api-key= sk_live_…" (a stray space) would print the key.
  * Only option names are kept.

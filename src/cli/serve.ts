@@ -6,7 +6,7 @@
 import { startFakeServer, type FakeServer } from "../fake/start-fake-server.js";
 import type { FixtureSet } from "../fake/state/types.js";
 import { parseArgs } from "node:util";
-import { portFrom, UsageError, withUsage } from "./parse-options.js";
+import { bytesFrom, countFrom, delayFrom, portFrom, UsageError, withUsage } from "./parse-options.js";
 
 const HELP = `Usage: cv-contract-kit serve [options]
 
@@ -15,10 +15,23 @@ Options:
   --host <host>      Host (env CV_FAKE_HOST; default 127.0.0.1)
   --fixtures <file>  Fixtures JSON (env CV_FAKE_FIXTURES; default: the built-in fixtures/default.json)
   --persist <file>   Keep the state in this file across restarts (env CV_FAKE_PERSIST)
+  --body-limit <n>   Largest request body: bytes, or 100kb, 1mb (default 100kb); larger ones get 413
+  --delay <ms>       Answer every API request this late: 250, or 100-400 for a random delay in between
+  --journal <n>      Requests the journal keeps (GET /__admin/requests; default 1000; 0 turns it off)
   -h, --help         Show this help
 
-Admin API (JSON bodies, Content-Type: application/json): GET /__admin/users, PATCH /__admin/cases/<id>,
-POST /__admin/reset, GET /__admin/db; every path and query parameter is described in openapi.yaml`;
+Examples:
+  cv-contract-kit serve                                  the built-in fixtures on http://127.0.0.1:4010
+  cv-contract-kit serve --port 0 --fixtures my.json      your fixtures, on a free port
+  cv-contract-kit serve --persist .state/fake.json       changes survive a restart
+  cv-contract-kit serve --delay 100-400                  a slow service, to try your timeouts
+
+Admin API (JSON bodies, Content-Type: application/json; every path and query parameter is in openapi.yaml):
+  GET /__admin/users · POST /__admin/users · PATCH /__admin/cases/<id> · POST /__admin/reset · GET /__admin/db
+  GET /__admin/requests?email=&status=&since=   what your app sent (DELETE empties it)
+  POST /__admin/faults {"status":503,"times":1}   a fault: status 429/500/502/503, delay, or effect
+                                                 hang/reset/empty/malformedJson (GET lists, DELETE clears)
+  Or per request: the header  Prefer: code=503  (or delay=250, fault=reset), as Prism reads it.`;
 
 export async function serveCommand(argv: readonly string[]): Promise<number> {
   let fake: FakeServer;
@@ -32,6 +45,9 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
             host: { type: "string" },
             fixtures: { type: "string" },
             persist: { type: "string" },
+            "body-limit": { type: "string" },
+            delay: { type: "string" },
+            journal: { type: "string" },
             help: { type: "boolean", short: "h" },
           },
         }),
@@ -47,6 +63,9 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
       host: flags.host ?? (env.CV_FAKE_HOST || "127.0.0.1"),
       fixtures: flags.fixtures ?? (env.CV_FAKE_FIXTURES || undefined),
       persist: flags.persist ?? (env.CV_FAKE_PERSIST || undefined),
+      ...(flags["body-limit"] !== undefined ? { bodyLimit: bytesFrom(flags["body-limit"], "--body-limit") } : {}),
+      ...(flags.delay !== undefined ? { delay: delayFrom(flags.delay, "--delay") } : {}),
+      ...(flags.journal !== undefined ? { journal: countFrom(flags.journal, "--journal") } : {}),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -100,6 +119,7 @@ function banner(url: string, fixtures: FixtureSet): string {
     `    --data '{"action":"UPDATE_PROFILE","data":{"email":"ana.free@clinic-a.test","city":"Boston"}}'`,
     "",
     `Admin: ${url}/__admin/users · PATCH ${url}/__admin/cases/<id> · POST ${url}/__admin/reset (writes send Content-Type: application/json)`,
+    `       ${url}/__admin/requests (what was sent) · POST ${url}/__admin/faults (see serve --help)`,
     "Press Ctrl+C to stop.",
   ].join("\n");
 }

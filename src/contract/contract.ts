@@ -27,8 +27,11 @@ export interface Contract {
   schemaValidator(pointer: string): Validator;
   /** The validator of the JSON body the contract gives for this status, or undefined if the status is undocumented. */
   responseValidator(path: string, method: string, status: number): Validator | undefined;
-  /** The statuses documented for an operation. */
-  documentedStatuses(path: string, method: string): number[];
+  /**
+   * The statuses documented for an operation. For "deployment", without those only the fake sends (x-kit-fake-only:
+   * injected faults, a state file that cannot be written): a real service is judged without them.
+   */
+  documentedStatuses(path: string, method: string, audience?: "fake" | "deployment"): number[];
   /** Whether the page documents this status of an operation, or the kit infers it; undefined when the contract lacks it. */
   statusTier(path: string, method: string, status: number): Tier | undefined;
   message(name: MessageName): DocumentedMessage;
@@ -73,9 +76,12 @@ export function compileContract(spec: OpenApiDocument): Contract {
       const pointer = responseSchemaPointer(spec, path, method, status);
       return pointer === undefined ? undefined : compile(pointer);
     },
-    documentedStatuses(path, method) {
+    documentedStatuses(path, method, audience = "fake") {
       const responses = readPointer(spec, toPointer(["paths", path, method, "responses"])) as Record<string, unknown> | undefined;
-      return Object.keys(responses ?? {}).map(Number).filter(Number.isInteger);
+      return Object.entries(responses ?? {})
+        .filter(([, response]) => audience === "fake" || deref<{ "x-kit-fake-only"?: boolean }>(spec, response)["x-kit-fake-only"] !== true)
+        .map(([status]) => Number(status))
+        .filter(Number.isInteger);
     },
     statusTier(path, method, status) {
       const response = deref<{ "x-kit-tier"?: Tier } | undefined>(spec, readPointer(spec, toPointer(["paths", path, method, "responses", String(status)])));

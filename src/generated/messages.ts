@@ -3,6 +3,21 @@
 
 /** Every message the contract names: its status, its text ({email} and other {…} stand for values), and its tier. */
 export const MESSAGES = {
+  "injectedFault": {
+    "status": 503,
+    "template": "Fault injected by the fake server: {status} {reason}",
+    "tier": "inferred"
+  },
+  "answerBreaksContract": {
+    "status": 500,
+    "template": "The fake server's answer breaks openapi.yaml: {detail}",
+    "tier": "inferred"
+  },
+  "invalidFault": {
+    "status": 400,
+    "template": "Invalid fault: {detail}",
+    "tier": "inferred"
+  },
   "userDoesNotExist": {
     "status": 400,
     "template": "User {email} does not exist",

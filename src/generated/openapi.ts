@@ -23,6 +23,9 @@ export interface paths {
          *     Content-Type (415), body size (413), whole body within 30 s (408), JSON syntax (400), body schema (400), user exists (400),
          *     user in the key's organization (400), user's role is USER (400), demographic-field lock (400),
          *     phone number not used by another user (400). The order of the checks is inferred.
+         *
+         *     Fake server only: faults a tester asked for (POST /__admin/faults, or this request's `Prefer` header) answer
+         *     before any check but the method, and change nothing: 429, 500, 502 or 503 in the envelope, or no answer at all.
          */
         post: operations["updateUserProfile"];
         delete?: never;
@@ -68,6 +71,75 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The request journal
+         * @description What the fake was sent, oldest first (WireMock's request journal): every request but the admin API's, with
+         *     its headers (cv-api-key, Authorization and Cookie redacted), its body (cut at 8 KiB), the status answered,
+         *     what it came to, and how long it took. The journal keeps the last 1,000 requests unless the fake was started
+         *     with another size (`--journal N`; 0 turns it off). A reset empties it.
+         */
+        get: operations["adminListRequests"];
+        put?: never;
+        post?: never;
+        /** Empty the request journal */
+        delete: operations["adminClearRequests"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The faults in force */
+        get: operations["adminListFaults"];
+        put?: never;
+        /**
+         * Inject a fault
+         * @description From now on, API requests that match (by data.email, or all of them) get this fault instead of the rules'
+         *     answer, `times` times or until removed: a delay, a forced status in the envelope (429 with Retry-After, 500,
+         *     502, 503), no answer until the client gives up (`hang`), a reset connection, a connection closed with no
+         *     answer (`empty`), or a 200 whose JSON stops half-way (`malformedJson`). A faulted request changes nothing;
+         *     a delay alone only makes the rules' answer late (the change is made at once, as on a slow network). The first
+         *     matching fault, in the order they were added, is used. A reset removes every fault.
+         */
+        post: operations["adminAddFault"];
+        /** Remove every fault */
+        delete: operations["adminClearFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/faults/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one fault */
+        get: operations["adminGetFault"];
+        put?: never;
+        post?: never;
+        /** Remove one fault */
+        delete: operations["adminDeleteFault"];
         options?: never;
         head?: never;
         patch?: never;
@@ -537,6 +609,99 @@ export interface components {
             users: components["schemas"]["StoredUser"][];
             cases: components["schemas"]["Case"][];
         };
+        /** @description The request journal's entries (oldest first), and how full it is. */
+        RequestJournal: {
+            requests: components["schemas"]["JournalEntry"][];
+            /** @description How many entries the journal holds, before filtering. */
+            held: number;
+            /** @description How many it keeps at most (0 when the journal is off). */
+            capacity: number;
+            /** @description How many older entries were dropped to keep within capacity since the journal was last emptied. */
+            dropped: number;
+        };
+        /** @description One request the fake was sent. */
+        JournalEntry: {
+            /** @description Counts up from 1 since the journal was last emptied. */
+            id: number;
+            /** Format: date-time */
+            time: string;
+            method: string;
+            path: string;
+            /** @description The query string without `?`, when there was one. */
+            query?: string;
+            /** @description As received, names in lower case; cv-api-key, Authorization and Cookie are `[redacted]`. */
+            headers: {
+                [key: string]: string;
+            };
+            /** @description The body, parsed, when it was JSON (and at most 8 KiB). */
+            body?: unknown;
+            /** @description The body as text, when it was not JSON, or its first 8 KiB. */
+            bodyText?: string;
+            bodyTruncated?: boolean;
+            /** @description The status answered; null when a fault answered nothing (hang, reset, empty). */
+            status: number | null;
+            /**
+             * @description `success`, the name of the message answered (e.g. `phoneNumberInUse`, see components.examples), or `fault:…`.
+             * @example success
+             * @example phoneNumberInUse
+             * @example fault:503
+             */
+            outcome: string;
+            /** @description The organization of the API key, when the key was known. */
+            organizationId?: string;
+            durationMs: number;
+        };
+        /**
+         * @description A fault to inject: a delay, a status or an effect (a status and an effect exclude each other; a delay goes
+         *     with either, or alone). `retryAfter` only with status 429.
+         */
+        FaultSpec: {
+            email?: components["schemas"]["FaultEmail"];
+            times?: components["schemas"]["FaultTimes"];
+            delay?: components["schemas"]["FaultDelay"];
+            status?: components["schemas"]["FaultStatus"];
+            retryAfter?: components["schemas"]["FaultRetryAfter"];
+            effect?: components["schemas"]["FaultEffect"];
+        } | unknown | unknown | unknown;
+        /** @description A fault in force, with its id and, when it was given `times`, the uses it has left. */
+        Fault: {
+            /** @example fault-1 */
+            id: string;
+            email?: components["schemas"]["FaultEmail"];
+            times?: components["schemas"]["FaultTimes"];
+            remaining?: number;
+            delay?: components["schemas"]["FaultDelay"];
+            status?: components["schemas"]["FaultStatus"];
+            retryAfter?: components["schemas"]["FaultRetryAfter"];
+            effect?: components["schemas"]["FaultEffect"];
+        };
+        /** @description Only API requests whose data.email is this (any letter case); every API request when left out. */
+        FaultEmail: string;
+        /** @description Used this many times, then removed; until removed when left out. */
+        FaultTimes: number;
+        /**
+         * @description Answer this status, in the envelope, instead of the rules' answer.
+         * @enum {integer}
+         */
+        FaultStatus: 429 | 500 | 502 | 503;
+        /** @description With status 429, the Retry-After header in seconds (1 when left out). */
+        FaultRetryAfter: number;
+        /**
+         * @description `hang`: no answer until the client gives up; `reset`: the connection is reset; `empty`: it is closed with no
+         *     answer; `malformedJson`: a 200 whose JSON stops half-way.
+         * @enum {string}
+         */
+        FaultEffect: "hang" | "reset" | "empty" | "malformedJson";
+        FaultList: {
+            faults: components["schemas"]["Fault"][];
+        };
+        /** @description A fixed delay (`ms`), or one picked at random between `min` and `max` for each request. In milliseconds, at most 60,000. */
+        FaultDelay: {
+            ms: number;
+        } | {
+            min: number;
+            max: number;
+        };
         AdminMessage: {
             /** @constant */
             status: 200;
@@ -546,6 +711,50 @@ export interface components {
         };
     };
     responses: {
+        /** @description Fake server only, when a fault asks for it (inferred for a deployment, whose gateway may answer it). Retry after the `Retry-After` header's seconds. */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait before trying again. */
+                "Retry-After": string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description Fake server only, when a fault asks for it (a deployment's gateway may answer it too). Nothing was changed. */
+        InjectedFault: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /**
+         * @description Fake server only: a fault asked for it, or (with answer checks on, as in the kit's own tests) the fake's answer
+         *     broke this contract, which is a bug of the kit. Nothing was changed by a faulted request.
+         */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /**
+         * @description Fake server only: a fault asked for it, or (with --persist) the state file could not be written, so nothing
+         *     was changed (inferred).
+         */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description The method is not allowed on this path (inferred; the page documents POST only). The `Allow` header lists the allowed method. */
         MethodNotAllowed: {
             headers: {
@@ -645,6 +854,14 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description Fake server only (a real deployment ignores it, as RFC 7240 asks of unknown preferences): a fault for this
+         *     request alone, the way Prism reads `Prefer: code=…`. `code=503` (429, 500, 502, 503), `delay=250` or
+         *     `delay=100-400` (milliseconds), `fault=hang|reset|empty|malformedJson`; several separated by commas. Other
+         *     preferences are ignored; a value the fake cannot use is answered 400 (invalidFault).
+         * @example code=503, delay=200
+         */
+        Prefer: string;
         /** @description Page number, from 1 (json-server's `_page`; 10 records a page unless `_limit` says otherwise). */
         Page: number;
         /** @description At most this many records (json-server's `_limit`). */
@@ -661,7 +878,16 @@ export interface operations {
     updateUserProfile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Fake server only (a real deployment ignores it, as RFC 7240 asks of unknown preferences): a fault for this
+                 *     request alone, the way Prism reads `Prefer: code=…`. `code=503` (429, 500, 502, 503), `delay=250` or
+                 *     `delay=100-400` (milliseconds), `fault=hang|reset|empty|malformedJson`; several separated by commas. Other
+                 *     preferences are ignored; a value the fake cannot use is answered 400 (invalidFault).
+                 * @example code=503, delay=200
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -698,7 +924,10 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            503: components["responses"]["StateNotSaved"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["InjectedFault"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     adminReset: {
@@ -751,6 +980,192 @@ export interface operations {
             };
             400: components["responses"]["AdminInvalidQuery"];
             403: components["responses"]["AdminForbidden"];
+        };
+    };
+    adminListRequests: {
+        parameters: {
+            query?: {
+                /** @description Only requests whose data.email is this (any letter case). */
+                email?: string;
+                /** @description Only requests answered with this status. */
+                status?: number;
+                /** @description Only requests that arrived at or after this time. */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The requests the journal holds, filtered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestJournal"];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+        };
+    };
+    adminClearRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The journal is empty. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminMessage"];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+        };
+    };
+    adminListFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The faults, in the order they are tried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultList"];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+        };
+    };
+    adminAddFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaultSpec"];
+            };
+        };
+        responses: {
+            /** @description The fault, with the id to remove it by. */
+            201: {
+                headers: {
+                    /** @description Where to read or delete the fault. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Fault"];
+                };
+            };
+            /** @description Fake server only. Nothing changed, because the body is not a fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: components["responses"]["AdminForbidden"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    adminClearFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No fault is in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminMessage"];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+        };
+    };
+    adminGetFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The fault's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The fault, with the uses it has left. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Fault"];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["AdminNotFound"];
+        };
+    };
+    adminDeleteFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The fault's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminMessage"];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["AdminNotFound"];
         };
     };
     adminListOrganizations: {

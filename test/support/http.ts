@@ -7,6 +7,9 @@ export const KEY_B = "cvk_test_clinic_b_8a7e3b10";
 
 const contract = loadContract();
 
+/** A response's JSON body, untyped (tests read it on purpose). */
+export const json = async (response: Response | Promise<Response>): Promise<any> => (await response).json();
+
 export interface Reply {
   status: number;
   headers: Headers;

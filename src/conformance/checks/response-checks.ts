@@ -19,7 +19,8 @@ export interface ResponseContext {
 }
 
 export function responseChecks(contract: Contract, response: RecordedResponse, context: ResponseContext = {}): CheckResult[] {
-  const documented = contract.documentedStatuses(UPDATE_PROFILE_PATH, UPDATE_PROFILE_METHOD);
+  // A target is judged as a deployment: the statuses only the fake sends (injected faults) are not the contract's.
+  const documented = contract.documentedStatuses(UPDATE_PROFILE_PATH, UPDATE_PROFILE_METHOD, "deployment");
   const tier = contract.statusTier(UPDATE_PROFILE_PATH, UPDATE_PROFILE_METHOD, response.status) ?? "inferred";
   const results: CheckResult[] = [];
   const body = response.json as Record<string, unknown> | undefined;

@@ -13,16 +13,19 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import express from "express";
+import jsonServerRouter from "json-server/lib/server/router/index.js";
 import jsonServerCollection from "json-server/lib/server/router/plural.js";
 import type { Contract } from "../../contract/contract.js";
 import type { MessageName } from "../../contract/messages.js";
 import { formatIssues } from "../../contract/validators.js";
-import type { FakeStore } from "../state/fake-store.js";
+import { FaultError, type FaultSet, type FaultSpec } from "../core/faults.js";
+import type { RequestJournal } from "../core/request-journal.js";
+import type { CommitResult, FakeStore } from "../state/fake-store.js";
 import { planCreate, planDelete, planUpdate, type RecordChange, type StoredRecord } from "../state/record-changes.js";
-import { COLLECTIONS } from "../state/types.js";
+import { COLLECTIONS, type FixtureSet } from "../state/types.js";
 import { ADMIN_PREFIX, adminRoutes, checkQuery, matchAdminRoute, type AdminMatch, type AdminOperation } from "./admin-routes.js";
 import { crossSiteRefusal } from "./cross-site-guard.js";
-import { isJsonContentType, parseJsonBody } from "./parse-json-body.js";
+import { isJsonContentType, parseJsonBody } from "../core/json-body.js";
 import { readBody } from "./read-body.js";
 import { errorBody, sendJson } from "./send-json.js";
 import { skipBody } from "./skip-body.js";
@@ -34,13 +37,17 @@ export interface AdminOptions {
   store: FakeStore;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  journal: RequestJournal;
+  faults: FaultSet;
+  /** Back to the fixtures, the journal emptied and the faults removed. */
+  reset: () => CommitResult;
   /** Whether the server listens on a loopback address (known once it listens). */
   listensOnLoopback: () => boolean;
 }
 
 type Values = Record<string, string>;
 
-export function createAdminApp({ contract, store, bodyLimit, listensOnLoopback }: AdminOptions): RequestListener {
+export function createAdminApp({ contract, store, bodyLimit, journal, faults, reset, listensOnLoopback }: AdminOptions): RequestListener {
   const routes = adminRoutes(contract);
   const m = (name: MessageName) => contract.message(name);
   /** Admin answers are indented, for people reading them in a terminal. */
@@ -80,8 +87,11 @@ export function createAdminApp({ contract, store, bodyLimit, listensOnLoopback }
 
     if (!operation.body) {
       skipBody(req, res, bodyLimit);
-      if (operation.kind === "list" || operation.kind === "read") return next(); // json-server's collection router
-      return perform(res, operation, match);
+      if (operation.kind === "list" || operation.kind === "read") {
+        db.setState(store.state); // json-server reads the store's current state
+        return next(); // json-server's collection router
+      }
+      return perform(res, operation, match, undefined, query.values);
     }
     if (!isJsonContentType(req.headers["content-type"])) {
       return refuse(req, res, "unsupportedMediaType", { received: req.headers["content-type"] ?? "none" });
@@ -99,21 +109,54 @@ export function createAdminApp({ contract, store, bodyLimit, listensOnLoopback }
         if (issues.length > 0) return fail(res, "adminInvalid", { detail: formatIssues(issues) });
         value = parsed.value;
       }
-      perform(res, operation, match, value);
+      perform(res, operation, match, value, query.values);
     });
   });
 
   /** Everything but json-server's reads. A write is checked, applied and saved in this one synchronous call. */
-  function perform(res: ServerResponse, operation: AdminOperation, match: AdminMatch, body?: unknown): void {
+  function perform(res: ServerResponse, operation: AdminOperation, match: AdminMatch, body?: unknown, query: Values = {}): void {
     try {
       const collection = operation.collection!;
       const id = match.id!;
+      const done = (message: string) => send(res, 200, { status: 200, success: true, message });
       switch (operation.kind) {
         case "reset": {
-          const reset = store.reset();
-          if (!reset.ok) return fail(res, "stateNotSaved", { detail: reset.detail });
-          return send(res, 200, { status: 200, success: true, message: "State reset to the fixtures" });
+          const result = reset();
+          if (!result.ok) return fail(res, "stateNotSaved", { detail: result.detail });
+          return done("State reset to the fixtures");
         }
+        case "listRequests": {
+          const { email, status, since } = query;
+          try {
+            return send(res, 200, journal.read({ ...(email ? { email } : {}), ...(status ? { status: Number(status) } : {}), ...(since ? { since } : {}) }));
+          } catch (error) {
+            return fail(res, "adminInvalidQuery", { detail: (error as Error).message });
+          }
+        }
+        case "clearRequests":
+          journal.clear();
+          return done("Request journal cleared");
+        case "addFault": {
+          let fault;
+          try {
+            fault = faults.add(body as FaultSpec);
+          } catch (error) {
+            if (error instanceof FaultError) return fail(res, "invalidFault", { detail: error.message });
+            throw error;
+          }
+          return send(res, 201, fault, { location: `${ADMIN_PREFIX}/faults/${encodeURIComponent(fault.id)}` });
+        }
+        case "listFaults":
+          return send(res, 200, { faults: faults.list() });
+        case "clearFaults":
+          faults.clear();
+          return done("Faults cleared");
+        case "readFault": {
+          const fault = faults.list().find((f) => f.id === id);
+          return fault ? send(res, 200, fault) : fail(res, "adminNotFound", { path: `${ADMIN_PREFIX}/faults/${id}` });
+        }
+        case "deleteFault":
+          return faults.remove(id) ? done(`Deleted fault ${id}`) : fail(res, "adminNotFound", { path: `${ADMIN_PREFIX}/faults/${id}` });
         case "dump":
           return send(res, 200, store.state);
         case "create": {
@@ -158,9 +201,11 @@ export function createAdminApp({ contract, store, bodyLimit, listensOnLoopback }
     send(res, status, answer(change), headers);
   }
 
-  // Reads: json-server's collection routers (they end by putting the data in res.locals and calling next).
+  // Reads: json-server's collection routers (they end by putting the data in res.locals and calling next), over a
+  // lowdb database json-server's router builds (with its id helpers); it is pointed at the store's state before each read.
+  const db = jsonServerRouter<FixtureSet>(store.state).db;
   const collectionOptions = { foreignKeySuffix: "Id", _isFake: false };
-  for (const collection of COLLECTIONS) app.use(`${ADMIN_PREFIX}/${collection}`, jsonServerCollection(store.db, collection, collectionOptions));
+  for (const collection of COLLECTIONS) app.use(`${ADMIN_PREFIX}/${collection}`, jsonServerCollection(db, collection, collectionOptions));
   app.use((req: Request, res: Response) => {
     if (res.locals.data === undefined) return fail(res, "adminNotFound", { path: req.path });
     res.json(res.locals.data);

@@ -12,7 +12,24 @@ import { isCollection, type Collection } from "../state/types.js";
 
 export const ADMIN_PREFIX = "/__admin";
 
-export type AdminOperationKind = "list" | "create" | "read" | "patch" | "replace" | "delete" | "reset" | "dump";
+export type AdminOperationKind =
+  | "list" | "create" | "read" | "patch" | "replace" | "delete"
+  | "reset" | "dump"
+  | "listRequests" | "clearRequests"
+  | "addFault" | "listFaults" | "clearFaults" | "readFault" | "deleteFault";
+
+/** The operations that are not about a collection, by path and method. */
+const FIXED_KINDS: Readonly<Record<string, AdminOperationKind>> = {
+  "POST /__admin/reset": "reset",
+  "GET /__admin/db": "dump",
+  "GET /__admin/requests": "listRequests",
+  "DELETE /__admin/requests": "clearRequests",
+  "POST /__admin/faults": "addFault",
+  "GET /__admin/faults": "listFaults",
+  "DELETE /__admin/faults": "clearFaults",
+  "GET /__admin/faults/{id}": "readFault",
+  "DELETE /__admin/faults/{id}": "deleteFault",
+};
 
 export interface QueryParameter {
   validate: Validator;
@@ -78,8 +95,8 @@ export function adminRoutes(contract: Contract): AdminRoute[] {
 /** Which handler serves an operation, from the shape of its path. */
 function kindOf(template: string, segments: readonly string[], method: string): { kind: AdminOperationKind; collection?: Collection } {
   const [, , name, id, ...rest] = segments;
-  if (template === `${ADMIN_PREFIX}/reset` && method === "post") return { kind: "reset" };
-  if (template === `${ADMIN_PREFIX}/db` && method === "get") return { kind: "dump" };
+  const fixed = FIXED_KINDS[`${method.toUpperCase()} ${template}`];
+  if (fixed) return { kind: fixed };
   if (name && isCollection(name) && rest.length === 0) {
     const kinds: Record<string, AdminOperationKind> = id === "{id}"
       ? { get: "read", patch: "patch", put: "replace", delete: "delete" }

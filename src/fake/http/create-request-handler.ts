@@ -1,37 +1,44 @@
 /**
  * @module fake/http/create-request-handler
- * One node:http listener: the API endpoint on a thin path of its own (no framework on the hot path),
- * the admin API under /__admin, and a JSON 404 for anything else.
+ * The node:http adapter of the fake's core: it turns the request's head into a FakeRequest, lets the core decide
+ * whether to read the body, reads it, and writes the core's answer. The admin API under /__admin has its own
+ * listener (admin-app).
  */
-import type { RequestListener } from "node:http";
-import type { Contract } from "../../contract/contract.js";
-import { UPDATE_PROFILE_PATH } from "../../contract/contract.js";
-import { ADMIN_PREFIX } from "./admin-routes.js";
+import type { IncomingMessage, RequestListener } from "node:http";
+import type { FakeCore } from "../core/fake-core.js";
+import type { FakeRequest } from "../core/fake-request.js";
 import { trackExchange } from "./client-errors.js";
-import { refuseUnread } from "./skip-body.js";
+import { readBody } from "./read-body.js";
+import { skipBody } from "./skip-body.js";
+import { writeAnswer } from "./write-answer.js";
 
-export function createRequestHandler(
-  contract: Contract,
-  updateProfile: (req: Parameters<RequestListener>[0], res: Parameters<RequestListener>[1], path: string) => void,
-  admin: RequestListener,
-  bodyLimit: number,
-): RequestListener {
+export function createRequestHandler(core: FakeCore, admin: RequestListener, bodyLimit: number): RequestListener {
   return (req, res) => {
     trackExchange(req, res);
-    const url = req.url ?? "/";
-    const queryAt = url.indexOf("?");
-    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    const request = toFakeRequest(req);
+    if (core.isAdminPath(request.path)) return admin(req, res);
 
-    if (path === UPDATE_PROFILE_PATH || path === `${UPDATE_PROFILE_PATH}/`) {
-      updateProfile(req, res, path);
-      return;
+    const begun = core.begin(request);
+    if ("answer" in begun) {
+      skipBody(req, res, bodyLimit); // answered without reading the body: drain a small one, or close after answering
+      return writeAnswer(res, begun.answer);
     }
-    if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) {
-      admin(req, res);
-      return;
-    }
-    refuseUnread(req, res, bodyLimit, contract.message("adminNotFound"), {
-      path: `${req.method} ${path}. This server serves POST ${UPDATE_PROFILE_PATH} and ${ADMIN_PREFIX}`,
+    readBody(req, begun.bodyLimit, (body) => {
+      if (body.ok) return writeAnswer(res, begun.finish(body.bytes));
+      if (body.reason === "aborted") return void res.destroy();
+      writeAnswer(res, begun.tooLarge()); // closes the connection: the rest of the body is never read
     });
+  };
+}
+
+function toFakeRequest(req: IncomingMessage): FakeRequest {
+  const url = req.url ?? "/";
+  const queryAt = url.indexOf("?");
+  return {
+    method: req.method ?? "GET",
+    path: queryAt < 0 ? url : url.slice(0, queryAt),
+    query: queryAt < 0 ? "" : url.slice(queryAt + 1),
+    // node:http joins repeated headers with ", " (set-cookie aside, which the fake never reads).
+    headers: req.headers as Readonly<Record<string, string | undefined>>,
   };
 }

@@ -1,11 +1,10 @@
 /**
  * @module fake/state/fake-store
- * The fake's state: held by json-server (its lowdb database, also served by the admin API), indexed for the
- * rules, and saved to the state file after every change when persistence is on. Every change is checked, applied
+ * The fake's state: one plain object in the fixtures' format (the admin API's json-server reads see the same
+ * object), indexed for the rules, and saved to the state file after every change when persistence is on. Every change is checked, applied
  * and saved in one synchronous call, so no other request can run in between; a change the state file refuses is
  * undone, and only what that change touched is put back.
  */
-import type { LowDb } from "json-server/lib/server/router/index.js";
 import type { ProfilePatch } from "../rules/profile-patch.js";
 import { StateFileError, type StateFile } from "./state-file.js";
 import { StateIndex } from "./state-index.js";
@@ -17,20 +16,25 @@ export class FakeStore {
   private index: StateIndex | undefined;
 
   constructor(
-    /** json-server's database: the one place the state lives. */
-    readonly db: LowDb<FixtureSet>,
+    /** The one place the state lives. */
+    private current: FixtureSet,
     /** A fresh copy of the fixtures, for reset (see load-fixtures). */
     private readonly reloadFixtures: () => FixtureSet,
     private readonly stateFile?: StateFile,
   ) {}
 
+  /** The state file's path, with persistence. */
+  get stateFilePath(): string | undefined {
+    return this.stateFile?.path;
+  }
+
   get state(): FixtureSet {
-    return this.db.getState();
+    return this.current;
   }
 
   /** The lookups the rules use; rebuilt lazily after an admin write or a reset. */
   view(): StateIndex {
-    this.index ??= new StateIndex(this.db.getState());
+    this.index ??= new StateIndex(this.current);
     return this.index;
   }
 
@@ -61,15 +65,11 @@ export class FakeStore {
    * cannot be written, exactly those collections are put back; the others, and every other change, stay.
    */
   commitCollections(next: Partial<FixtureSet>): CommitResult {
-    const current = this.db.getState();
+    const current = this.current;
     const before = Object.fromEntries(Object.keys(next).map((name) => [name, current[name as keyof FixtureSet]])) as Partial<FixtureSet>;
-    this.db.setState({ ...current, ...next });
-    this.index = undefined;
+    this.replace({ ...current, ...next });
     const saved = this.save();
-    if (!saved.ok) {
-      this.db.setState({ ...this.db.getState(), ...before });
-      this.index = undefined;
-    }
+    if (!saved.ok) this.replace({ ...this.current, ...before });
     return saved;
   }
 
@@ -82,14 +82,10 @@ export class FakeStore {
       console.error(`[cv-contract-kit] reset: ${(error as Error).message}`);
       return { ok: false, detail: (error as { detail?: string }).detail ?? "the fixtures could not be read again (see the fake server's log)" };
     }
-    const before = this.db.getState();
-    this.db.setState(fixtures);
-    this.index = undefined;
+    const before = this.current;
+    this.replace(fixtures);
     const saved = this.save({ overwrite: true });
-    if (!saved.ok) {
-      this.db.setState(before);
-      this.index = undefined;
-    }
+    if (!saved.ok) this.replace(before);
     return saved;
   }
 
@@ -97,6 +93,11 @@ export class FakeStore {
   saveInitial(): void {
     const saved = this.save();
     if (!saved.ok) throw new StateFileError(`Failed to create the state file ${this.stateFile?.path}: ${saved.detail}`);
+  }
+
+  private replace(state: FixtureSet): void {
+    this.current = state;
+    this.index = undefined;
   }
 
   /** Stops writing for good (the server is stopping) and releases the state file for a successor. */
@@ -107,7 +108,7 @@ export class FakeStore {
   private save(options?: { overwrite?: boolean }): CommitResult {
     if (!this.stateFile) return { ok: true };
     try {
-      this.stateFile.save(this.db.getState(), options);
+      this.stateFile.save(this.current, options);
       return { ok: true };
     } catch (error) {
       if (error instanceof StateFileError) return { ok: false, detail: error.detail };

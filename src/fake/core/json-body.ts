@@ -1,5 +1,5 @@
 /**
- * @module fake/http/parse-json-body
+ * @module fake/core/json-body
  * Content-Type and JSON syntax checks, before the body meets the contract's schema.
  */
 import { isUtf8 } from "node:buffer";
@@ -14,9 +14,12 @@ export function isJsonContentType(header: string | undefined): boolean {
 
 export type ParsedBody = { ok: true; value: unknown } | { ok: false; detail: string };
 
-export function parseJsonBody(bytes: Buffer): ParsedBody {
+// ignoreBOM keeps a byte order mark in the text, so it can be refused below rather than silently dropped.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+export function parseJsonBody(bytes: Uint8Array): ParsedBody {
   if (!isUtf8(bytes)) return { ok: false, detail: "it is not valid UTF-8" };
-  const text = bytes.toString("utf8");
+  const text = utf8.decode(bytes);
   if (text.charCodeAt(0) === 0xfeff) return { ok: false, detail: "it starts with a byte order mark (BOM); send plain UTF-8" };
   if (text.trim() === "") return { ok: false, detail: "it is empty" };
   try {

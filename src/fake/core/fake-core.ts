@@ -1,0 +1,132 @@
+/**
+ * @module fake/core/fake-core
+ * The fake without a transport: routes a request to the API pipeline (or a 404), with the faults a tester asked
+ * for, the request journal and, when on, the check of every answer against openapi.yaml. Adapters (node:http, the
+ * in-process fetch, MSW) call `begin` when the headers are in, read the body only if asked to, and realize the
+ * answer's delay and transport effect.
+ */
+import type { Contract } from "../../contract/contract.js";
+import { UPDATE_PROFILE_PATH } from "../../contract/contract.js";
+import { fillTemplate } from "../../contract/messages.js";
+import type { RuleConfig } from "../rules/rule-config.js";
+import type { FakeStore } from "../state/fake-store.js";
+import { assertAnswer } from "./answer-check.js";
+import type { AnswerBook } from "./answer-book.js";
+import type { FakeAnswer, FakeRequest } from "./fake-request.js";
+import { delayLength, faultAnswer, type Delay, type FaultSet, type FaultSpec } from "./faults.js";
+import { faultFromPrefer } from "./prefer-header.js";
+import { emailOf, type RequestJournal } from "./request-journal.js";
+import { createUpdateProfilePipeline, type Admitted } from "./update-profile.js";
+
+export const ADMIN_PREFIX = "/__admin";
+
+/** What the adapter does next: answer now (the body is not read), or read the body and hand it over. */
+export type Begun =
+  | { answer: FakeAnswer }
+  | {
+      /** Largest body to read; past it, answer `tooLarge()` and close. */
+      bodyLimit: number;
+      finish(bytes: Uint8Array): FakeAnswer;
+      tooLarge(): FakeAnswer;
+    };
+
+export interface FakeCoreOptions {
+  contract: Contract;
+  store: FakeStore;
+  rules: RuleConfig;
+  answers: AnswerBook;
+  journal: RequestJournal;
+  faults: FaultSet;
+  bodyLimit: number;
+  /** A delay for every API answer that no fault delays (serve --delay). */
+  delay?: Delay;
+  /** Hold every answer against openapi.yaml before it leaves (see answer-check). */
+  checkAnswers?: boolean;
+  /** Where a request that is neither the API nor the admin API is sent: a 404 unless the adapter serves more. */
+  notFoundDetail?: string;
+}
+
+export interface FakeCore {
+  begin(req: FakeRequest): Begun;
+  isApiPath(path: string): boolean;
+  isAdminPath(path: string): boolean;
+}
+
+export function createFakeCore(options: FakeCoreOptions): FakeCore {
+  const { contract, store, rules, answers, journal, faults, bodyLimit } = options;
+  const pipeline = createUpdateProfilePipeline({ contract, store, rules, answers, bodyLimit });
+  const isApiPath = (path: string) => path === UPDATE_PROFILE_PATH || path === `${UPDATE_PROFILE_PATH}/`;
+  const isAdminPath = (path: string) => path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`);
+
+  /** Every answer leaves through here: checked (when on), delayed (when asked), journaled. */
+  function settle(req: FakeRequest, arrivedAt: number, answer: FakeAnswer, bytes?: Uint8Array, admitted?: Admitted): FakeAnswer {
+    let settled = answer;
+    if (options.checkAnswers && isApiPath(req.path)) {
+      try {
+        assertAnswer(contract, UPDATE_PROFILE_PATH, req.method, answer);
+      } catch (error) {
+        console.error(`[cv-contract-kit] ${(error as Error).message}`);
+        settled = answers.error("answerBreaksContract", { detail: (error as Error).message });
+      }
+    }
+    if (settled.delayMs === undefined && options.delay && isApiPath(req.path)) settled = { ...settled, delayMs: delayLength(options.delay)! };
+    journal.record(req, bytes, settled, arrivedAt, admitted?.organizationId);
+    return settled;
+  }
+
+  /** A fault's answer, or the rules' answer (late, if the fault is a delay alone). */
+  function answerWithFault(req: FakeRequest, arrivedAt: number, fault: FaultSpec | undefined, bytes: Uint8Array): FakeAnswer {
+    const forced = fault && faultAnswer(fault, (status, reason) => fillTemplate(answers.message("injectedFault").template, { status: String(status), reason }));
+    if (forced) return settle(req, arrivedAt, forced, bytes);
+    const head = pipeline.head(req);
+    const answer = "answer" in head ? head.answer : pipeline.body(head.admitted, bytes);
+    const delayMs = delayLength(fault?.delay);
+    return settle(req, arrivedAt, delayMs === undefined ? answer : { ...answer, delayMs }, bytes, "admitted" in head ? head.admitted : undefined);
+  }
+
+  function beginApi(req: FakeRequest, arrivedAt: number): Begun {
+    const refused = pipeline.checkMethod(req);
+    if (refused) return { answer: settle(req, arrivedAt, refused) };
+    const prefer = faultFromPrefer(req.headers.prefer);
+    if (prefer && "problem" in prefer) return { answer: settle(req, arrivedAt, answers.error("invalidFault", { detail: prefer.problem })) };
+
+    if (prefer || faults.active) {
+      // A fault may match data.email: the body is read before any other check, and a faulted request changes nothing.
+      return {
+        bodyLimit,
+        tooLarge: () => settle(req, arrivedAt, pipeline.tooLarge()),
+        finish: (bytes) => answerWithFault(req, arrivedAt, prefer?.fault ?? faults.take(emailOfBytes(bytes)), bytes),
+      };
+    }
+
+    const head = pipeline.head(req);
+    if ("answer" in head) return { answer: settle(req, arrivedAt, head.answer) };
+    return {
+      bodyLimit,
+      tooLarge: () => settle(req, arrivedAt, pipeline.tooLarge(), undefined, head.admitted),
+      finish: (bytes) => settle(req, arrivedAt, pipeline.body(head.admitted, bytes), bytes, head.admitted),
+    };
+  }
+
+  return {
+    isApiPath,
+    isAdminPath,
+    begin(req) {
+      const arrivedAt = Date.now();
+      if (isApiPath(req.path)) return beginApi(req, arrivedAt);
+      const detail = options.notFoundDetail ?? `This server serves POST ${UPDATE_PROFILE_PATH} and ${ADMIN_PREFIX}`;
+      return { answer: settle(req, arrivedAt, answers.error("adminNotFound", { path: `${req.method} ${req.path}. ${detail}` })) };
+    },
+  };
+}
+
+const utf8 = new TextDecoder();
+
+/** data.email of a body, if it is JSON and has one; never throws. */
+function emailOfBytes(bytes: Uint8Array): string | undefined {
+  try {
+    return emailOf(JSON.parse(utf8.decode(bytes)));
+  } catch {
+    return undefined;
+  }
+}

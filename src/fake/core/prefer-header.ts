@@ -1,0 +1,49 @@
+/**
+ * @module fake/core/prefer-header
+ * A fault for one request, asked in the request itself, the way Prism reads `Prefer: code=…` (RFC 7240):
+ *
+ *   Prefer: code=503             a forced status (429, 500, 502 or 503)
+ *   Prefer: delay=250            answer 250 ms late; delay=100-400 picks at random in between
+ *   Prefer: fault=reset          hang | reset | empty | malformedJson
+ *
+ * Several at once are separated by commas (`Prefer: code=429, delay=100`). Other preferences are ignored, as RFC
+ * 7240 asks, and so is the whole header by a real deployment: a request with it is safe to send anywhere.
+ */
+import { faultProblem, type Delay, type FaultSpec } from "./faults.js";
+
+const OURS = new Set(["code", "delay", "fault"]);
+
+/** The fault a Prefer header asks for: undefined if it asks for none, or the problem with what it asks. */
+export function faultFromPrefer(header: string | undefined): { fault: FaultSpec } | { problem: string } | undefined {
+  if (header === undefined) return undefined;
+  const spec: FaultSpec = {};
+  let asked = false;
+  for (const part of header.split(/[,;]/)) {
+    const [rawName, ...rest] = part.split("=");
+    const name = rawName!.trim().toLowerCase();
+    if (!OURS.has(name)) continue;
+    asked = true;
+    const value = rest.join("=").trim().replace(/^"(.*)"$/, "$1");
+    if (name === "code") {
+      if (!/^\d{3}$/.test(value)) return { problem: `Prefer: code=${value}: give a status such as code=503` };
+      spec.status = Number(value) as FaultSpec["status"];
+    } else if (name === "delay") {
+      const delay = parseDelay(value);
+      if (!delay) return { problem: `Prefer: delay=${value}: give milliseconds, e.g. delay=250 or delay=100-400` };
+      spec.delay = delay;
+    } else {
+      spec.effect = value as FaultSpec["effect"];
+    }
+  }
+  if (!asked) return undefined;
+  const problem = faultProblem(spec);
+  return problem ? { problem: `Prefer header: ${problem}` } : { fault: spec };
+}
+
+/** "250" → {ms: 250}; "100-400" → {min: 100, max: 400}. */
+export function parseDelay(text: string): Delay | undefined {
+  const fixed = /^(\d{1,6})$/.exec(text);
+  if (fixed) return { ms: Number(fixed[1]) };
+  const range = /^(\d{1,6})-(\d{1,6})$/.exec(text);
+  return range ? { min: Number(range[1]), max: Number(range[2]) } : undefined;
+}

@@ -1,0 +1,127 @@
+/**
+ * @module fake/core/update-profile
+ * POST /api/v1/users, action UPDATE_PROFILE, without a transport: named stages in the order openapi.yaml gives
+ * for the operation; the first stage that answers ends the request.
+ *
+ *   head (no body needed):  method → key → content type → size
+ *   body:                   size → parse → validate → decide → commit → answer
+ *
+ * An adapter runs `head` as soon as the request line and headers are in, reads the body only when `head` lets it,
+ * then runs `body`. Nothing is written before `commit`, and `commit` writes in the same call as `decide`.
+ */
+import type { Contract } from "../../contract/contract.js";
+import { formatIssues } from "../../contract/validators.js";
+import { authenticate } from "../rules/authenticate.js";
+import { decideProfileUpdate, type ProfileDecision } from "../rules/decide-profile-update.js";
+import type { RuleConfig } from "../rules/rule-config.js";
+import type { FakeStore } from "../state/fake-store.js";
+import { publicUserFields, toPublicUser } from "../state/public-user.js";
+import type { UpdateProfileData } from "../state/types.js";
+import type { AnswerBook } from "./answer-book.js";
+import { jsonAnswer, type FakeAnswer, type FakeRequest } from "./fake-request.js";
+import { isJsonContentType, parseJsonBody } from "./json-body.js";
+
+export const UPDATE_PROFILE_ALLOW = "POST";
+
+/** A request that passed the head stages: its body may be read. */
+export interface Admitted {
+  organizationId: string;
+}
+
+export type HeadResult = { answer: FakeAnswer } | { admitted: Admitted };
+
+export interface UpdateProfileOptions {
+  contract: Contract;
+  store: FakeStore;
+  rules: RuleConfig;
+  answers: AnswerBook;
+  /** Largest body accepted, in bytes. */
+  bodyLimit: number;
+}
+
+export interface UpdateProfilePipeline {
+  /** The stages that need no body; the method stage alone is also used when faults are matched first. */
+  head(req: FakeRequest): HeadResult;
+  checkMethod(req: FakeRequest): FakeAnswer | undefined;
+  /** The stages that need the body. Never throws: a bug of the fake answers 503 and changes nothing. */
+  body(admitted: Admitted, bytes: Uint8Array): FakeAnswer;
+  /** The answer to a body that grew past the limit while it was being read. */
+  tooLarge(): FakeAnswer;
+}
+
+export function createUpdateProfilePipeline({ contract, store, rules, answers, bodyLimit }: UpdateProfileOptions): UpdateProfilePipeline {
+  const userFields = publicUserFields(contract);
+  // A refused body may be endless: the answer closes the connection so it is never read on.
+  const tooLarge = (): FakeAnswer => ({ ...answers.error("payloadTooLarge", { limit: String(bodyLimit) }), close: true });
+
+  // ---- head stages ----
+  const checkMethod = (req: FakeRequest) =>
+    req.method === "POST" ? undefined : answers.error("methodNotAllowed", { method: req.method, path: req.path, allow: UPDATE_PROFILE_ALLOW }, { allow: UPDATE_PROFILE_ALLOW });
+
+  const checkKey = (req: FakeRequest): FakeAnswer | Admitted => {
+    const auth = authenticate(store.view(), req.headers["cv-api-key"]);
+    return auth.ok ? { organizationId: auth.organizationId } : answers.error(auth.failure);
+  };
+
+  const checkContentType = (req: FakeRequest) => {
+    const received = req.headers["content-type"];
+    return isJsonContentType(received) ? undefined : answers.error("unsupportedMediaType", { received: received ?? "none" });
+  };
+
+  const checkDeclaredSize = (req: FakeRequest) => {
+    const declared = Number(req.headers["content-length"]);
+    return Number.isFinite(declared) && declared > bodyLimit ? tooLarge() : undefined;
+  };
+
+  // ---- body stages ----
+  const parse = (bytes: Uint8Array) => {
+    const parsed = parseJsonBody(bytes);
+    return parsed.ok ? parsed : answers.error("malformedJson", { detail: parsed.detail });
+  };
+
+  const validate = (value: unknown) => {
+    const issues = contract.validateUpdateRequest(value);
+    return issues.length === 0 ? undefined : answers.error("invalidRequestBody", { detail: formatIssues(issues) });
+  };
+
+  const decide = (admitted: Admitted, data: UpdateProfileData) => decideProfileUpdate(store.view(), admitted.organizationId, data, rules);
+
+  const commit = (decision: Extract<ProfileDecision, { ok: true }>) => {
+    const committed = store.commitProfilePatch(decision.user, decision.patch);
+    return committed.ok ? undefined : answers.error("stateNotSaved", { detail: committed.detail });
+  };
+
+  const answer = (decision: Extract<ProfileDecision, { ok: true }>) =>
+    jsonAnswer(200, { status: 200, success: true, message: contract.successMessage, data: { user: toPublicUser(decision.user, userFields) } }, "success");
+
+  function body(admitted: Admitted, bytes: Uint8Array): FakeAnswer {
+    try {
+      if (bytes.length > bodyLimit) return tooLarge();
+      const parsed = parse(bytes);
+      if (!("ok" in parsed)) return parsed;
+      const invalid = validate(parsed.value);
+      if (invalid) return invalid;
+      const data = (parsed.value as { data: UpdateProfileData }).data;
+      const decision = decide(admitted, data);
+      if (!decision.ok) return answers.error(decision.failure, { email: data.email });
+      return commit(decision) ?? answer(decision);
+    } catch (error) {
+      console.error("[cv-contract-kit] unexpected error on POST /api/v1/users:", error);
+      return answers.error("stateNotSaved", { detail: "internal error of the fake server" });
+    }
+  }
+
+  return {
+    checkMethod,
+    head(req) {
+      const refused = checkMethod(req);
+      if (refused) return { answer: refused };
+      const key = checkKey(req);
+      if ("status" in key) return { answer: key };
+      const refusal = checkContentType(req) ?? checkDeclaredSize(req);
+      return refusal ? { answer: refusal } : { admitted: key };
+    },
+    body,
+    tooLarge,
+  };
+}

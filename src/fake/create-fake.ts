@@ -1,0 +1,181 @@
+/**
+ * @module fake/create-fake
+ * The fake in-process: its own state, journal and faults, and a WHATWG `fetch` that runs the fake's core with no
+ * socket. Two fakes never share anything, so tests that run concurrently each get their own.
+ * `startFakeServer` is this plus a node:http listener.
+ */
+import { loadContract, type Contract } from "../contract/contract.js";
+import { answerChecksFromEnv } from "./core/answer-check.js";
+import { createAnswerBook } from "./core/answer-book.js";
+import { createFakeCore, type FakeCore } from "./core/fake-core.js";
+import { delayProblem, FaultSet, type Delay, type Fault, type FaultSpec } from "./core/faults.js";
+import { DEFAULT_JOURNAL_SIZE, RequestJournal, type JournalEntry, type JournalFilter } from "./core/request-journal.js";
+import { createInProcessFetch } from "./in-process-fetch.js";
+import { ruleConfigFrom, type RuleName } from "./rules/rule-config.js";
+import { collectGarbage } from "./state/collect-garbage.js";
+import { FakeStore, type CommitResult } from "./state/fake-store.js";
+import { checkFixtures, DEFAULT_FIXTURES_PATH, fixturesFromValue, loadFixturesFile, type LoadedFixtures } from "./state/load-fixtures.js";
+import { StateFile, StateFileError } from "./state/state-file.js";
+import type { FixtureSet } from "./state/types.js";
+
+export const DEFAULT_BODY_LIMIT = 100 * 1024;
+
+export interface FakeOptions {
+  /** A fixtures file path, or the fixtures themselves; the built-in fixtures/default.json by default. */
+  fixtures?: string | FixtureSet;
+  /** Keep the state in this file across restarts (atomic writes; one fake per file). */
+  persist?: string;
+  /** Largest request body accepted, in bytes (100 KiB by default). */
+  bodyLimit?: number;
+  /** How many requests the journal keeps (1,000 by default); 0 turns it off. */
+  journal?: number;
+  /** Answer every API request this late: milliseconds, or `{ min, max }` for a random delay in between. */
+  delay?: number | Delay;
+  /** Hold every answer against openapi.yaml before it leaves; on when CV_FAKE_CHECK_ANSWERS=1. */
+  checkAnswers?: boolean;
+  /** Switch rules off, to check that a conformance run notices. Never for real use. */
+  disableRules?: readonly RuleName[];
+}
+
+export interface FakeFaults {
+  /** Injects a fault (see FaultSpec in openapi.yaml); throws with what to change when the spec is not one. */
+  add(spec: FaultSpec): Fault;
+  list(): Fault[];
+  remove(id: string): boolean;
+  clear(): void;
+}
+
+export interface Fake {
+  /** A WHATWG fetch served by this fake, with no socket (any origin: only the path counts). */
+  fetch: typeof globalThis.fetch;
+  /** The live state (read it, do not change it: use the admin API or reset). */
+  state(): FixtureSet;
+  /** Back to the fixtures; the journal is emptied and the faults removed. */
+  reset(): void;
+  /** The request journal, oldest first (see JournalEntry in openapi.yaml). */
+  requests(filter?: JournalFilter): JournalEntry[];
+  clearRequests(): void;
+  faults: FakeFaults;
+  /** With `persist`: the state file, and whether this start created it from the fixtures. */
+  stateFile?: { path: string; created: boolean };
+  /** Releases the state file and ends requests left hanging by a fault. */
+  close(): Promise<void>;
+}
+
+/** What startFakeServer builds its listener from. */
+export interface FakeParts {
+  fake: Fake;
+  contract: Contract;
+  core: FakeCore;
+  store: FakeStore;
+  journal: RequestJournal;
+  faults: FaultSet;
+  bodyLimit: number;
+  /** Like fake.reset, reporting a state file that cannot be written instead of throwing. */
+  resetAll(): CommitResult;
+  dropHanging(): void;
+}
+
+/**
+ * @example
+ * const fake = createFake();
+ * const client = createClient({ baseUrl: "http://fake", apiKey: "cvk_test_clinic_a_4f1c2d9e", fetch: fake.fetch });
+ */
+export function createFake(options: FakeOptions = {}): Fake {
+  return assembleFake(options).fake;
+}
+
+export function assembleFake(options: FakeOptions = {}): FakeParts {
+  const contract = loadContract();
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  if (!Number.isInteger(bodyLimit) || bodyLimit < 1) throw new RangeError(`bodyLimit must be a whole number of bytes, 1 or more (got ${bodyLimit}).`);
+  const delay = typeof options.delay === "number" ? { ms: options.delay } : options.delay;
+  const delayIssue = delay && delayProblem(delay);
+  if (delayIssue) throw new RangeError(`delay: ${delayIssue}.`);
+  const journal = new RequestJournal(options.journal ?? DEFAULT_JOURNAL_SIZE);
+
+  const fixtures = resolveFixtures(contract, options.fixtures);
+  const { store, created } = openStore(contract, fixtures, options.persist);
+  if (fixtures.large) collectGarbage();
+
+  const faults = new FaultSet();
+  const core = createFakeCore({
+    contract,
+    store,
+    rules: ruleConfigFrom(contract, options.disableRules),
+    answers: createAnswerBook(contract),
+    journal,
+    faults,
+    bodyLimit,
+    ...(delay ? { delay } : {}),
+    checkAnswers: options.checkAnswers ?? answerChecksFromEnv(),
+  });
+  const inProcess = createInProcessFetch(core);
+
+  const resetAll = (): CommitResult => {
+    const result = store.reset();
+    if (result.ok) {
+      journal.clear();
+      faults.clear();
+    }
+    return result;
+  };
+  const fake: Fake = {
+    fetch: inProcess.fetch,
+    state: () => store.state,
+    reset: () => {
+      const result = resetAll();
+      if (!result.ok) throw new StateFileError(result.detail);
+    },
+    requests: (filter) => journal.read(filter).requests,
+    clearRequests: () => journal.clear(),
+    faults: {
+      add: (spec) => faults.add(spec),
+      list: () => faults.list(),
+      remove: (id) => faults.remove(id),
+      clear: () => faults.clear(),
+    },
+    ...(options.persist ? { stateFile: { path: store.stateFilePath!, created } } : {}),
+    close: async () => {
+      store.close(); // from now on nothing is written, and a successor may take the state file
+      inProcess.dropHanging();
+    },
+  };
+  return { fake, contract, core, store, journal, faults, bodyLimit, resetAll, dropHanging: inProcess.dropHanging };
+}
+
+/** The store on the fixtures, or on the state file when it holds a state already. */
+function openStore(contract: Contract, fixtures: LoadedFixtures, persist: string | undefined): { store: FakeStore; created: boolean } {
+  if (!persist) return { store: ready(new FakeStore(fixtures.state, fixtures.reload)), created: false };
+  const { file, contents } = StateFile.open(persist);
+  let initial = fixtures.state;
+  if (contents !== undefined) {
+    try {
+      initial = checkFixtures(contract, contents, `state file ${file.path}`);
+    } catch (error) {
+      file.release();
+      throw new StateFileError(`${(error as Error).message} It was left as it is; fix it or delete it.`);
+    }
+  }
+  const store = new FakeStore(initial, fixtures.reload, file);
+  const created = initial === fixtures.state;
+  try {
+    if (created) store.saveInitial(); // first start: write the state file at once
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  return { store: ready(store), created };
+}
+
+/** Builds the rules' index now, not on the first request. */
+function ready(store: FakeStore): FakeStore {
+  store.view();
+  return store;
+}
+
+function resolveFixtures(contract: Contract, fixtures: string | FixtureSet | undefined): LoadedFixtures {
+  if (fixtures === undefined) return loadFixturesFile(contract, DEFAULT_FIXTURES_PATH);
+  if (typeof fixtures === "string") return loadFixturesFile(contract, fixtures);
+  return fixturesFromValue(contract, fixtures);
+}

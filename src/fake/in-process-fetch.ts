@@ -1,0 +1,88 @@
+/**
+ * @module fake/in-process-fetch
+ * The fake as a WHATWG `fetch`, with no socket: hand it to openapi-fetch, to the conformance runner, to MSW, or to
+ * an app under test. Any origin is accepted (only the path counts), so `http://fake/api/v1/users` works.
+ * Faults behave as they do over HTTP: a delay waits (and honours the request's signal), `hang` waits until the
+ * signal aborts or the fake closes, `reset` and `empty` reject the way Node's fetch does when a connection drops.
+ */
+import type { FakeCore } from "./core/fake-core.js";
+import { serializeAnswer, type FakeAnswer, type FakeRequest } from "./core/fake-request.js";
+
+/** What `fetch` rejects with when a fault drops the connection: a TypeError, as Node's fetch (undici) rejects. */
+export class FakeNetworkError extends TypeError {
+  override name = "TypeError";
+  constructor(
+    readonly effect: "reset" | "empty",
+    readonly code = effect === "reset" ? "ECONNRESET" : "UND_ERR_SOCKET",
+  ) {
+    const cause = Object.assign(new Error(effect === "reset" ? "read ECONNRESET" : "other side closed"), { code });
+    super("fetch failed", { cause });
+  }
+}
+
+export interface InProcessFetch {
+  fetch: typeof globalThis.fetch;
+  /** Ends every request that hangs (as closing a server drops its connections). */
+  dropHanging(): void;
+}
+
+export function createInProcessFetch(core: FakeCore): InProcessFetch {
+  const hanging = new Set<() => void>();
+
+  async function fakeFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const request = new Request(input, init);
+    const { signal } = request;
+    signal.throwIfAborted();
+    const url = new URL(request.url);
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => (headers[name] = value));
+    const fakeRequest: FakeRequest = { method: request.method, path: url.pathname, query: url.search.slice(1), headers };
+
+    const begun = core.begin(fakeRequest);
+    let answer: FakeAnswer;
+    if ("answer" in begun) answer = begun.answer;
+    else {
+      const bytes = new Uint8Array(await request.arrayBuffer());
+      answer = bytes.length > begun.bodyLimit ? begun.tooLarge() : begun.finish(bytes);
+    }
+    if (answer.delayMs) await sleep(answer.delayMs, signal);
+    if (answer.effect === "hang") await hang(signal);
+    if (answer.effect === "reset" || answer.effect === "empty") throw new FakeNetworkError(answer.effect);
+    const { text, headers: responseHeaders } = serializeAnswer(answer);
+    delete responseHeaders.connection;
+    return new Response(text, { status: answer.status, headers: responseHeaders });
+  }
+
+  function hang(signal: AbortSignal): Promise<never> {
+    return new Promise<never>((_, reject) => {
+      const drop = () => {
+        hanging.delete(drop);
+        reject(new FakeNetworkError("empty"));
+      };
+      hanging.add(drop);
+      signal.addEventListener("abort", () => {
+        hanging.delete(drop);
+        reject(signal.reason);
+      }, { once: true });
+    });
+  }
+
+  return {
+    fetch: fakeFetch as typeof globalThis.fetch,
+    dropHanging: () => [...hanging].forEach((drop) => drop()),
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", abort);
+      resolve();
+    }, ms);
+    const abort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", abort, { once: true });
+  });
+}
