@@ -1,9 +1,12 @@
 // npm run bench: the fake beside a bare node:http baseline (and prism mock when installed), in one run, on
 // loopback. Prints req/s, p50/p99 latency, errors, responses outside the contract, startup time to the first 200
 // and peak RSS for each, then the fake/baseline ratios, the conformance suite's wall time against the fake, and
-// 10,000 generated requests (--fuzz) against it.
+// 10,000 generated requests (--fuzz) against it; then the in-process fake (createFake().fetch, no socket) beside an
+// in-process baseline, and what the request journal costs.
+// With --runs n, the HTTP pairs (baseline, fake) run n times and the ratios reported are the medians: a single run
+// moves by about ±0.1 on a shared machine.
 // Writes the figures to reports/bench.json. Options: --duration s (10), --connections n (50), --users n (100000),
-// --fuzz n (10000).
+// --fuzz n (10000), --runs n (1).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -12,13 +15,15 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { loadContract, loadTarget, runConformance } from "../dist/index.js";
 import { generatedFixtures, updatableEmails, KEY_A } from "./fixtures.js";
+import { measureInProcess } from "./in-process.js";
 import { mixed, successOnly } from "./workloads.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const { values: opts } = parseArgs({
-  options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "50" }, users: { type: "string", default: "100000" }, fuzz: { type: "string", default: "10000" } },
+  options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "50" }, users: { type: "string", default: "100000" }, fuzz: { type: "string", default: "10000" }, runs: { type: "string", default: "1" } },
 });
 const FUZZ_RUNS = Number(opts.fuzz);
+const RUNS = Number(opts.runs);
 const DURATION = Number(opts.duration);
 const CONNECTIONS = Number(opts.connections);
 const USERS = Number(opts.users);
@@ -169,47 +174,73 @@ async function measure(name, command, args, accounts, options = {}) {
 }
 
 // ---- run ----
-console.log(`cv-contract-kit bench: ${CONNECTIONS} connections, ${DURATION} s per load, ${USERS} generated users; node ${process.version}, ${cpus().length} cores`);
+console.log(`cv-contract-kit bench: ${CONNECTIONS} connections, ${DURATION} s per load, ${USERS} generated users, ${RUNS} run(s); node ${process.version}, ${cpus().length} cores`);
 const node = process.execPath;
 const cli = join(ROOT, "bin/cv-contract-kit.js");
-const results = [];
-results.push(await measure("baseline (default fixtures)", node, [join(ROOT, "bench/baseline-server.js"), defaultPath, "0"], defaultAccounts));
-results.push(await measure("fake (default fixtures)", node, [cli, "serve", "--port", "0"], defaultAccounts, { checkContract: true, conformance: true, fuzz: true }));
-results.push(await measure(`baseline (${USERS} users)`, node, [join(ROOT, "bench/baseline-server.js"), bigPath, "0"], bigAccounts));
-results.push(await measure(`fake (${USERS} users)`, node, [cli, "serve", "--port", "0", "--fixtures", bigPath], bigAccounts, { checkContract: true }));
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+const ratio = (a, b) => (b === 0 ? NaN : Number((a / b).toFixed(2)));
+const runs = [];
+for (let run = 1; run <= RUNS; run++) {
+  if (RUNS > 1) console.log(`run ${run} of ${RUNS}`);
+  const first = run === 1; // the conformance suite, --fuzz and prism run once
+  const r = {};
+  r.baseDefault = await measure("baseline (default fixtures)", node, [join(ROOT, "bench/baseline-server.js"), defaultPath, "0"], defaultAccounts);
+  r.fakeDefault = await measure("fake (default fixtures)", node, [cli, "serve", "--port", "0"], defaultAccounts, { checkContract: true, conformance: first, fuzz: first });
+  r.fakeNoJournal = await measure("fake, --journal 0 (default)", node, [cli, "serve", "--port", "0", "--journal", "0"], defaultAccounts, { checkContract: true });
+  r.baseBig = await measure(`baseline (${USERS} users)`, node, [join(ROOT, "bench/baseline-server.js"), bigPath, "0"], bigAccounts);
+  r.fakeBig = await measure(`fake (${USERS} users)`, node, [cli, "serve", "--port", "0", "--fixtures", bigPath], bigAccounts, { checkContract: true });
+  runs.push(r);
+}
 const prism = join(ROOT, "node_modules/.bin/prism");
+let prismResult = null;
 if (existsSync(prism)) {
   // Prism is stateless: it answers its examples, so only its speed is comparable, not its statuses.
-  results.push(await measure("prism mock (openapi.yaml)", node, [prism, "mock", "-h", "127.0.0.1", "-p", "0", "openapi.yaml"], defaultAccounts, { probeEmail: "john.doe@example.com" }));
+  prismResult = await measure("prism mock (openapi.yaml)", node, [prism, "mock", "-h", "127.0.0.1", "-p", "0", "openapi.yaml"], defaultAccounts, { probeEmail: "john.doe@example.com" });
 }
+process.stdout.write("  in-process (createFake().fetch, no socket): ");
+const inProcess = await measureInProcess({ success: successOnly(defaultAccounts.updatable), mixed: mixed(defaultAccounts) }, DURATION);
+console.log("done");
 
 // ---- report ----
 const pad = (v, n) => String(v).padStart(n);
-console.log(`\n${"target".padEnd(30)}${pad("start ms", 9)}${pad("success r/s", 12)}${pad("p50", 5)}${pad("p99", 5)}${pad("mixed r/s", 10)}${pad("p50", 5)}${pad("p99", 5)}${pad("errors", 7)}${pad("outside", 8)}${pad("RSS MB", 7)}`);
-for (const r of results) {
+const last = runs.at(-1);
+const table = [last.baseDefault, last.fakeDefault, last.fakeNoJournal, last.baseBig, last.fakeBig, ...(prismResult ? [prismResult] : [])];
+console.log(`\n${"target (last run)".padEnd(30)}${pad("start ms", 9)}${pad("success r/s", 12)}${pad("p50", 5)}${pad("p99", 5)}${pad("mixed r/s", 10)}${pad("p50", 5)}${pad("p99", 5)}${pad("errors", 7)}${pad("outside", 8)}${pad("RSS MB", 7)}`);
+for (const r of table) {
   console.log(
     `${r.name.padEnd(30)}${pad(r.startupMs, 9)}${pad(r.success.reqPerSec, 12)}${pad(r.success.p50, 5)}${pad(r.success.p99, 5)}${pad(r.mixed.reqPerSec, 10)}${pad(r.mixed.p50, 5)}${pad(r.mixed.p99, 5)}${pad(r.success.errors + r.mixed.errors, 7)}${pad(r.success.outsideContract === null ? "-" : r.success.outsideContract + r.mixed.outsideContract, 8)}${pad(r.peakRssMb, 7)}`,
   );
 }
-const ratio = (a, b) => (b === 0 ? "n/a" : (a / b).toFixed(2));
 const ratios = {};
-for (const [fake, base, label] of [[results[1], results[0], "default fixtures"], [results[3], results[2], `${USERS} users`]]) {
-  ratios[label] = {
-    successThroughput: Number(ratio(fake.success.reqPerSec, base.success.reqPerSec)),
-    mixedThroughput: Number(ratio(fake.mixed.reqPerSec, base.mixed.reqPerSec)),
-    successP99: Number(ratio(fake.success.p99, Math.max(base.success.p99, 1))),
-    mixedP99: Number(ratio(fake.mixed.p99, Math.max(base.mixed.p99, 1))),
-  };
-  const r = ratios[label];
-  console.log(`fake/baseline, ${label}: throughput ${r.successThroughput}× (success) ${r.mixedThroughput}× (mixed) [target ≥ 0.6]; p99 ${r.successP99}× / ${r.mixedP99}× [target ≤ 2]`);
+for (const [fake, base, label] of [["fakeDefault", "baseDefault", "default fixtures"], ["fakeBig", "baseBig", `${USERS} users`]]) {
+  const each = runs.map((r) => ({
+    successThroughput: ratio(r[fake].success.reqPerSec, r[base].success.reqPerSec),
+    mixedThroughput: ratio(r[fake].mixed.reqPerSec, r[base].mixed.reqPerSec),
+    successP99: ratio(r[fake].success.p99, Math.max(r[base].success.p99, 1)),
+    mixedP99: ratio(r[fake].mixed.p99, Math.max(r[base].mixed.p99, 1)),
+  }));
+  const m = Object.fromEntries(Object.keys(each[0]).map((k) => [k, median(each.map((e) => e[k]))]));
+  ratios[label] = { ...m, runs: each };
+  const spread = (k) => (RUNS > 1 ? ` (runs: ${each.map((e) => e[k]).join(", ")})` : "");
+  console.log(`fake/baseline, ${label}, median of ${RUNS}: throughput ${m.successThroughput}×${spread("successThroughput")} success, ${m.mixedThroughput}×${spread("mixedThroughput")} mixed [target ≥ 0.8]; p99 ${m.successP99}× / ${m.mixedP99}× [target ≤ 2]`);
 }
-console.log(`fake startup to first 200: ${results[1].startupMs} ms default [target ≤ 300], ${results[3].startupMs} ms with ${USERS} users [target ≤ 2000]`);
-console.log(`fake peak RSS with ${USERS} users: ${results[3].peakRssMb} MB [target ≤ 200]`);
-console.log(`conformance suite against the local fake: ${results[1].conformanceMs} ms wall [target ≤ 5000]`);
-const f = results[1].fuzz;
+const startups = runs.map((r) => r.fakeDefault.startupMs);
+console.log(`fake startup to first 200, default fixtures: median ${median(startups)} ms (runs: ${startups.join(", ")}) [target ≤ 250]; ${last.fakeBig.startupMs} ms with ${USERS} users [target ≤ 2000]`);
+console.log(`fake peak RSS with ${USERS} users: ${last.fakeBig.peakRssMb} MB [target ≤ 200]`);
+const journalHttp = runs.map((r) => ({ success: ratio(r.fakeDefault.success.reqPerSec, r.fakeNoJournal.success.reqPerSec), mixed: ratio(r.fakeDefault.mixed.reqPerSec, r.fakeNoJournal.mixed.reqPerSec) }));
+console.log(`request journal on/off over HTTP, median: ${median(journalHttp.map((j) => j.success))}× success, ${median(journalHttp.map((j) => j.mixed))}× mixed`);
+const ip = inProcess;
+console.log(`in-process req/s (one request at a time, no socket): baseline ${ip.baseline.success.reqPerSec} / ${ip.baseline.mixed.reqPerSec}, fake ${ip.fake.success.reqPerSec} / ${ip.fake.mixed.reqPerSec}, fake journal off ${ip["fake, journal off"].success.reqPerSec} / ${ip["fake, journal off"].mixed.reqPerSec} (success / mixed)`);
+console.log(`in-process fake/baseline: ${ratio(ip.fake.success.reqPerSec, ip.baseline.success.reqPerSec)}× success, ${ratio(ip.fake.mixed.reqPerSec, ip.baseline.mixed.reqPerSec)}× mixed; journal on/off: ${ratio(ip.fake.success.reqPerSec, ip["fake, journal off"].success.reqPerSec)}× success, ${ratio(ip.fake.mixed.reqPerSec, ip["fake, journal off"].mixed.reqPerSec)}× mixed; unexpected statuses: ${ip.fake.success.unexpected + ip.fake.mixed.unexpected}`);
+const first = runs[0].fakeDefault;
+console.log(`conformance suite against the local fake: ${first.conformanceMs} ms wall [target ≤ 5000]`);
+const f = first.fuzz;
 console.log(`--fuzz against the local fake: ${f.generated} generated requests in ${(f.ms / 1000).toFixed(1)} s [target ≤ 20 s], ${f.findings} findings, driver RSS growth ${f.rssGrowthMb} MB`);
 
 mkdirSync(join(ROOT, "reports"), { recursive: true });
 const out = join(ROOT, "reports/bench.json");
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), connections: CONNECTIONS, durationS: DURATION, users: USERS, results, ratios }, null, 2));
+writeFileSync(
+  out,
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), connections: CONNECTIONS, durationS: DURATION, users: USERS, runs, prism: prismResult, inProcess, ratios, journalHttp }, null, 2),
+);
 console.log(`figures written to ${out}`);

@@ -23,7 +23,7 @@ export interface Contract {
   validateUpdateRequest: Validator;
   /** Validates a whole fixtures file (FixtureSet). */
   validateFixtureSet: Validator;
-  /** A validator for the schema at this JSON pointer into openapi.yaml (compiled on first use, then cached). */
+  /** A validator for the schema at this JSON pointer into openapi.yaml (compiled on its first call, then cached). */
   schemaValidator(pointer: string): Validator;
   /** The validator of the JSON body the contract gives for this status, or undefined if the status is undocumented. */
   responseValidator(path: string, method: string, status: number): Validator | undefined;
@@ -71,7 +71,11 @@ export function compileContract(spec: OpenApiDocument): Contract {
     spec,
     validateUpdateRequest: compile(REQUEST_POINTER),
     validateFixtureSet: compile(FIXTURE_SET_POINTER),
-    schemaValidator: compile,
+    // Compiled on its first use: the fake builds validators for every admin route at start, and should not wait for ajv.
+    schemaValidator: (pointer) => {
+      let validator: Validator | undefined;
+      return (value) => (validator ??= compile(pointer))(value);
+    },
     responseValidator(path, method, status) {
       const pointer = responseSchemaPointer(spec, path, method, status);
       return pointer === undefined ? undefined : compile(pointer);

@@ -3,10 +3,9 @@
  * The fake on a port: `createFake` plus a node:http listener. Embeddable in any test suite, and what
  * `cv-contract-kit serve` runs.
  */
-import { createServer } from "node:http";
+import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { createAdminApp } from "./http/admin-app.js";
 import { answerClientError } from "./http/client-errors.js";
 import { isLoopbackName } from "./http/cross-site-guard.js";
 import { createRequestHandler } from "./http/create-request-handler.js";
@@ -53,7 +52,14 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const address = server.address();
     return typeof address === "object" && address !== null && isLoopbackName(address.address);
   };
-  const admin = createAdminApp({ contract, store, bodyLimit, journal, faults, reset: parts.resetAll, listensOnLoopback });
+  // The admin API (express and json-server) is loaded once the fake listens, not before: the API answers sooner.
+  let adminApp: Promise<RequestListener> | undefined;
+  const loadAdmin = () =>
+    (adminApp ??= import("./http/admin-app.js").then(({ createAdminApp }) =>
+      createAdminApp({ contract, store, bodyLimit, journal, faults, reset: parts.resetAll, listensOnLoopback }),
+    ));
+  // An admin request that comes before it is loaded waits for it; its body stays unread (buffered) meanwhile.
+  const admin: RequestListener = (req, res) => void loadAdmin().then((listener) => listener(req, res));
   server.on("request", createRequestHandler(core, admin, bodyLimit));
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(contract, error, socket));
 
@@ -65,6 +71,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     throw error;
   });
 
+  setImmediate(() => void loadAdmin());
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {

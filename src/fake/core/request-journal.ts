@@ -1,8 +1,8 @@
 /**
  * @module fake/core/request-journal
  * What the fake was sent, for tests that verify their app's requests (WireMock's request journal): a bounded ring of
- * the last requests, oldest first. Recording is cheap on purpose (references, no parsing, no copies of small
- * bodies); an entry is turned into JSON only when someone reads the journal.
+ * the last requests, oldest first. Recording is cheap on purpose (a copy of the body's bytes, no parsing); an entry
+ * is turned into JSON only when someone reads the journal.
  */
 import type { FakeAnswer, FakeRequest } from "./fake-request.js";
 
@@ -88,8 +88,8 @@ export class RequestJournal {
   record(request: FakeRequest, bytes: Uint8Array | undefined, answer: FakeAnswer, arrivedAt: number, organizationId?: string): void {
     if (this.capacity === 0) return;
     const truncated = bytes !== undefined && bytes.length > JOURNAL_BODY_LIMIT;
-    // A small body is kept by reference (the adapter never reuses it); a large one is copied, cut, so the rest is freed.
-    const kept = truncated ? Uint8Array.prototype.slice.call(bytes, 0, JOURNAL_BODY_LIMIT) : bytes;
+    // Copied: a body read from a socket is a view into a larger buffer, which a reference would keep alive.
+    const kept = bytes === undefined ? undefined : Uint8Array.prototype.slice.call(bytes, 0, JOURNAL_BODY_LIMIT);
     if (this.count === this.capacity) this.droppedCount++;
     else this.count++;
     this.ring[this.next] = {
