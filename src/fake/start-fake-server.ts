@@ -11,6 +11,7 @@ import { createAdminApp } from "./http/admin-app.js";
 import { answerClientError } from "./http/client-errors.js";
 import { isLoopbackName } from "./http/cross-site-guard.js";
 import { createRequestHandler } from "./http/create-request-handler.js";
+import { withPages } from "./http/pages.js";
 import { createUpdateProfileEndpoint } from "./http/update-profile-endpoint.js";
 import { ruleConfigFrom, type RuleName } from "./rules/rule-config.js";
 import { FakeStore } from "./state/fake-store.js";
@@ -104,7 +105,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     return typeof address === "object" && address !== null && isLoopbackName(address.address);
   };
   const admin = createAdminApp({ contract, store, bodyLimit, listensOnLoopback });
-  server.on("request", createRequestHandler(contract, endpoint, admin, bodyLimit));
+  const pages = { contract, state: () => store.state, view: () => store.view(), rules: ruleConfigFrom(contract, options.disableRules), bodyLimit, listensOnLoopback };
+  server.on("request", withPages(pages, createRequestHandler(contract, endpoint, admin, bodyLimit)));
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(contract, error, socket));
 
   await new Promise<void>((resolve, reject) => {
