@@ -240,13 +240,21 @@ describe("renderRootPage: a pure function of the state and the contract", () => 
     expect(outcomes(html, "dan.staff@clinic-a.test").A).toBe("updates");
   });
 
-  it("shows the first 50 accounts of a large state, and where to find the others", () => {
+  it("shows the first 50 accounts and keys of a large state (6 keys as columns), and where to find the others", () => {
     const contract = loadContract();
     const state = fake.state();
-    const many = { ...state, users: Array.from({ length: 120 }, (_, i) => ({ ...state.users[1]!, id: `u-${i}`, email: `user${i}@clinic-a.test`, phoneNumber: null })) };
+    const many = {
+      ...state,
+      apiKeys: Array.from({ length: 60 }, (_, i) => ({ id: `cvk_test_many_${i}`, organizationId: "org-clinic-a" })),
+      users: Array.from({ length: 120 }, (_, i) => ({ ...state.users[1]!, id: `u-${i}`, email: `user${i}@clinic-a.test`, phoneNumber: null })),
+    };
     const html = renderRootPage(many, { ...rootPageInfo(contract, ruleConfigFrom(contract), "/__docs"), baseUrl: "http://127.0.0.1:4010" });
     expect(html.match(/data-testid="account-row"/g)).toHaveLength(50);
+    expect(html.match(/data-testid="key-row"/g)).toHaveLength(50);
+    expect(Object.keys(outcomes(html, "user0@clinic-a.test"))).toEqual(["A", "B", "C", "D", "E", "F"]);
     expect(html).toContain("… and 70 more: <a href=\"/__admin/users\">GET /__admin/users</a>");
+    expect(html).toContain("… and 10 more: <a href=\"/__admin/apiKeys\">GET /__admin/apiKeys</a>");
+    expect(html).toContain("Columns for the first 6 of 60 keys.");
   });
 });
 

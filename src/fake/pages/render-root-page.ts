@@ -15,7 +15,8 @@ import type { ApiKey, FixtureSet } from "../state/types.js";
 import { accountOutcomes, type AccountRow, type Outcome } from "./account-outcomes.js";
 import type { RootPageInfo } from "./root-page-info.js";
 
-/** Accounts and keys shown (a generated fixture set can hold 100,000 users); the admin API lists them all. */
+/** Accounts (and rows of keys) shown, and keys given a column: a generated fixture set can hold 100,000 users; the
+ * admin API lists them all. */
 export const SHOWN_ACCOUNTS = 50;
 export const SHOWN_KEYS = 6;
 
@@ -54,6 +55,7 @@ export function renderRootPage(state: FixtureSet, context: RootPageContext, view
 <thead><tr><th></th><th>cv-api-key</th><th>organization</th><th>label</th></tr></thead>
 <tbody>
 ${state.apiKeys
+  .slice(0, SHOWN_ACCOUNTS)
   .map(
     (key) =>
       `<tr data-testid="key-row"><th>key ${text(letters.get(key))}</th><td><code>${text(key.id)}</code></td><td>${text(orgName(key.organizationId))} <small class="muted">${text(key.organizationId)}</small></td><td>${text(key.label ?? "")}</td></tr>`,
@@ -61,6 +63,7 @@ ${state.apiKeys
   .join("\n")}
 </tbody>
 </table>
+${state.apiKeys.length > SHOWN_ACCOUNTS ? `<p class="more">… and ${state.apiKeys.length - SHOWN_ACCOUNTS} more: <a href="/__admin/apiKeys">GET /__admin/apiKeys</a></p>` : ""}
 </section>`;
 
   const lockingStatuses = [...context.rules.lockingStatuses];
@@ -78,7 +81,7 @@ ${
   state.users.length > rows.length
     ? `<p class="more" data-testid="more-accounts">… and ${state.users.length - rows.length} more: <a href="/__admin/users">GET /__admin/users</a></p>`
     : ""
-}${state.apiKeys.length > keys.length ? `<p class="more">The first ${keys.length} of ${state.apiKeys.length} keys are shown.</p>` : ""}
+}${state.apiKeys.length > keys.length ? `<p class="more">Columns for the first ${keys.length} of ${state.apiKeys.length} keys.</p>` : ""}
 <dl class="legend" data-testid="legend">
 <dt><span class="badge ok">200</span></dt><dd>every field updates: “${text(context.successMessage)}”</dd>
 <dt><span class="badge locked">400 / 200</span></dt><dd>a case ${lockingStatuses.map((s) => `<b>${text(s)}</b>`).join(", ")} (in any organization) locks
