@@ -106,6 +106,7 @@ function banner(url: string, fixtures: FixtureSet): string {
   const firstKey = fixtures.apiKeys[0]?.id ?? "<key>";
   return [
     `cv-contract-kit fake server listening on ${url}`,
+    `Open ${url}/ in a browser: the keys, the accounts and what each exercises, the API reference.`,
     "",
     "API keys (header cv-api-key):",
     ...keys,

@@ -10,6 +10,8 @@ import { answerClientError } from "./http/client-errors.js";
 import { isLoopbackName } from "./http/cross-site-guard.js";
 import { createRequestHandler } from "./http/create-request-handler.js";
 import { assembleFake, type Fake, type FakeOptions } from "./create-fake.js";
+import { withPages } from "./http/pages.js";
+import { ruleConfigFrom } from "./rules/rule-config.js";
 
 export { DEFAULT_BODY_LIMIT } from "./create-fake.js";
 
@@ -60,7 +62,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     ));
   // An admin request that comes before it is loaded waits for it; its body stays unread (buffered) meanwhile.
   const admin: RequestListener = (req, res) => void loadAdmin().then((listener) => listener(req, res));
-  server.on("request", createRequestHandler(core, admin, bodyLimit));
+  // The start page and the API reference, for a browser (see pages); everything else goes to the core or the admin API.
+  const pages = { contract, state: () => store.state, view: () => store.view(), rules: ruleConfigFrom(contract, options.disableRules), bodyLimit, listensOnLoopback };
+  server.on("request", withPages(pages, createRequestHandler(core, admin, bodyLimit)));
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(contract, error, socket));
 
   await new Promise<void>((resolve, reject) => {

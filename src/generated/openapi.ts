@@ -351,6 +351,65 @@ export interface paths {
         patch: operations["adminPatchCase"];
         trace?: never;
     };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The fake's start page, for a browser
+         * @description Fake server only. A request whose `Accept` header names `text/html` (as a browser's does), and prefers it to
+         *     `application/json`, gets an HTML page: what this server is, the endpoint `POST /api/v1/users`, the API keys
+         *     and the fixture accounts of the current state with what an update of each answers with each key (worked out
+         *     by the fake's own rules), links to the admin API and to the API reference (`/__docs`), and a curl line to
+         *     try. Every value is escaped; the page loads nothing, runs no script, and is sent with a strict
+         *     Content-Security-Policy. The query string is ignored.
+         *
+         *     Any other request (`Accept: application/json`, `*\/*`, or no Accept header: curl, test code, an API client
+         *     that got the base URL wrong) gets the 404 envelope, exactly as on any path the fake does not serve.
+         */
+        get: operations["fakeRootPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /**
+         * The headers of the fake's start page
+         * @description Fake server only. `GET /` without the body.
+         */
+        head: operations["fakeRootPageHead"];
+        patch?: never;
+        trace?: never;
+    };
+    "/__docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This document as an API reference page
+         * @description Fake server only. The API reference built from this file by `npm run build` (Redocly's `build-docs`, Redoc 3,
+         *     its script inlined): one self-contained page that loads nothing from the network (no CDN, no telemetry,
+         *     no remote logo), sent with a Content-Security-Policy that allows only its own inline scripts.
+         *     Served whatever the `Accept` header. The query string is ignored.
+         */
+        get: operations["fakeApiReference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /**
+         * The headers of the API reference page
+         * @description Fake server only. `GET /__docs` without the body.
+         */
+        head: operations["fakeApiReferenceHead"];
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -755,6 +814,27 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /** @description Fake server only. The start page (HTML, UTF-8), made from the state at the time of the request; never cached. */
+        FakeRootPage: {
+            headers: {
+                "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
+                /** @description `Accept`: the same URL answers HTML or the 404 envelope. */
+                Vary?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": string;
+            };
+        };
+        /** @description Fake server only. The request does not ask for HTML (no `text/html` in `Accept`, or `application/json` preferred); the same 404 envelope as on any path the fake does not serve. */
+        NotForBrowser: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description The method is not allowed on this path (inferred; the page documents POST only). The `Allow` header lists the allowed method. */
         MethodNotAllowed: {
             headers: {
@@ -862,6 +942,11 @@ export interface components {
          * @example code=503, delay=200
          */
         Prefer: string;
+        /**
+         * @description The page is sent when this names `text/html` with a quality above 0 and above that of `application/json`
+         *     (a browser's `text/html,application/xhtml+xml,…`); otherwise the answer is the 404 envelope.
+         */
+        AcceptHtml: string;
         /** @description Page number, from 1 (json-server's `_page`; 10 records a page unless `_limit` says otherwise). */
         Page: number;
         /** @description At most this many records (json-server's `_limit`). */
@@ -870,7 +955,10 @@ export interface components {
         Order: "asc" | "desc";
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Fake server only. What the page may load and run; nothing outside the page itself. */
+        ContentSecurityPolicy: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1936,6 +2024,104 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["StateNotSaved"];
+        };
+    };
+    fakeRootPage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The page is sent when this names `text/html` with a quality above 0 and above that of `application/json`
+                 *     (a browser's `text/html,application/xhtml+xml,…`); otherwise the answer is the 404 envelope.
+                 */
+                Accept?: components["parameters"]["AcceptHtml"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["FakeRootPage"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["NotForBrowser"];
+        };
+    };
+    fakeRootPageHead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The page is sent when this names `text/html` with a quality above 0 and above that of `application/json`
+                 *     (a browser's `text/html,application/xhtml+xml,…`); otherwise the answer is the 404 envelope.
+                 */
+                Accept?: components["parameters"]["AcceptHtml"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["FakeRootPage"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["NotForBrowser"];
+        };
+    };
+    fakeApiReference: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The API reference page. */
+            200: {
+                headers: {
+                    "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The API reference was not built (a checkout where `npm run build` has not run); the message says so. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    fakeApiReferenceHead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The API reference page's headers. */
+            200: {
+                headers: {
+                    "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The API reference was not built. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
 }
