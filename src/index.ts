@@ -38,7 +38,7 @@ export { FaultError } from "./fake/core/faults.js";
 export type { Delay, Fault, FaultSpec } from "./fake/core/faults.js";
 export { RULE_NAMES } from "./fake/rules/rule-config.js";
 export type { RuleName } from "./fake/rules/rule-config.js";
-export type { FixtureSet, StoredUser, Case, CaseStatus, Organization, ApiKey } from "./fake/state/types.js";
+export type { AlignedAnswer, FixtureAnswers, Fixtures, FixtureSet, StoredUser, Case, CaseStatus, Organization, ApiKey } from "./fake/state/types.js";
 
 // ---- Conformance ----
 export { runConformance, DEFAULT_SCENARIOS_DIR } from "./conformance/run-conformance.js";

@@ -25,7 +25,7 @@ describe("checks on every response", () => {
 
   it.each([
     ["a 500", reply(500, { status: 500, success: false, message: "boom" }), ["not_a_server_error", "status_code_documented"]],
-    ["an undocumented status", reply(404, { status: 404, success: false, message: "x" }), ["status_code_documented"]],
+    ["an undocumented status", reply(409, { status: 409, success: false, message: "x" }), ["status_code_documented"]],
     ["an HTML page", reply(400, "<html>Bad</html>", "text/html"), ["content_type_json"]],
     ["a body status that is not the HTTP status", reply(400, { status: 200, success: false, message: "x" }), ["body_status_matches_http_status", "response_schema_conformance"]],
     ["success true on a 400", reply(400, { status: 400, success: true, message: "x" }), ["response_schema_conformance", "success_flag_matches_status"]],

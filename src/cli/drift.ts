@@ -5,11 +5,13 @@
  * Exit codes: 0 no documented behaviour differs; 1 one does; 2 drift could not run.
  */
 import { basename, extname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { loadContract } from "../contract/contract.js";
-import { runDrift } from "../conformance/drift/run-drift.js";
+import { loadContract, type Contract } from "../contract/contract.js";
+import { answersProfileOf, writeAnswersProfile } from "../conformance/drift/answers-profile.js";
+import { runDrift, type DriftReport } from "../conformance/drift/run-drift.js";
 import { selectorProblems } from "../conformance/plan.js";
-import { createRedactor } from "../conformance/redact.js";
+import { createRedactor, type Redact } from "../conformance/redact.js";
 import { printDriftReport } from "../conformance/reporters/drift-console-reporter.js";
 import { writeJsonReport } from "../conformance/reporters/json-reporter.js";
 import { renderDriftHtml } from "../conformance/reporters/html/drift-html.js";
@@ -41,6 +43,9 @@ Both:
   --read-only, --only <ids,tags>, --skip <ids,tags>, --allow-skip <ids,tags>, --timeout <ms>: as for conform
   --json <file>          Write the whole comparison as JSON
   --html <file>          Write an HTML report: the two sides in two columns, the differences highlighted
+  --write-profile <file> Write B's answers where the page is silent (status and wording of the key, JSON, schema,
+                         method, Content-Type and size failures) into this fixtures file's \`answers\` section (a
+                         new file starts from the built-in fixtures); then \`serve --fixtures <file>\` answers like B
   --verbose              Also list the scenarios that ran on one side only
   -h, --help             Show this help
 
@@ -63,6 +68,7 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
         ...SELECTION_OPTIONS,
         json: { type: "string" },
         html: { type: "string" },
+        "write-profile": { type: "string" },
         verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -84,9 +90,9 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
   };
 
   if (!flags["b-target"]) return fail("Pass --b-target <file>: the target file of the deployment to compare with.");
-  let scenarios, targetA, targetB;
+  let scenarios, targetA, targetB, contract;
   try {
-    const contract = loadContract();
+    contract = loadContract();
     scenarios = loadScenarios(flags.scenarios ?? DEFAULT_SCENARIOS_DIR, contract);
     targetA = loadTarget(flags["a-target"] ?? DEFAULT_TARGET_FILE, accountNamesOf(scenarios));
     targetB = loadTarget(flags["b-target"], accountNamesOf(scenarios));
@@ -116,7 +122,7 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
   redact = createRedactor([a.apiKey, b.apiKey]);
 
   out(redact(`cv-contract-kit drift: A ${a.name} (${a.baseUrl}) ↔ B ${b.name} (${b.baseUrl})`));
-  const report = await runDrift({ a, b, scenarios, timeoutMs, ...selection, onProgress: (line) => out(redact(`  ${line}`)) });
+  const report = await runDrift({ a, b, scenarios, timeoutMs, contract, ...selection, onProgress: (line) => out(redact(`  ${line}`)) });
   printDriftReport(report, out, redact, { verbose: flags.verbose === true });
   try {
     if (flags.json) writeJsonReport(flags.json, report, redact);
@@ -124,5 +130,31 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
   } catch (error) {
     err(`cv-contract-kit drift: could not write a report: ${(error as Error).message}`);
   }
+  if (flags["write-profile"]) {
+    const written = writeProfile(contract, flags["write-profile"], report, b.name, redact, out);
+    if (!written) return fail(`the profile was not written to ${flags["write-profile"]}: ${report.b.summary.fatal ? `B (${b.name}) could not run` : "see above"}.`);
+  }
   return report.exitCode;
+}
+
+/** The built-in fixtures: a new profile file starts from them, as `serve` does without --fixtures. */
+const BUILT_IN_FIXTURES = fileURLToPath(new URL("../../fixtures/default.json", import.meta.url));
+
+/** `--write-profile`: B's answers where the page is silent, into a fixtures file. False when nothing was written. */
+function writeProfile(contract: Contract, file: string, report: DriftReport, nameB: string, redact: Redact, out: (line: string) => void): boolean {
+  if (report.b.summary.fatal) return false;
+  const profile = answersProfileOf(contract, report.comparison, redact);
+  try {
+    writeAnswersProfile(contract, file, profile, BUILT_IN_FIXTURES);
+  } catch (error) {
+    out(redact(`Profile: ${(error as Error).message}`));
+    return false;
+  }
+  const names = Object.entries(profile.answers);
+  out("");
+  out(redact(`Profile of ${nameB} written to ${file}: ${names.length} answer${names.length === 1 ? "" : "s"} where the page is silent.`));
+  for (const [name, answer] of names) out(redact(`  ${name}: ${answer.status} ${JSON.stringify(answer.message)}`));
+  for (const { name, reason } of profile.leftOut) out(redact(`  left out ${name}: ${reason}`));
+  out(`Start the fake with it: cv-contract-kit serve --fixtures ${file}`);
+  return true;
 }

@@ -4,7 +4,7 @@
  * which fixture account exercises which rule, and a request to try.
  */
 import { startFakeServer, type FakeServer } from "../fake/start-fake-server.js";
-import type { FixtureSet } from "../fake/state/types.js";
+import type { FixtureAnswers, FixtureSet } from "../fake/state/types.js";
 import { parseArgs } from "node:util";
 import { bytesFrom, countFrom, delayFrom, portFrom, UsageError, withUsage } from "./parse-options.js";
 
@@ -84,7 +84,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-  console.log(banner(fake.url, fake.state()));
+  console.log(banner(fake.url, fake.state(), fake.answers));
   if (fake.stateFile) {
     // Never a silent reseed: say which state the fake runs on.
     console.log(
@@ -96,7 +96,9 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   return stopped;
 }
 
-function banner(url: string, fixtures: FixtureSet): string {
+function banner(url: string, fixtures: FixtureSet, answers: FixtureAnswers): string {
+  // Said where it shows: these answers are a deployment's (drift --write-profile), not openapi.yaml's.
+  const aligned = Object.entries(answers).map(([name, answer]) => `  ${name.padEnd(21)} ${answer.status} ${JSON.stringify(answer.message)}`);
   const orgName = new Map(fixtures.organizations.map((o) => [o.id, o.name]));
   const keys = fixtures.apiKeys.map((k) => `  ${k.id}  → ${orgName.get(k.organizationId) ?? k.organizationId}`);
   const SHOWN = 20; // a generated fixture set can hold 100,000 users
@@ -115,6 +117,7 @@ function banner(url: string, fixtures: FixtureSet): string {
     ...accounts,
     ...(fixtures.users.length > SHOWN ? [`  … and ${fixtures.users.length - SHOWN} more (GET ${url}/__admin/users)`] : []),
     "",
+    ...(aligned.length > 0 ? ["Answers set by the fixtures' answers section, where the vendor page is silent:", ...aligned, ""] : []),
     "Try it:",
     `  curl -s ${url}/api/v1/users -H 'cv-api-key: ${firstKey}' -H 'Content-Type: application/json' \\`,
     `    --data '{"action":"UPDATE_PROFILE","data":{"email":"ana.free@clinic-a.test","city":"Boston"}}'`,

@@ -45,6 +45,11 @@ export interface Contract {
   lockedFields: readonly string[];
   /** The case statuses that lock them (x-kit-locking of CaseStatus). */
   lockingStatuses: readonly string[];
+  /**
+   * The inferred answers a fixtures file may set (FixtureAnswers), each with the placeholders its message may use
+   * (x-kit-placeholders).
+   */
+  alignableAnswers: Readonly<Record<string, readonly string[]>>;
 }
 
 let cached: Contract | undefined;
@@ -108,6 +113,9 @@ export function compileContract(spec: OpenApiDocument): Contract {
       .map(([field]) => field),
     lockedFields: (data["x-kit-locked-fields"] as string[] | undefined) ?? [],
     lockingStatuses: (caseStatus["x-kit-locking"] as string[] | undefined) ?? [],
+    alignableAnswers: Object.fromEntries(
+      Object.entries(spec.components.schemas.FixtureAnswers?.properties ?? {}).map(([name, schema]) => [name, (schema as JsonSchema)["x-kit-placeholders"] as string[] | undefined ?? []]),
+    ),
   };
 }
 

@@ -16,13 +16,16 @@ import { collectGarbage } from "./state/collect-garbage.js";
 import { FakeStore, type CommitResult } from "./state/fake-store.js";
 import { checkFixtures, DEFAULT_FIXTURES_PATH, fixturesFromValue, loadFixturesFile, type LoadedFixtures } from "./state/load-fixtures.js";
 import { StateFile, StateFileError } from "./state/state-file.js";
-import type { FixtureSet } from "./state/types.js";
+import type { FixtureAnswers, Fixtures, FixtureSet } from "./state/types.js";
 
 export const DEFAULT_BODY_LIMIT = 100 * 1024;
 
 export interface FakeOptions {
-  /** A fixtures file path, or the fixtures themselves; the built-in fixtures/default.json by default. */
-  fixtures?: string | FixtureSet;
+  /**
+   * A fixtures file path, or the fixtures themselves; the built-in fixtures/default.json by default. Their
+   * `answers` section, if any, sets how the fake answers where the vendor page is silent (FixtureAnswers).
+   */
+  fixtures?: string | Fixtures;
   /** Keep the state in this file across restarts (atomic writes; one fake per file). */
   persist?: string;
   /** Largest request body accepted, in bytes (100 KiB by default). */
@@ -50,6 +53,8 @@ export interface Fake {
   fetch: typeof globalThis.fetch;
   /** The live state (read it, do not change it: use the admin API or reset). */
   state(): FixtureSet;
+  /** The fixtures' answers section: where the fake answers like a deployment instead of as openapi.yaml infers. */
+  answers: Readonly<FixtureAnswers>;
   /** Back to the fixtures; the journal is emptied and the faults removed. */
   reset(): void;
   /** The request journal, oldest first (see JournalEntry in openapi.yaml). */
@@ -103,7 +108,7 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
     contract,
     store,
     rules: ruleConfigFrom(contract, options.disableRules),
-    answers: createAnswerBook(contract),
+    answers: createAnswerBook(contract, fixtures.answers),
     journal,
     faults,
     bodyLimit,
@@ -123,6 +128,7 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
   const fake: Fake = {
     fetch: inProcess.fetch,
     state: () => store.state,
+    answers: fixtures.answers,
     reset: () => {
       const result = resetAll();
       if (!result.ok) throw new StateFileError(result.detail);
@@ -151,7 +157,9 @@ function openStore(contract: Contract, fixtures: LoadedFixtures, persist: string
   let initial = fixtures.state;
   if (contents !== undefined) {
     try {
-      initial = checkFixtures(contract, contents, `state file ${file.path}`);
+      // The state file holds records only: the answers always come from the fixtures.
+      const { answers: _ignored, ...records } = checkFixtures(contract, contents, `state file ${file.path}`);
+      initial = records;
     } catch (error) {
       file.release();
       throw new StateFileError(`${(error as Error).message} It was left as it is; fix it or delete it.`);
@@ -174,7 +182,7 @@ function ready(store: FakeStore): FakeStore {
   return store;
 }
 
-function resolveFixtures(contract: Contract, fixtures: string | FixtureSet | undefined): LoadedFixtures {
+function resolveFixtures(contract: Contract, fixtures: string | Fixtures | undefined): LoadedFixtures {
   if (fixtures === undefined) return loadFixturesFile(contract, DEFAULT_FIXTURES_PATH);
   if (typeof fixtures === "string") return loadFixturesFile(contract, fixtures);
   return fixturesFromValue(contract, fixtures);

@@ -24,6 +24,10 @@ export interface paths {
          *     user in the key's organization (400), user's role is USER (400), demographic-field lock (400),
          *     phone number not used by another user (400). The order of the checks is inferred.
          *
+         *     Fake server only: where the page is silent (the key, JSON syntax, body schema, method, Content-Type and size
+         *     failures), a fixtures file's `answers` section may set another status (401, 403, 404, 422, …) and wording, so
+         *     the fake answers like a team's deployment (FixtureAnswers). The documented answers never change.
+         *
          *     Fake server only: faults a tester asked for (POST /__admin/faults, or this request's `Prefer` header) answer
          *     before any check but the method, and change nothing: 429, 500, 502 or 503 in the envelope, or no answer at all.
          */
@@ -667,6 +671,41 @@ export interface components {
             apiKeys: components["schemas"]["ApiKey"][];
             users: components["schemas"]["StoredUser"][];
             cases: components["schemas"]["Case"][];
+            answers?: components["schemas"]["FixtureAnswers"];
+        };
+        /**
+         * @description Fake server only. How the fake answers where the vendor page is silent, set to match a team's deployment:
+         *     `cv-contract-kit drift --write-profile FILE` writes this section from what the deployment answered. Each
+         *     entry replaces the status and wording of one inferred answer of POST /api/v1/users; an answer left out keeps
+         *     openapi.yaml's. The documented answers (the success and the five business failures) cannot be set: they are
+         *     the page's. A message may use only the placeholders its answer lists in `x-kit-placeholders`; the fake fills
+         *     them per request. The section is read when the fake starts and kept across resets; the state file does not
+         *     hold it.
+         */
+        FixtureAnswers: {
+            /** @description The cv-api-key header is missing or empty (openapi.yaml's answer is 400 missingApiKey). */
+            missingApiKey?: components["schemas"]["AlignedAnswer"];
+            /** @description The key names no organization (openapi.yaml's answer is 400 unknownApiKey). */
+            unknownApiKey?: components["schemas"]["AlignedAnswer"];
+            /** @description The body is not JSON. `{detail}`: where parsing stopped. */
+            malformedJson?: components["schemas"]["AlignedAnswer"];
+            /** @description The body breaks the request schema. `{detail}`: each field and the rule it breaks. */
+            invalidRequestBody?: components["schemas"]["AlignedAnswer"];
+            /** @description A method other than POST. The `Allow` header is sent only with a 405. */
+            methodNotAllowed?: components["schemas"]["AlignedAnswer"];
+            /** @description The Content-Type is not application/json. `{received}` and `{detail}`: the Content-Type received. */
+            unsupportedMediaType?: components["schemas"]["AlignedAnswer"];
+            /** @description The body is larger than the fake accepts. `{limit}` and `{detail}`: the limit in bytes. */
+            payloadTooLarge?: components["schemas"]["AlignedAnswer"];
+        };
+        /** @description One inferred answer of the fake, as a deployment gives it. */
+        AlignedAnswer: {
+            /**
+             * @description A client-error status openapi.yaml lists for POST /api/v1/users.
+             * @enum {integer}
+             */
+            status: 400 | 401 | 403 | 404 | 405 | 413 | 415 | 422;
+            message: string;
         };
         /** @description The request journal's entries (oldest first), and how full it is. */
         RequestJournal: {
@@ -828,6 +867,54 @@ export interface components {
         };
         /** @description Fake server only. The request does not ask for HTML (no `text/html` in `Accept`, or `application/json` preferred); the same 404 envelope as on any path the fake does not serve. */
         NotForBrowser: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /**
+         * @description Not on the vendor page (inferred). Some deployments answer a missing or unknown key with 401. The fake answers 401 only
+         *     when its fixtures' `answers` section asks for it (FixtureAnswers), to behave like such a deployment.
+         */
+        AlignedUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /**
+         * @description Not on the vendor page (inferred). Some deployments answer a missing or unknown key with 403. The fake answers 403 only
+         *     when its fixtures' `answers` section asks for it (FixtureAnswers), to behave like such a deployment.
+         */
+        AlignedForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /**
+         * @description Not on the vendor page (inferred). Some deployments answer a method other than POST with 404. The fake answers 404 only
+         *     when its fixtures' `answers` section asks for it (FixtureAnswers), to behave like such a deployment.
+         */
+        AlignedNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /**
+         * @description Not on the vendor page (inferred). Some deployments answer a body that breaks the schema with 422. The fake answers 422 only
+         *     when its fixtures' `answers` section asks for it (FixtureAnswers), to behave like such a deployment.
+         */
+        AlignedUnprocessableContent: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1008,10 +1095,14 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            401: components["responses"]["AlignedUnauthorized"];
+            403: components["responses"]["AlignedForbidden"];
+            404: components["responses"]["AlignedNotFound"];
             405: components["responses"]["MethodNotAllowed"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["AlignedUnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["InjectedFault"];

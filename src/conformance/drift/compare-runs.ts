@@ -78,6 +78,7 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
   const statuses = { a: new Map<string, number>(), b: new Map<string, number>() };
   const usedBy = new Map<string, Set<string>>();
   const out: DriftScenario[] = [];
+  const deferred: DeferredMessage[] = [];
 
   for (const scenario of scenarios) {
     const ra = resultsA.get(scenario.id);
@@ -136,7 +137,10 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
       const nb = mb === undefined ? undefined : normalize({ text: mb, values: valuesOf(sb) });
       pair.messages = { ...(na !== undefined ? { a: na } : {}), ...(nb !== undefined ? { b: nb } : {}) };
       const documented = name === "success" || (name !== "other" && contract.message(name as never).tier === "documented");
-      if (documented || name === "other") {
+      if (name === "other" && ma !== undefined && mb !== undefined) {
+        // Perhaps a kind both sides word their own way (an aligned fake, say): decided once their wording is known.
+        deferred.push({ pair, ma, mb, valuesA: valuesOf(sa), valuesB: valuesOf(sb), diff });
+      } else if (documented || name === "other") {
         if (na !== nb) diff({ step: index, aspect: "message", kind: "wording", a: JSON.stringify(na ?? null), b: JSON.stringify(nb ?? null), what: `message ${JSON.stringify(na ?? null)} vs ${JSON.stringify(nb ?? null)}`, tier: documented ? "documented" : "inferred" });
       } else {
         // Inferred wording is compared once per kind of message, as a template (see `wording`).
@@ -172,6 +176,18 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
     const sb = statuses.b.get(name);
     return { name, ...(ta !== undefined ? { a: ta } : {}), ...(tb !== undefined ? { b: tb } : {}), ...(sa !== undefined ? { statusA: sa } : {}), ...(sb !== undefined ? { statusB: sb } : {}), scenarios: [...usedBy.get(name)!].sort(), same: ta === tb };
   });
+  // A message of no named kind, on both sides of the kind of message each side gives for one named failure, is that
+  // failure: its wording is compared with the kind's. Otherwise the two messages are compared as they are.
+  const fits = (template: string | undefined, text: string, values: Values) => template !== undefined && templatePattern(template, values as Record<string, string>).test(text);
+  for (const d of deferred) {
+    const kind = wording.find((w) => fits(w.a, d.ma, d.valuesA) && fits(w.b, d.mb, d.valuesB));
+    if (kind) {
+      d.pair.kind = kind.name;
+      continue;
+    }
+    const [na, nb] = [d.pair.messages.a, d.pair.messages.b];
+    if (na !== nb) d.diff({ step: d.pair.index, aspect: "message", kind: "wording", a: JSON.stringify(na ?? null), b: JSON.stringify(nb ?? null), what: `message ${JSON.stringify(na ?? null)} vs ${JSON.stringify(nb ?? null)}`, tier: "inferred" });
+  }
   const differences = [
     ...out.flatMap((s) => s.differences),
     ...wording
@@ -179,6 +195,17 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
       .map((w): Difference => ({ scenario: w.scenarios.join(", "), aspect: "message", tier: "inferred", kind: "wording", a: JSON.stringify(w.a ?? null), b: JSON.stringify(w.b ?? null), what: `${w.name}: ${JSON.stringify(w.a ?? null)} vs ${JSON.stringify(w.b ?? null)}` })),
   ];
   return { scenarios: out, wording, differences };
+}
+
+type Values = Record<string, string | undefined>;
+
+interface DeferredMessage {
+  pair: PairedStep;
+  ma: string;
+  mb: string;
+  valuesA: Values;
+  valuesB: Values;
+  diff: (d: Omit<Difference, "scenario" | "tier"> & { tier?: Tier }) => void;
 }
 
 /** A step that expects no message: the success message, or the kind of failure whose template a side's message fits. */

@@ -52,11 +52,13 @@ export interface UpdateProfilePipeline {
 export function createUpdateProfilePipeline({ contract, store, rules, answers, bodyLimit }: UpdateProfileOptions): UpdateProfilePipeline {
   const userFields = publicUserFields(contract);
   // A refused body may be endless: the answer closes the connection so it is never read on.
-  const tooLarge = (): FakeAnswer => ({ ...answers.error("payloadTooLarge", { limit: String(bodyLimit) }), close: true });
+  const tooLarge = (): FakeAnswer => ({ ...answers.error("payloadTooLarge", { limit: String(bodyLimit), detail: String(bodyLimit) }), close: true });
+  // Allow belongs to a 405 (RFC 9110): a fake aligned with a deployment that answers 404 sends none.
+  const allowHeader: Record<string, string> = answers.message("methodNotAllowed").status === 405 ? { allow: UPDATE_PROFILE_ALLOW } : {};
 
   // ---- head stages ----
   const checkMethod = (req: FakeRequest) =>
-    req.method === "POST" ? undefined : answers.error("methodNotAllowed", { method: req.method, path: req.path, allow: UPDATE_PROFILE_ALLOW }, { allow: UPDATE_PROFILE_ALLOW });
+    req.method === "POST" ? undefined : answers.error("methodNotAllowed", { method: req.method, path: req.path, allow: UPDATE_PROFILE_ALLOW }, allowHeader);
 
   const checkKey = (req: FakeRequest): FakeAnswer | Admitted => {
     const auth = authenticate(store.view(), req.headers["cv-api-key"]);
@@ -65,7 +67,7 @@ export function createUpdateProfilePipeline({ contract, store, rules, answers, b
 
   const checkContentType = (req: FakeRequest) => {
     const received = req.headers["content-type"];
-    return isJsonContentType(received) ? undefined : answers.error("unsupportedMediaType", { received: received ?? "none" });
+    return isJsonContentType(received) ? undefined : answers.error("unsupportedMediaType", { received: received ?? "none", detail: received ?? "none" });
   };
 
   const checkDeclaredSize = (req: FakeRequest) => {

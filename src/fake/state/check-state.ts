@@ -6,7 +6,7 @@
 import type { Contract } from "../../contract/contract.js";
 import { toPointer } from "../../contract/pointer.js";
 import { emailKey } from "./state-index.js";
-import { COLLECTIONS, type FixtureSet } from "./types.js";
+import { COLLECTIONS, type FixtureAnswers, type Fixtures, type FixtureSet } from "./types.js";
 
 /** One problem, at a JSON pointer into the state. */
 export interface StateIssue {
@@ -19,7 +19,21 @@ export function checkState(contract: Contract, state: unknown): StateIssue[] {
   if (schemaIssues.length > 0) {
     return schemaIssues.map(({ pointer, message }) => ({ pointer, message }));
   }
-  return checkReferences(state as FixtureSet);
+  return [...checkReferences(state as FixtureSet), ...checkAnswers(contract, (state as Fixtures).answers)];
+}
+
+/** A message may use only the placeholders the fake fills for its answer: any other would be sent as it is. */
+function checkAnswers(contract: Contract, answers: FixtureAnswers | undefined): StateIssue[] {
+  const issues: StateIssue[] = [];
+  for (const [name, answer] of Object.entries(answers ?? {})) {
+    const allowed = contract.alignableAnswers[name] ?? [];
+    for (const [, placeholder] of answer.message.matchAll(/\{(\w+)\}/g)) {
+      if (allowed.includes(placeholder!)) continue;
+      const may = allowed.length > 0 ? `it may use ${allowed.map((p) => `{${p}}`).join(", ")}` : "it may use none";
+      issues.push({ pointer: toPointer(["answers", name, "message"]), message: `uses {${placeholder}}, which the fake cannot fill in this answer (${may})` });
+    }
+  }
+  return issues;
 }
 
 function checkReferences(state: FixtureSet): StateIssue[] {

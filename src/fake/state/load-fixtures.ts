@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { Contract } from "../../contract/contract.js";
 import { checkState, formatStateIssues } from "./check-state.js";
 import { collectGarbage, LARGE_FIXTURES } from "./collect-garbage.js";
-import type { FixtureSet } from "./types.js";
+import type { FixtureAnswers, Fixtures, FixtureSet } from "./types.js";
 
 /** The built-in fixtures, used when none are given. */
 export const DEFAULT_FIXTURES_PATH = fileURLToPath(new URL("../../../fixtures/default.json", import.meta.url));
@@ -29,6 +29,8 @@ export class FixtureError extends Error {
  */
 export interface LoadedFixtures {
   state: FixtureSet;
+  /** The answers section: how the fake answers where the page is silent (read once, at start). */
+  answers: FixtureAnswers;
   reload(): FixtureSet;
   /** Whether the fixtures are large enough to collect the garbage of loading them (see collect-garbage). */
   large: boolean;
@@ -37,7 +39,8 @@ export interface LoadedFixtures {
 export function loadFixturesFile(contract: Contract, path: string): LoadedFixtures {
   const { value, large } = readJsonFile(path);
   if (large) collectGarbage(); // the text is garbage now: free it before the checks allocate
-  return { state: checkFixtures(contract, value, path), reload: () => loadFixturesFile(contract, path).state, large };
+  const { answers = {}, ...state } = checkFixtures(contract, value, path);
+  return { state, answers, reload: () => loadFixturesFile(contract, path).state, large };
 }
 
 /** Parses a JSON file. Kept apart so the file's text is garbage before the (allocating) checks run. */
@@ -60,21 +63,23 @@ function readJsonFile(path: string): { value: unknown; large: boolean } {
 }
 
 /** Fixtures given as a value: checked once, kept as text so that each reset gets a fresh copy. */
-export function fixturesFromValue(contract: Contract, fixtures: FixtureSet): LoadedFixtures {
-  const text = JSON.stringify(fixtures);
+export function fixturesFromValue(contract: Contract, fixtures: Fixtures): LoadedFixtures {
+  const { answers = {}, ...records } = checkFixtures(contract, JSON.parse(JSON.stringify(fixtures)), "(given in code)");
+  const text = JSON.stringify(records);
   return {
-    state: checkFixtures(contract, JSON.parse(text), "(given in code)"),
+    state: records,
+    answers,
     reload: () => JSON.parse(text) as FixtureSet,
     large: text.length >= LARGE_FIXTURES,
   };
 }
 
 /** Checks fixtures given as a value; `source` names them in the error. */
-export function checkFixtures(contract: Contract, value: unknown, source: string): FixtureSet {
+export function checkFixtures(contract: Contract, value: unknown, source: string): Fixtures {
   const issues = checkState(contract, value);
   if (issues.length > 0) {
     const problems = formatStateIssues(issues);
     throw new FixtureError(`Failed to load fixtures ${source}: ${problems}. See FixtureSet in openapi.yaml for the format.`, `the fixtures are not valid: ${problems}`);
   }
-  return value as FixtureSet;
+  return value as Fixtures;
 }

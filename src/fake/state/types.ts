@@ -4,7 +4,12 @@
  */
 import type { components } from "../../generated/openapi.js";
 
-export type FixtureSet = components["schemas"]["FixtureSet"];
+/** What a fixtures file holds (FixtureSet in openapi.yaml): the records and, optionally, the answers section. */
+export type Fixtures = components["schemas"]["FixtureSet"];
+/** The fake's state: the records of the fixtures. The answers section is configuration, read at start, not state. */
+export type FixtureSet = Omit<Fixtures, "answers">;
+export type FixtureAnswers = components["schemas"]["FixtureAnswers"];
+export type AlignedAnswer = components["schemas"]["AlignedAnswer"];
 export type Organization = components["schemas"]["Organization"];
 export type ApiKey = components["schemas"]["ApiKey"];
 export type StoredUser = components["schemas"]["StoredUser"];

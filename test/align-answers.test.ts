@@ -1,0 +1,191 @@
+// Aligning the fake with a deployment (issue 12, part 3): the fixtures' `answers` section sets the fake's status and
+// wording where the vendor page is silent, never where it speaks; `drift --write-profile` writes that section from
+// what a deployment answered; a fake restarted on it answers like the deployment, so a second drift finds no
+// inferred difference left.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { driftCommand } from "../src/cli/drift.js";
+import type { DriftReport } from "../src/conformance/drift/run-drift.js";
+import { createFake, defaultFixtures, startFakeServer, type FakeServer } from "../src/index.js";
+import { startForeignDeployment, type ForeignDeployment } from "./support/foreign-deployment.js";
+import { json } from "./support/http.js";
+import { spawnFake } from "./support/spawn-fake.js";
+
+const KEY = "cvk_test_clinic_a_4f1c2d9e";
+const UPDATABLE = "john.doe@example.com";
+
+function post(fake: { fetch: typeof fetch }, body: string, headers: Record<string, string> = {}, method = "POST") {
+  return fake.fetch("http://fake/api/v1/users", { method, headers: { "content-type": "application/json", "cv-api-key": KEY, ...headers }, ...(method === "GET" ? {} : { body }) });
+}
+
+const aligned = {
+  missingApiKey: { status: 401, message: "Missing API key" },
+  unknownApiKey: { status: 401, message: "Unauthorized" },
+  malformedJson: { status: 400, message: "Malformed JSON" },
+  invalidRequestBody: { status: 422, message: "Validation error: {detail}" },
+  methodNotAllowed: { status: 404, message: "Cannot {method} {path}" },
+  unsupportedMediaType: { status: 415, message: "Unsupported content type {received}" },
+  payloadTooLarge: { status: 413, message: "Payload over {limit} bytes" },
+} as const;
+
+describe("the fixtures' answers section", () => {
+  it("sets status and wording of every inferred answer, with its placeholders filled", async () => {
+    const fake = createFake({ fixtures: { ...defaultFixtures(), answers: aligned }, bodyLimit: 1000 });
+    const seen = async (response: Response) => [response.status, ((await json(response)) as { message: string }).message];
+    expect(await seen(await post(fake, "{}", { "cv-api-key": "" }))).toEqual([401, "Missing API key"]);
+    expect(await seen(await post(fake, "{}", { "cv-api-key": "nope" }))).toEqual([401, "Unauthorized"]);
+    expect(await seen(await post(fake, "{"))).toEqual([400, "Malformed JSON"]);
+    expect(await seen(await post(fake, JSON.stringify({ action: "UPDATE_PROFILE", data: { email: UPDATABLE, dob: "1995-02-30" } })))).toEqual([422, expect.stringMatching(/^Validation error: data\.dob /)]);
+    expect(await seen(await post(fake, "", {}, "GET"))).toEqual([404, "Cannot GET /api/v1/users"]);
+    expect(await seen(await post(fake, "{}", { "content-type": "text/plain" }))).toEqual([415, "Unsupported content type text/plain"]);
+    expect(await seen(await post(fake, "x".repeat(2000)))).toEqual([413, "Payload over 1000 bytes"]);
+    await fake.close();
+  });
+
+  it("sends Allow only with a 405, as RFC 9110 asks", async () => {
+    const plain = createFake();
+    const asDeployment = createFake({ fixtures: { ...defaultFixtures(), answers: { methodNotAllowed: aligned.methodNotAllowed } } });
+    const [a, b] = [await post(plain, "", {}, "GET"), await post(asDeployment, "", {}, "GET")];
+    expect([a.status, a.headers.get("allow")]).toEqual([405, "POST"]);
+    expect([b.status, b.headers.get("allow")]).toEqual([404, null]);
+  });
+
+  it("never changes the documented answers, which stay the page's", async () => {
+    const fake = createFake({ fixtures: { ...defaultFixtures(), answers: aligned } });
+    const missing = await post(fake, JSON.stringify({ action: "UPDATE_PROFILE", data: { email: "nobody@example.com" } }));
+    expect(await json(missing)).toEqual({ status: 400, success: false, message: "User nobody@example.com does not exist" });
+    const ok = await post(fake, JSON.stringify({ action: "UPDATE_PROFILE", data: { email: UPDATABLE, city: "Boston" } }));
+    expect(((await json(ok)) as { message: string }).message).toBe("Profile updated successfully");
+    expect(() => createFake({ fixtures: { ...defaultFixtures(), answers: { userDoesNotExist: { status: 404, message: "No such user" } } as never } })).toThrow(
+      '/answers: must not have the property "userDoesNotExist"',
+    );
+  });
+
+  it("refuses, naming the field and what to do, a placeholder the fake cannot fill, a status it may not give, an empty message", () => {
+    const start = (answers: unknown) => () => createFake({ fixtures: { ...defaultFixtures(), answers } as never });
+    expect(start({ missingApiKey: { status: 401, message: "No key for {email}" } })).toThrow("/answers/missingApiKey/message: uses {email}, which the fake cannot fill in this answer (it may use none)");
+    expect(start({ malformedJson: { status: 400, message: "Bad JSON at {where}" } })).toThrow("(it may use {detail})");
+    expect(start({ unknownApiKey: { status: 500, message: "Oops" } })).toThrow("/answers/unknownApiKey/status: must be one of 400, 401, 403, 404, 405, 413, 415, 422");
+    expect(start({ unknownApiKey: { status: 401, message: "" } })).toThrow(/\/answers\/unknownApiKey\/message/);
+  });
+
+  it("is configuration, not state: a reset keeps it; state(), the admin API and the state file do not hold it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
+    const fixtures = join(dir, "fixtures.json");
+    writeFileSync(fixtures, JSON.stringify({ ...defaultFixtures(), answers: { unknownApiKey: aligned.unknownApiKey } }));
+    const server = await startFakeServer({ fixtures, persist: join(dir, "state.json") });
+    try {
+      const unknown = () => fetch(`${server.url}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": "nope" }, body: "{}" });
+      expect((await unknown()).status).toBe(401);
+      expect((await fetch(`${server.url}/__admin/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(200);
+      expect((await unknown()).status).toBe(401);
+      expect(server.state()).not.toHaveProperty("answers");
+      expect(await json(await fetch(`${server.url}/__admin/db`))).not.toHaveProperty("answers");
+      expect(JSON.parse(readFileSync(join(dir, "state.json"), "utf8"))).not.toHaveProperty("answers");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+it("serve says, before anything else is tried, which answers the fixtures set", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
+  const fixtures = join(dir, "fixtures.json");
+  writeFileSync(fixtures, JSON.stringify({ ...defaultFixtures(), answers: { unknownApiKey: aligned.unknownApiKey, methodNotAllowed: aligned.methodNotAllowed } }));
+  const child = await spawnFake(["--fixtures", fixtures]);
+  try {
+    await new Promise((r) => setTimeout(r, 100)); // the banner is written in one go, after the listening line
+    const output = child.output();
+    expect(output).toContain(`Answers set by the fixtures' answers section, where the vendor page is silent:
+  unknownApiKey         401 "Unauthorized"
+  methodNotAllowed      404 "Cannot {method} {path}"
+`);
+    expect(output.indexOf("Answers set")).toBeLessThan(output.indexOf("Try it:"));
+  } finally {
+    await child.kill();
+  }
+});
+
+describe("drift --write-profile, then the fake restarted on the profile", () => {
+  let foreign: ForeignDeployment | undefined;
+  let fake: FakeServer | undefined;
+  afterEach(async () => {
+    await foreign?.close();
+    await fake?.close();
+    foreign = fake = undefined;
+  });
+
+  async function drift(dir: string, args: string[]) {
+    const target = join(dir, "staging.yaml");
+    writeFileSync(target, stringify({ accounts: foreign!.accounts, freePhoneNumber: foreign!.freePhoneNumber }));
+    const lines: string[] = [];
+    const report = join(dir, `drift-${Date.now()}.json`);
+    const code = await driftCommand(
+      ["--a-base-url", fake!.url, "--b-target", target, "--b-base-url", foreign!.url, "--b-api-key", foreign!.apiKey, "--b-name", "staging", "--json", report, ...args],
+      (l) => lines.push(l),
+      (l) => lines.push(l),
+    );
+    return { code, output: lines.join("\n"), report: JSON.parse(readFileSync(report, "utf8")) as DriftReport };
+  }
+  const inferred = (report: DriftReport) => report.comparison.differences.filter((d) => d.kind !== "allowed" && d.tier === "inferred").map((d) => d.what);
+
+  it("leaves no inferred difference on the second drift, and changes nothing on either side", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
+    const profile = join(dir, "staging-fixtures.json");
+    foreign = await startForeignDeployment();
+    fake = await startFakeServer();
+
+    const first = await drift(dir, ["--write-profile", profile]);
+    expect(first.code, first.output).toBe(0);
+    expect(inferred(first.report)).toHaveLength(12); // 5 of behaviour, 7 of wording: test/drift.test.ts lists them
+    expect(first.output).toContain(`Start the fake with it: cv-contract-kit serve --fixtures ${profile}`);
+    expect(first.output).not.toContain(foreign.apiKey);
+    const written = JSON.parse(readFileSync(profile, "utf8")) as { answers: Record<string, { status: number; message: string }>; users: unknown[] };
+    expect(written.answers).toEqual({
+      invalidRequestBody: { status: 400, message: "Validation error: {detail}" },
+      malformedJson: { status: 400, message: "Malformed JSON" },
+      methodNotAllowed: { status: 404, message: "Cannot {method} {path}" },
+      missingApiKey: { status: 400, message: "Missing API key" },
+      payloadTooLarge: { status: 413, message: "Payload too large" },
+      unknownApiKey: { status: 401, message: "Unauthorized" },
+      unsupportedMediaType: { status: 415, message: "Unsupported content type" },
+    });
+    expect(written.users).toEqual(defaultFixtures().users); // a new file starts from the built-in fixtures
+
+    await fake.close();
+    fake = await startFakeServer({ fixtures: profile });
+    const before = { fake: fake.state(), foreign: foreign.profiles() };
+    const second = await drift(dir, []);
+    expect(second.code, second.output).toBe(0);
+    expect(inferred(second.report)).toEqual([]);
+    expect(second.report.counts).toMatchObject({ documented: 0, inferredBehaviour: 0, inferredWording: 0 });
+    expect(fake.state()).toEqual(before.fake);
+    expect(foreign.profiles()).toEqual(before.foreign);
+  });
+
+  it("keeps the rest of an existing fixtures file, and leaves a file that is not one as it was (exit 2)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
+    foreign = await startForeignDeployment();
+    fake = await startFakeServer();
+    const mine = join(dir, "mine.json");
+    const fixtures = defaultFixtures();
+    fixtures.organizations.push({ id: "org-mine", name: "Mine" });
+    writeFileSync(mine, JSON.stringify(fixtures));
+    const kept = await drift(dir, ["--write-profile", mine, "--only", "api-key-unknown"]);
+    expect(kept.code, kept.output).toBe(0);
+    const written = JSON.parse(readFileSync(mine, "utf8")) as typeof fixtures & { answers: unknown };
+    expect(written.organizations.at(-1)).toEqual({ id: "org-mine", name: "Mine" });
+    expect(written.answers).toEqual({ unknownApiKey: { status: 401, message: "Unauthorized" } });
+
+    const broken = join(dir, "broken.json");
+    writeFileSync(broken, '{"users": 3}');
+    const refused = await drift(dir, ["--write-profile", broken, "--only", "api-key-unknown"]);
+    expect(refused.code).toBe(2);
+    expect(refused.output).toMatch(/broken\.json is not a valid fixtures file, so it was left as it is/);
+    expect(readFileSync(broken, "utf8")).toBe('{"users": 3}');
+    expect(existsSync(`${broken}.${process.pid}.tmp`)).toBe(false);
+  });
+});
