@@ -109,6 +109,20 @@ describe("faults, in-process", () => {
     await expect(hanging).rejects.toThrow("fetch failed");
   });
 
+  it("ends a hang or a delay when the client gave up while its body was still being read", async () => {
+    // The signal fires before the fake waits: nobody listens to it any more, so the fake must look first.
+    for (const spec of [{ effect: "hang" as const }, { delay: { ms: 5000 } }]) {
+      const fake = createFake();
+      fake.faults.add(spec);
+      const controller = new AbortController();
+      const pending = fake.fetch(`${BASE}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A }, body: "{}", signal: controller.signal });
+      controller.abort(new Error("gave up"));
+      const outcome = await Promise.race([pending.then(() => "answered", (e: Error) => e.message), new Promise((r) => setTimeout(() => r("still waiting"), 1000))]);
+      expect(outcome, JSON.stringify(spec)).toBe("gave up");
+      await fake.close();
+    }
+  });
+
   it("resets or empties the connection as Node's fetch reports it, and sends broken JSON when asked", async () => {
     const fake = createFake();
     fake.faults.add({ effect: "reset", times: 1 });

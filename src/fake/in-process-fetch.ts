@@ -45,6 +45,8 @@ export function createInProcessFetch(core: FakeCore): InProcessFetch {
       const bytes = new Uint8Array(await request.arrayBuffer());
       answer = bytes.length > begun.bodyLimit ? begun.tooLarge() : begun.finish(bytes);
     }
+    // The client may have given up while the body was read: its signal fired before anyone listened.
+    signal.throwIfAborted();
     if (answer.delayMs) await sleep(answer.delayMs, signal);
     if (answer.effect === "hang") await hang(signal);
     if (answer.effect === "reset" || answer.effect === "empty") throw new FakeNetworkError(answer.effect);
