@@ -52,6 +52,13 @@ describe("the client against the fake", () => {
     expect(error).toBe("<html>502 Bad Gateway</html>");
   });
 
+  it("gives a 200 whose body is not JSON (cut off half-way) as the error, and does not throw", async () => {
+    const cutOff = '{"status":200,"success":true,"message":"Profile upd';
+    const client = createClient({ baseUrl: "http://proxy.test", apiKey: "k", fetch: async () => new Response(cutOff, { status: 200, headers: { "content-type": "application/json" } }) });
+    const { data, error, response } = await client.updateUserProfile({ email: "a@b.test" });
+    expect([response.status, data, error, failureKind(error)]).toEqual([200, undefined, cutOff, "notJson"]);
+  });
+
   it("takes a timeout and a signal per call", async () => {
     const hanging: typeof fetch = (input) =>
       new Promise((_, reject) => (input as Request).signal.addEventListener("abort", () => reject((input as Request).signal.reason as Error)));

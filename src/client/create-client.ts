@@ -38,7 +38,8 @@ export interface CallOptions {
 export interface CareValidateClient {
   /**
    * POST /api/v1/users with action UPDATE_PROFILE. Never throws for an HTTP status: the result holds `data` (200)
-   * or `error`, and the raw `response`. Only network failures, an abort and a timeout throw.
+   * or `error` (the envelope, or the text of an answer that is not JSON, even with a 200), and the raw `response`.
+   * Only network failures, an abort and a timeout throw.
    * @example
    * const { data, error } = await client.updateUserProfile({ email: "ana@clinic-a.test", city: "Boston" }, { timeoutMs: 5000 });
    * if (error) console.log(failureKind(error)); // "userDoesNotExist", "demographicFieldsLocked", …
@@ -60,9 +61,17 @@ export function createClient(options: CareValidateClientOptions): CareValidateCl
     updateUserProfile: async (data, call = {}) => {
       const signals = [call.signal, call.timeoutMs === undefined ? undefined : AbortSignal.timeout(call.timeoutMs)].filter((s): s is AbortSignal => s !== undefined);
       const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-      const result = (await raw.POST("/api/v1/users", { body: { action: "UPDATE_PROFILE", data }, ...(signal ? { signal } : {}) })) as { data?: unknown; error?: unknown; response: Response };
+      // Read as text and parsed here: a 200 whose body is not JSON (a proxy's page, a cut-off answer) is an error, not a throw.
+      const result = (await raw.POST("/api/v1/users", { body: { action: "UPDATE_PROFILE", data }, parseAs: "text", ...(signal ? { signal } : {}) })) as { data?: string; error?: unknown; response: Response };
+      if (result.data !== undefined) {
+        try {
+          return { data: JSON.parse(result.data) as unknown, response: result.response } as UpdateProfileResult;
+        } catch {
+          return { error: result.data, response: result.response } as UpdateProfileResult;
+        }
+      }
       // openapi-fetch leaves `error` undefined for an empty failure: say "" so the two branches stay apart.
-      return (result.error === undefined && result.data === undefined ? { error: "", response: result.response } : result) as UpdateProfileResult;
+      return { error: result.error ?? "", response: result.response } as UpdateProfileResult;
     },
   };
 }
