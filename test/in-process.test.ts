@@ -53,9 +53,11 @@ describe("createFake: the fake in-process", () => {
     expect([big.status, (await json(big)).message]).toEqual([413, "Request body is larger than 64 bytes"]);
     const get = await fake.fetch(`${BASE}/api/v1/users`, { headers: { "cv-api-key": KEY_A } });
     expect([get.status, get.headers.get("allow")]).toEqual([405, "POST"]);
-    const other = await fake.fetch(`${BASE}/elsewhere`);
-    expect(other.status).toBe(404);
-    expect((await json(other)).success).toBe(false);
+    for (const path of ["/elsewhere", "/__admin/requests"]) {
+      const other = await fake.fetch(`${BASE}${path}`);
+      expect(other.status).toBe(404);
+      expect(await json(other)).toMatchObject({ success: false, message: expect.stringContaining("In-process, the fake serves POST /api/v1/users only") });
+    }
   });
 
   it("adds your users to the defaults (withDefaultFixtures)", async () => {

@@ -20,6 +20,9 @@ export class FakeNetworkError extends TypeError {
   }
 }
 
+/** Said in the 404 of any other path: the admin API and the pages need a listener. */
+const IN_PROCESS_PATHS = "In-process, the fake serves POST /api/v1/users only: use fake.reset(), fake.requests() and fake.faults, or startFakeServer() for the admin API";
+
 export interface InProcessFetch {
   fetch: typeof globalThis.fetch;
   /** Ends every request that hangs (as closing a server drops its connections). */
@@ -38,7 +41,7 @@ export function createInProcessFetch(core: FakeCore): InProcessFetch {
     request.headers.forEach((value, name) => (headers[name] = value));
     const fakeRequest: FakeRequest = { method: request.method, path: url.pathname, query: url.search.slice(1), headers };
 
-    const begun = core.begin(fakeRequest);
+    const begun = core.begin(fakeRequest, IN_PROCESS_PATHS);
     let answer: FakeAnswer;
     if ("answer" in begun) answer = begun.answer;
     else {

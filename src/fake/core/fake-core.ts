@@ -42,12 +42,11 @@ export interface FakeCoreOptions {
   delay?: Delay;
   /** Hold every answer against openapi.yaml before it leaves (see answer-check). */
   checkAnswers?: boolean;
-  /** Where a request that is neither the API nor the admin API is sent: a 404 unless the adapter serves more. */
-  notFoundDetail?: string;
 }
 
 export interface FakeCore {
-  begin(req: FakeRequest): Begun;
+  /** `notFoundDetail`: what the transport serves, said in the 404 of any other path. */
+  begin(req: FakeRequest, notFoundDetail?: string): Begun;
   isApiPath(path: string): boolean;
   isAdminPath(path: string): boolean;
 }
@@ -111,11 +110,10 @@ export function createFakeCore(options: FakeCoreOptions): FakeCore {
   return {
     isApiPath,
     isAdminPath,
-    begin(req) {
+    begin(req, notFoundDetail = `This server serves POST ${UPDATE_PROFILE_PATH} and ${ADMIN_PREFIX}`) {
       const arrivedAt = Date.now();
       if (isApiPath(req.path)) return beginApi(req, arrivedAt);
-      const detail = options.notFoundDetail ?? `This server serves POST ${UPDATE_PROFILE_PATH} and ${ADMIN_PREFIX}`;
-      return { answer: settle(req, arrivedAt, answers.error("adminNotFound", { path: `${req.method} ${req.path}. ${detail}` })) };
+      return { answer: settle(req, arrivedAt, answers.error("adminNotFound", { path: `${req.method} ${req.path}. ${notFoundDetail}` })) };
     },
   };
 }
