@@ -19,6 +19,32 @@ export default tseslint.config(
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly", performance: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", fetch: "readonly", Request: "readonly", Response: "readonly" } },
   },
+  // The layers the README draws, enforced: the conformance suite knows a target only by URL or fetch; the rules and
+  // the core are plain functions, with no transport or file; the client entry stays browser-safe.
+  {
+    files: ["src/conformance/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": ["error", { patterns: [{ group: ["**/fake/**"], message: "The conformance suite judges the fake as any deployment: through a base URL or a fetch, never its code." }] }],
+    },
+  },
+  {
+    files: ["src/fake/rules/**/*.ts", "src/fake/core/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: ["node:http", "node:fs", "node:net", "express", "json-server"].map((name) => ({ name, message: "Rules and the core are transport-free and file-free: an adapter (src/fake/http, src/fake/state) does that.", allowTypeImports: true })),
+          patterns: [{ group: ["**/http/**", "**/state/state-file*", "**/state/load-fixtures*"], message: "Rules and the core are transport-free and file-free.", allowTypeImports: true }],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/client/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": ["error", { patterns: [{ group: ["node:*", "express", "json-server", "ajv*", "yaml", "**/fake/**", "**/contract/**", "!**/contract/messages.js", "**/conformance/**"], message: "cv-contract-kit/client must stay browser-safe: openapi-fetch and the generated types only.", allowTypeImports: true }] }],
+    },
+  },
   {
     // Tests read untyped JSON bodies on purpose.
     files: ["test/**/*.ts"],

@@ -150,7 +150,7 @@ async function measure(name, command, args, accounts, options = {}) {
   let fuzz = null;
   if (options.fuzz) {
     // Generated requests (conform --fuzz): their wall time, and the growth of this process's memory meanwhile.
-    await fetch(`${server.url}/__admin/reset`, { method: "POST" });
+    await fetch(`${server.url}/__admin/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);

@@ -61,13 +61,16 @@ interface Recorded {
   id: number;
   arrivedAt: number;
   request: FakeRequest;
-  bytes: Uint8Array | undefined;
+  /** The body as received (cut at JOURNAL_BODY_LIMIT bytes). */
+  body: string | undefined;
   truncated: boolean;
   status: number | null;
   outcome: string;
   organizationId: string | undefined;
   durationMs: number;
 }
+
+const text = new TextDecoder();
 
 export class RequestJournal {
   private readonly ring: (Recorded | undefined)[];
@@ -88,15 +91,16 @@ export class RequestJournal {
   record(request: FakeRequest, bytes: Uint8Array | undefined, answer: FakeAnswer, arrivedAt: number, organizationId?: string): void {
     if (this.capacity === 0) return;
     const truncated = bytes !== undefined && bytes.length > JOURNAL_BODY_LIMIT;
-    // Copied: a body read from a socket is a view into a larger buffer, which a reference would keep alive.
-    const kept = bytes === undefined ? undefined : Uint8Array.prototype.slice.call(bytes, 0, JOURNAL_BODY_LIMIT);
+    // Kept as text: a string lives in the JS heap, where a copy of the bytes would be one more off-heap buffer per
+    // request (and a view would keep the socket's whole read buffer alive).
+    const kept = bytes === undefined || bytes.length === 0 ? undefined : text.decode(truncated ? bytes.subarray(0, JOURNAL_BODY_LIMIT) : bytes);
     if (this.count === this.capacity) this.droppedCount++;
     else this.count++;
     this.ring[this.next] = {
       id: ++this.sequence,
       arrivedAt,
       request,
-      bytes: kept,
+      body: kept,
       truncated,
       status: answer.effect ? null : answer.status,
       outcome: answer.outcome,
@@ -138,7 +142,6 @@ export function emailOf(body: unknown): string | undefined {
   return typeof data?.email === "string" ? data.email : undefined;
 }
 
-const text = new TextDecoder();
 
 function toEntry(recorded: Recorded): JournalEntry {
   const { request } = recorded;
@@ -158,8 +161,8 @@ function toEntry(recorded: Recorded): JournalEntry {
     ...(recorded.organizationId ? { organizationId: recorded.organizationId } : {}),
     durationMs: recorded.durationMs,
   };
-  if (recorded.bytes !== undefined && recorded.bytes.length > 0) {
-    const decoded = text.decode(recorded.bytes);
+  if (recorded.body !== undefined) {
+    const decoded = recorded.body;
     if (recorded.truncated) return { ...entry, bodyText: decoded, bodyTruncated: true };
     try {
       entry.body = JSON.parse(decoded) as unknown;
