@@ -43,6 +43,7 @@ describe("cv-contract-kit serve flags", () => {
     [["--body-limit", "lots"], "--body-limit"],
     [["--delay", "400-100"], "--delay"],
     [["--journal", "-1"], "--journal"],
+    [["--journal", "100001"], "--journal must be a whole number from 0 to 100000"],
   ])("refuses %j with exit 2, naming the flag", (args, flag) => {
     const result = spawnSync(process.execPath, [BIN, "serve", "--port", "0", ...args], { encoding: "utf8", timeout: 15_000 });
     expect(result.status).toBe(2);

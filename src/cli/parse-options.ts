@@ -44,10 +44,10 @@ export function delayFrom(value: string, source: string): number | { min: number
   throw new UsageError(`${source} must be milliseconds up to 60000, e.g. 250, or a range such as 100-400 (received "${value}").`);
 }
 
-/** A whole number, 0 or more. */
-export function countFrom(value: string, source: string): number {
+/** A whole number, 0 or more (at most `max`). */
+export function countFrom(value: string, source: string, max = Number.MAX_SAFE_INTEGER): number {
   const count = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(count)) throw new UsageError(`${source} must be a whole number, 0 or more (received "${value}").`);
+  if (!Number.isSafeInteger(count) || count > max) throw new UsageError(`${source} must be a whole number from 0 to ${max} (received "${value}").`);
   return count;
 }
 

@@ -4,6 +4,7 @@
  * which fixture account exercises which rule, and a request to try.
  */
 import { startFakeServer, type FakeServer } from "../fake/start-fake-server.js";
+import { MAX_JOURNAL_SIZE } from "../fake/core/request-journal.js";
 import type { FixtureAnswers, FixtureSet } from "../fake/state/types.js";
 import { parseArgs } from "node:util";
 import { bytesFrom, countFrom, delayFrom, portFrom, UsageError, withUsage } from "./parse-options.js";
@@ -17,7 +18,7 @@ Options:
   --persist <file>   Keep the state in this file across restarts (env CV_FAKE_PERSIST)
   --body-limit <n>   Largest request body: bytes, or 100kb, 1mb (default 100kb); larger ones get 413
   --delay <ms>       Answer every API request this late: 250, or 100-400 for a random delay in between
-  --journal <n>      Requests the journal keeps (GET /__admin/requests; default 1000; 0 turns it off)
+  --journal <n>      Requests the journal keeps (GET /__admin/requests; default 1000, at most 100000; 0 turns it off)
   -h, --help         Show this help
 
 Examples:
@@ -65,7 +66,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
       persist: flags.persist ?? (env.CV_FAKE_PERSIST || undefined),
       ...(flags["body-limit"] !== undefined ? { bodyLimit: bytesFrom(flags["body-limit"], "--body-limit") } : {}),
       ...(flags.delay !== undefined ? { delay: delayFrom(flags.delay, "--delay") } : {}),
-      ...(flags.journal !== undefined ? { journal: countFrom(flags.journal, "--journal") } : {}),
+      ...(flags.journal !== undefined ? { journal: countFrom(flags.journal, "--journal", MAX_JOURNAL_SIZE) } : {}),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

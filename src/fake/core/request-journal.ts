@@ -1,8 +1,8 @@
 /**
  * @module fake/core/request-journal
  * What the fake was sent, for tests that verify their app's requests (WireMock's request journal): a bounded ring of
- * the last requests, oldest first. Recording is cheap on purpose (a copy of the body's bytes, no parsing); an entry
- * is turned into JSON only when someone reads the journal.
+ * the last requests, oldest first. Recording is cheap on purpose (bytes into a preallocated arena, no parsing, no
+ * object kept); an entry is turned into JSON only when someone reads the journal.
  */
 import type { FakeAnswer, FakeRequest } from "./fake-request.js";
 
@@ -57,31 +57,56 @@ export interface JournalPage {
   dropped: number;
 }
 
-interface Recorded {
-  id: number;
-  arrivedAt: number;
-  request: FakeRequest;
-  /** The body as received (cut at JOURNAL_BODY_LIMIT bytes). */
-  body: string | undefined;
-  truncated: boolean;
-  status: number | null;
-  outcome: string;
-  organizationId: string | undefined;
-  durationMs: number;
-}
-
-const text = new TextDecoder();
+/**
+ * Each slot's text (path, query and headers as one JSON line, then the body's bytes) lives in one preallocated byte
+ * arena, and its numbers in typed arrays. A request the fake answered thus leaves no object behind: the journal
+ * costs the garbage collector nothing, where keeping each request's objects alive for a thousand requests made them
+ * outlive the young generation and grew the heap by tens of MB under load (see docs/benchmarks.md). A slot whose text
+ * does not fit its share of the arena (a large body) keeps it as a string instead.
+ */
+const SLOT_BYTES = 1024;
+/** The arena stays under this many bytes: a larger journal gives each slot a smaller share (never under 256). */
+const ARENA_BYTES = 32 * 1024 * 1024;
+/** The largest journal: the arena's slots and the numbers beside them stay bounded. */
+export const MAX_JOURNAL_SIZE = 100_000;
 
 export class RequestJournal {
-  private readonly ring: (Recorded | undefined)[];
+  private readonly slotBytes: number;
+  private readonly arena: Uint8Array;
+  private readonly ids: Float64Array;
+  private readonly arrivals: Float64Array;
+  private readonly durations: Float64Array;
+  private readonly statuses: Int16Array;
+  private readonly headLengths: Uint32Array;
+  private readonly bodyLengths: Uint32Array;
+  private readonly truncated: Uint8Array;
+  /** Strings the fake holds anyway (methods, outcome names, organization ids): no allocation per request. */
+  private readonly methods: string[];
+  private readonly outcomes: string[];
+  private readonly organizations: (string | undefined)[];
+  /** The text of a slot that does not fit its arena share: [head, body]. */
+  private readonly overflow = new Map<number, [string, string | undefined]>();
   private next = 0;
   private count = 0;
   private sequence = 0;
   private droppedCount = 0;
 
   constructor(readonly capacity: number = DEFAULT_JOURNAL_SIZE) {
-    if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`The journal size must be a whole number, 0 or more (got ${capacity}); 0 turns it off.`);
-    this.ring = new Array<Recorded | undefined>(capacity);
+    if (!Number.isInteger(capacity) || capacity < 0 || capacity > MAX_JOURNAL_SIZE) {
+      throw new RangeError(`The journal size must be a whole number from 0 to ${MAX_JOURNAL_SIZE} (got ${capacity}); 0 turns it off.`);
+    }
+    this.slotBytes = Math.max(256, Math.min(SLOT_BYTES, Math.floor(ARENA_BYTES / Math.max(1, capacity))));
+    this.arena = new Uint8Array(capacity * this.slotBytes);
+    this.ids = new Float64Array(capacity);
+    this.arrivals = new Float64Array(capacity);
+    this.durations = new Float64Array(capacity);
+    this.statuses = new Int16Array(capacity);
+    this.headLengths = new Uint32Array(capacity);
+    this.bodyLengths = new Uint32Array(capacity);
+    this.truncated = new Uint8Array(capacity);
+    this.methods = new Array<string>(capacity).fill("");
+    this.outcomes = new Array<string>(capacity).fill("");
+    this.organizations = new Array<string | undefined>(capacity).fill(undefined);
   }
 
   get enabled(): boolean {
@@ -90,24 +115,40 @@ export class RequestJournal {
 
   record(request: FakeRequest, bytes: Uint8Array | undefined, answer: FakeAnswer, arrivedAt: number, organizationId?: string): void {
     if (this.capacity === 0) return;
-    const truncated = bytes !== undefined && bytes.length > JOURNAL_BODY_LIMIT;
-    // Kept as text: a string lives in the JS heap, where a copy of the bytes would be one more off-heap buffer per
-    // request (and a view would keep the socket's whole read buffer alive).
-    const kept = bytes === undefined || bytes.length === 0 ? undefined : text.decode(truncated ? bytes.subarray(0, JOURNAL_BODY_LIMIT) : bytes);
+    const slot = this.next;
     if (this.count === this.capacity) this.droppedCount++;
     else this.count++;
-    this.ring[this.next] = {
-      id: ++this.sequence,
-      arrivedAt,
-      request,
-      body: kept,
-      truncated,
-      status: answer.effect ? null : answer.status,
-      outcome: answer.outcome,
-      organizationId,
-      durationMs: Math.max(0, Date.now() - arrivedAt) + (answer.delayMs ?? 0),
-    };
     this.next = (this.next + 1) % this.capacity;
+
+    // The secrets are dropped here: the journal never holds a key.
+    const headers: Record<string, string> = {};
+    for (const name in request.headers) {
+      const value = request.headers[name];
+      if (value !== undefined) headers[name] = SECRET_HEADERS.has(name) ? REDACTED : value;
+    }
+    const head = JSON.stringify([request.path, request.query, headers]);
+    const cut = bytes !== undefined && bytes.length > JOURNAL_BODY_LIMIT;
+    const body = bytes === undefined ? undefined : cut ? bytes.subarray(0, JOURNAL_BODY_LIMIT) : bytes;
+
+    this.overflow.delete(slot);
+    const at = slot * this.slotBytes;
+    const written = encoder.encodeInto(head, this.arena.subarray(at, at + this.slotBytes));
+    const bodyLength = body?.length ?? 0;
+    if (written.read === head.length && written.written + bodyLength <= this.slotBytes) {
+      this.headLengths[slot] = written.written;
+      if (body) this.arena.set(body, at + written.written);
+      this.bodyLengths[slot] = bodyLength;
+    } else {
+      this.overflow.set(slot, [head, body === undefined ? undefined : decoder.decode(body)]);
+    }
+    this.ids[slot] = ++this.sequence;
+    this.arrivals[slot] = arrivedAt;
+    this.durations[slot] = Math.max(0, Date.now() - arrivedAt) + (answer.delayMs ?? 0);
+    this.statuses[slot] = answer.effect ? -1 : answer.status;
+    this.truncated[slot] = cut ? 1 : 0;
+    this.methods[slot] = request.method;
+    this.outcomes[slot] = answer.outcome;
+    this.organizations[slot] = organizationId;
   }
 
   /** Oldest first, filtered. */
@@ -117,10 +158,11 @@ export class RequestJournal {
     const email = filter.email?.toLowerCase();
     const requests: JournalEntry[] = [];
     for (let i = 0; i < this.count; i++) {
-      const recorded = this.ring[(this.next - this.count + i + this.capacity) % this.capacity]!;
-      if (filter.status !== undefined && recorded.status !== filter.status) continue;
-      if (since !== undefined && recorded.arrivedAt < since) continue;
-      const entry = toEntry(recorded);
+      const slot = (this.next - this.count + i + this.capacity) % this.capacity;
+      const status = this.statuses[slot] === -1 ? null : this.statuses[slot]!;
+      if (filter.status !== undefined && status !== filter.status) continue;
+      if (since !== undefined && this.arrivals[slot]! < since) continue;
+      const entry = this.entry(slot, status);
       if (email !== undefined && emailOf(entry.body)?.toLowerCase() !== email) continue;
       requests.push(entry);
     }
@@ -128,47 +170,49 @@ export class RequestJournal {
   }
 
   clear(): void {
-    this.ring.fill(undefined);
+    this.overflow.clear();
+    this.organizations.fill(undefined);
     this.next = 0;
     this.count = 0;
     this.sequence = 0;
     this.droppedCount = 0;
   }
+
+  private entry(slot: number, status: number | null): JournalEntry {
+    const at = slot * this.slotBytes;
+    const [head, body] =
+      this.overflow.get(slot) ??
+      [decoder.decode(this.arena.subarray(at, at + this.headLengths[slot]!)), this.bodyLengths[slot] ? decoder.decode(this.arena.subarray(at + this.headLengths[slot]!, at + this.headLengths[slot]! + this.bodyLengths[slot]!)) : undefined];
+    const [path, query, headers] = JSON.parse(head) as [string, string, Record<string, string>];
+    const organizationId = this.organizations[slot];
+    const entry: JournalEntry = {
+      id: this.ids[slot]!,
+      time: new Date(this.arrivals[slot]!).toISOString(),
+      method: this.methods[slot]!,
+      path,
+      ...(query ? { query } : {}),
+      headers,
+      status,
+      outcome: this.outcomes[slot]!,
+      ...(organizationId ? { organizationId } : {}),
+      durationMs: this.durations[slot]!,
+    };
+    if (body === undefined || body.length === 0) return entry;
+    if (this.truncated[slot]) return { ...entry, bodyText: body, bodyTruncated: true };
+    try {
+      entry.body = JSON.parse(body) as unknown;
+    } catch {
+      entry.bodyText = body;
+    }
+    return entry;
+  }
 }
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** data.email of a parsed request body, if it has one. */
 export function emailOf(body: unknown): string | undefined {
   const data = (body as { data?: { email?: unknown } } | null | undefined)?.data;
   return typeof data?.email === "string" ? data.email : undefined;
-}
-
-
-function toEntry(recorded: Recorded): JournalEntry {
-  const { request } = recorded;
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = SECRET_HEADERS.has(name) ? REDACTED : value;
-  }
-  const entry: JournalEntry = {
-    id: recorded.id,
-    time: new Date(recorded.arrivedAt).toISOString(),
-    method: request.method,
-    path: request.path,
-    ...(request.query ? { query: request.query } : {}),
-    headers,
-    status: recorded.status,
-    outcome: recorded.outcome,
-    ...(recorded.organizationId ? { organizationId: recorded.organizationId } : {}),
-    durationMs: recorded.durationMs,
-  };
-  if (recorded.body !== undefined) {
-    const decoded = recorded.body;
-    if (recorded.truncated) return { ...entry, bodyText: decoded, bodyTruncated: true };
-    try {
-      entry.body = JSON.parse(decoded) as unknown;
-    } catch {
-      entry.bodyText = decoded;
-    }
-  }
-  return entry;
 }

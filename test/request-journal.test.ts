@@ -1,0 +1,50 @@
+// The journal's ring on its own: what it gives back is what was sent, whatever the size of the body and however
+// often the ring has wrapped; secrets are never kept; its size is bounded.
+import { describe, expect, it } from "vitest";
+import { JOURNAL_BODY_LIMIT, MAX_JOURNAL_SIZE, RequestJournal } from "../src/fake/core/request-journal.js";
+import type { FakeAnswer, FakeRequest } from "../src/fake/core/fake-request.js";
+
+const encode = (text: string) => new TextEncoder().encode(text);
+const request = (path: string, headers: Record<string, string> = {}): FakeRequest => ({ method: "POST", path, query: "", headers: { "content-type": "application/json", ...headers } });
+const answer = (status: number, outcome = "success"): FakeAnswer => ({ status, headers: {}, body: {}, outcome });
+
+describe("RequestJournal", () => {
+  it("gives back small, large and cut bodies as sent, oldest first, after the ring has wrapped", () => {
+    const journal = new RequestJournal(3);
+    const small = { action: "UPDATE_PROFILE", data: { email: "a@x.test", city: "Boston" } };
+    const large = { action: "UPDATE_PROFILE", data: { email: "b@x.test", address: "é".repeat(1500) } }; // 3 KB: more than a slot holds
+    const cut = "x".repeat(JOURNAL_BODY_LIMIT + 100);
+    journal.record(request("/first"), encode("{}"), answer(400, "invalidRequestBody"), 1_000);
+    journal.record(request("/api/v1/users"), encode(JSON.stringify(small)), answer(200), 2_000, "org-a");
+    journal.record(request("/api/v1/users"), encode(JSON.stringify(large)), answer(200), 3_000, "org-a");
+    journal.record(request("/api/v1/users"), encode(cut), answer(400, "malformedJson"), 4_000);
+    const page = journal.read();
+    expect([page.held, page.capacity, page.dropped]).toEqual([3, 3, 1]);
+    expect(page.requests.map((r) => r.id)).toEqual([2, 3, 4]);
+    expect(page.requests[0]).toMatchObject({ body: small, status: 200, outcome: "success", organizationId: "org-a", time: new Date(2_000).toISOString() });
+    expect(page.requests[1]!.body).toEqual(large);
+    expect(page.requests[2]).toMatchObject({ bodyText: "x".repeat(JOURNAL_BODY_LIMIT), bodyTruncated: true, status: 400 });
+    // Wrap once more over the large one's slot: the new entry is read, not the old overflow.
+    journal.record(request("/api/v1/users"), encode('{"n":5}'), answer(200), 5_000);
+    journal.record(request("/api/v1/users"), encode('{"n":6}'), answer(200), 6_000);
+    const wrapped = journal.read().requests;
+    expect(wrapped.map((r) => r.id)).toEqual([4, 5, 6]);
+    expect(wrapped.slice(1).map((r) => r.body)).toEqual([{ n: 5 }, { n: 6 }]);
+  });
+
+  it("never keeps a secret header, and keeps the others as received", () => {
+    const journal = new RequestJournal(2);
+    journal.record(request("/api/v1/users", { "cv-api-key": "cvk_secret_123456", authorization: "Bearer t", cookie: "s=1", "x-trace": "abc" }), undefined, answer(400, "unknownApiKey"), 0);
+    const [entry] = journal.read().requests;
+    expect(entry!.headers).toEqual({ "content-type": "application/json", "cv-api-key": "[redacted]", authorization: "[redacted]", cookie: "[redacted]", "x-trace": "abc" });
+    expect(JSON.stringify(entry)).not.toContain("cvk_secret");
+  });
+
+  it("is off at 0, and refuses a size it cannot hold", () => {
+    const off = new RequestJournal(0);
+    off.record(request("/x"), undefined, answer(200), 0);
+    expect(off.read()).toEqual({ requests: [], held: 0, capacity: 0, dropped: 0 });
+    expect(() => new RequestJournal(MAX_JOURNAL_SIZE + 1)).toThrow(`from 0 to ${MAX_JOURNAL_SIZE}`);
+    expect(new RequestJournal(MAX_JOURNAL_SIZE).capacity).toBe(MAX_JOURNAL_SIZE);
+  });
+});
