@@ -2,33 +2,15 @@
 // the same in-memory work as bench/baseline-server.js behind the same WHATWG Request/Response objects. Requests are
 // sent one after another (no sockets, no concurrency), for a fixed time, cycling through a workload.
 import { createFake } from "../dist/index.js";
+import { baselineAnswer, usersByEmail } from "./baseline-work.js";
 import { defaultFixtures } from "./fixtures.js";
 
 /** The baseline's work (see baseline-server.js) as a fetch: parse, find the user in a Map, merge, answer. */
 export function createBaselineFetch() {
-  const state = defaultFixtures();
-  const byEmail = new Map(state.users.map((u) => [u.email.toLowerCase(), u]));
+  const byEmail = usersByEmail(defaultFixtures());
   return async (input, init) => {
-    const request = new Request(input, init);
-    const text = await request.text();
-    let status = 200;
-    let body;
-    try {
-      const data = JSON.parse(text).data;
-      const user = byEmail.get(String(data.email).toLowerCase());
-      if (!user) {
-        status = 400;
-        body = { status, success: false, message: `User ${data.email} does not exist` };
-      } else {
-        for (const [k, v] of Object.entries(data)) if (k !== "email") user[k] = v;
-        body = { status, success: true, message: "Profile updated successfully", data: { user } };
-      }
-    } catch (error) {
-      status = 400;
-      body = { status, success: false, message: `Request body is not valid JSON: ${error.message}` };
-    }
-    const answer = JSON.stringify(body);
-    return new Response(answer, { status, headers: { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(answer)) } });
+    const { status, text } = baselineAnswer(byEmail, await new Request(input, init).text());
+    return new Response(text, { status, headers: { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)) } });
   };
 }
 

@@ -6,20 +6,15 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { startFakeServer, type FakeServer, type FixtureSet } from "../src/index.js";
+import type { FixtureSet } from "../src/index.js";
 import { stateFileIo } from "../src/fake/state/state-file.js";
 import { admin, readUser, toReply, update, type Reply } from "./support/http.js";
 import { spawnFake } from "./support/spawn-fake.js";
+import { useFakeServers } from "./support/use-fake.js";
 
-const running: FakeServer[] = [];
-const start = async (options: Parameters<typeof startFakeServer>[0] = {}) => {
-  const fake = await startFakeServer(options);
-  running.push(fake);
-  return fake;
-};
-afterEach(async () => {
+const start = useFakeServers();
+afterEach(() => {
   vi.restoreAllMocks();
-  await Promise.all(running.splice(0).map((f) => f.close()));
 });
 
 const stateFile = () => join(mkdtempSync(join(tmpdir(), "cv-admin-")), "state.json");
@@ -56,8 +51,7 @@ describe("finding 2: an admin write is checked and applied in the same tick", ()
       expect(owners(await dump(fake.url), phone)).toHaveLength(1);
       rounds++;
     }
-    await fake.close();
-    running.pop();
+    await fake.close(); // closing again after the test is harmless
     const restarted = await start({ persist: file }); // the persisted state is valid: it starts
     expect(await dump(restarted.url)).toEqual(JSON.parse(readFileSync(file, "utf8")));
     console.log(`[admin] phone races: ${rounds} rounds of 2 admin PATCHes + 1 API update, one owner each time`);

@@ -5,14 +5,16 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { driftCommand } from "../src/cli/drift.js";
 import type { DriftReport } from "../src/conformance/drift/run-drift.js";
 import { createFake, defaultFixtures, startFakeServer, type FakeServer } from "../src/index.js";
-import { startForeignDeployment, type ForeignDeployment } from "./support/foreign-deployment.js";
+import type { ForeignDeployment } from "./support/foreign-deployment.js";
 import { json } from "./support/http.js";
 import { spawnFake } from "./support/spawn-fake.js";
+import { useFakeServers } from "./support/use-fake.js";
+import { useForeignDeployments } from "./support/use-foreign.js";
 
 const KEY = "cvk_test_clinic_a_4f1c2d9e";
 const UPDATABLE = "john.doe@example.com";
@@ -110,21 +112,18 @@ it("serve says, before anything else is tried, which answers the fixtures set", 
 });
 
 describe("drift --write-profile, then the fake restarted on the profile", () => {
-  let foreign: ForeignDeployment | undefined;
-  let fake: FakeServer | undefined;
-  afterEach(async () => {
-    await foreign?.close();
-    await fake?.close();
-    foreign = fake = undefined;
-  });
+  let foreign: ForeignDeployment;
+  let fake: FakeServer;
+  const startForeign = useForeignDeployments();
+  const startFake = useFakeServers();
 
   async function drift(dir: string, args: string[]) {
     const target = join(dir, "staging.yaml");
-    writeFileSync(target, stringify({ accounts: foreign!.accounts, freePhoneNumber: foreign!.freePhoneNumber }));
+    writeFileSync(target, stringify({ accounts: foreign.accounts, freePhoneNumber: foreign.freePhoneNumber }));
     const lines: string[] = [];
     const report = join(dir, `drift-${Date.now()}.json`);
     const code = await driftCommand(
-      ["--a-base-url", fake!.url, "--b-target", target, "--b-base-url", foreign!.url, "--b-api-key", foreign!.apiKey, "--b-name", "staging", "--json", report, ...args],
+      ["--a-base-url", fake.url, "--b-target", target, "--b-base-url", foreign.url, "--b-api-key", foreign.apiKey, "--b-name", "staging", "--json", report, ...args],
       (l) => lines.push(l),
       (l) => lines.push(l),
     );
@@ -135,8 +134,8 @@ describe("drift --write-profile, then the fake restarted on the profile", () => 
   it("leaves no inferred difference on the second drift, and changes nothing on either side", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
     const profile = join(dir, "staging-fixtures.json");
-    foreign = await startForeignDeployment();
-    fake = await startFakeServer();
+    foreign = await startForeign();
+    fake = await startFake();
 
     const first = await drift(dir, ["--write-profile", profile]);
     expect(first.code, first.output).toBe(0);
@@ -156,7 +155,7 @@ describe("drift --write-profile, then the fake restarted on the profile", () => 
     expect(written.users).toEqual(defaultFixtures().users); // a new file starts from the built-in fixtures
 
     await fake.close();
-    fake = await startFakeServer({ fixtures: profile });
+    fake = await startFake({ fixtures: profile });
     const before = { fake: fake.state(), foreign: foreign.profiles() };
     const second = await drift(dir, []);
     expect(second.code, second.output).toBe(0);
@@ -168,8 +167,8 @@ describe("drift --write-profile, then the fake restarted on the profile", () => 
 
   it("keeps the rest of an existing fixtures file, and leaves a file that is not one as it was (exit 2)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
-    foreign = await startForeignDeployment();
-    fake = await startFakeServer();
+    foreign = await startForeign();
+    fake = await startFake();
     const mine = join(dir, "mine.json");
     const fixtures = defaultFixtures();
     fixtures.organizations.push({ id: "org-mine", name: "Mine" });

@@ -2,19 +2,11 @@
 // request whose chunked body never ends, a request that never finishes. One answer per request, in the envelope,
 // never a write on a socket whose response is pending.
 import { connect, type Socket } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { startFakeServer, type FakeServer } from "../src/index.js";
+import { describe, expect, it } from "vitest";
 import { KEY_A, readUser } from "./support/http.js";
+import { useFakeServers } from "./support/use-fake.js";
 
-const running: FakeServer[] = [];
-const start = async (options: Parameters<typeof startFakeServer>[0] = {}) => {
-  const fake = await startFakeServer(options);
-  running.push(fake);
-  return fake;
-};
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((f) => f.close()));
-});
+const start = useFakeServers();
 
 const ANA = "ana.free@clinic-a.test";
 

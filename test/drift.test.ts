@@ -4,24 +4,23 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { driftCommand } from "../src/cli/drift.js";
 import type { DriftReport } from "../src/conformance/drift/run-drift.js";
-import { startFakeServer, type FakeServer } from "../src/index.js";
-import { startForeignDeployment, type ForeignDeployment, type ForeignOptions } from "./support/foreign-deployment.js";
+import type { FakeServer } from "../src/index.js";
+import type { ForeignDeployment, ForeignOptions } from "./support/foreign-deployment.js";
+import { useFakeServers } from "./support/use-fake.js";
+import { useForeignDeployments } from "./support/use-foreign.js";
 
 let foreign: ForeignDeployment | undefined;
 let fake: FakeServer | undefined;
-afterEach(async () => {
-  await foreign?.close();
-  await fake?.close();
-  foreign = fake = undefined;
-});
+const startForeign = useForeignDeployments();
+const startFake = useFakeServers();
 
 async function drift(options: ForeignOptions = {}, args: string[] = []) {
-  foreign = await startForeignDeployment(options);
-  fake = await startFakeServer();
+  foreign = await startForeign(options);
+  fake = await startFake();
   const dir = mkdtempSync(join(tmpdir(), "cv-drift-"));
   const target = join(dir, "staging.yaml");
   writeFileSync(target, stringify({ accounts: foreign.accounts, freePhoneNumber: foreign.freePhoneNumber }));

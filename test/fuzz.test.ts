@@ -2,11 +2,13 @@
 // planted bug no scripted scenario meets, the run must report a minimal example (a failure where the oracle is
 // documented or the answer a 5xx; a warning, a failure under --strict, where it is inferred), replayable by its
 // seed, leaving nothing changed. Against the fake: no finding at all, and its state as it was.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ConformanceSummary } from "../src/index.js";
-import { startFakeServer, type FakeServer } from "../src/index.js";
+import type { FakeServer } from "../src/index.js";
 import { conform, marked, type ConformRun } from "./support/conform-run.js";
-import { startForeignDeployment, type ForeignDeployment, type PlantedBug } from "./support/foreign-deployment.js";
+import type { ForeignDeployment, PlantedBug } from "./support/foreign-deployment.js";
+import { useFakeServers } from "./support/use-fake.js";
+import { useForeignDeployments } from "./support/use-foreign.js";
 import { conformCommand } from "../src/cli/conform.js";
 
 const SEED = "20261127";
@@ -14,14 +16,11 @@ const RUNS = "600";
 
 let foreign: ForeignDeployment | undefined;
 let fake: FakeServer | undefined;
-afterEach(async () => {
-  await foreign?.close();
-  await fake?.close();
-  foreign = fake = undefined;
-});
+const startForeign = useForeignDeployments();
+const startFake = useFakeServers();
 
 async function fuzz(bugs: PlantedBug[], ...args: string[]): Promise<ConformRun & { summary: ConformanceSummary }> {
-  foreign = await startForeignDeployment({ bugs });
+  foreign = await startForeign({ bugs });
   const run = await conform(foreign, ["--only", "fuzz", "--fuzz", RUNS, "--seed", SEED, ...args]);
   return { ...run, summary: JSON.parse(run.json) as ConformanceSummary };
 }
@@ -108,7 +107,7 @@ describe("generated requests find what no scripted scenario meets, and shrink it
 
 describe("generated requests against the fake", () => {
   it("find nothing, and leave its state as it was", async () => {
-    fake = await startFakeServer();
+    fake = await startFake();
     const before = fake.state();
     const lines: string[] = [];
     const code = await conformCommand(["--base-url", fake.url, "--only", "fuzz", "--fuzz", "1500", "--seed", SEED], (l) => lines.push(l), (l) => lines.push(l));

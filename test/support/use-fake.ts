@@ -15,3 +15,16 @@ export function useFakeServer(options?: FakeServerOptions): () => FakeServer {
     return fake;
   };
 }
+
+/** For a test file: start fake servers freely; every one started in a test is closed after it. */
+export function useFakeServers(): (options?: FakeServerOptions) => Promise<FakeServer> {
+  const running: FakeServer[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((fake) => fake.close()));
+  });
+  return async (options = {}) => {
+    const fake = await startFakeServer(options);
+    running.push(fake);
+    return fake;
+  };
+}

@@ -4,6 +4,7 @@
  * the last requests, oldest first. Recording is cheap on purpose (bytes into a preallocated arena, no parsing, no
  * object kept); an entry is turned into JSON only when someone reads the journal.
  */
+import type { components } from "../../generated/openapi.js";
 import type { FakeAnswer, FakeRequest } from "./fake-request.js";
 
 export const DEFAULT_JOURNAL_SIZE = 1000;
@@ -13,31 +14,8 @@ export const JOURNAL_BODY_LIMIT = 8 * 1024;
 const SECRET_HEADERS = new Set(["cv-api-key", "authorization", "proxy-authorization", "cookie"]);
 export const REDACTED = "[redacted]";
 
-export interface JournalEntry {
-  /** Counts up from 1 since the fake started (or since the journal was last cleared). */
-  id: number;
-  /** When the request arrived, ISO 8601. */
-  time: string;
-  method: string;
-  path: string;
-  /** The query string, without "?", when there was one. */
-  query?: string;
-  /** As received, names in lower case; cv-api-key, Authorization and Cookie replaced by "[redacted]". */
-  headers: Record<string, string>;
-  /** The body, parsed, when it was JSON. */
-  body?: unknown;
-  /** The body as text, when it was not JSON (or was cut). */
-  bodyText?: string;
-  bodyTruncated?: boolean;
-  /** The status answered; null when a fault answered with no status (hang, reset, empty). */
-  status: number | null;
-  /** What it came to: "success", the name of a message of openapi.yaml (e.g. "phoneNumberInUse"), or "fault:…". */
-  outcome: string;
-  /** The organization of the API key, when the key was known. */
-  organizationId?: string;
-  /** From the request's arrival to its answer (a delay included), in milliseconds. */
-  durationMs: number;
-}
+/** One request as the journal gives it back (JournalEntry in openapi.yaml). */
+export type JournalEntry = components["schemas"]["JournalEntry"];
 
 export interface JournalFilter {
   /** data.email of the request, in any letter case. */
@@ -47,15 +25,8 @@ export interface JournalFilter {
   since?: string;
 }
 
-export interface JournalPage {
-  requests: JournalEntry[];
-  /** How many entries the journal holds now, before filtering. */
-  held: number;
-  /** How many it keeps at most (0: the journal is off). */
-  capacity: number;
-  /** How many older entries were dropped to keep within capacity, since the last clear. */
-  dropped: number;
-}
+/** The journal's entries and how full it is (RequestJournal in openapi.yaml). */
+export type JournalPage = components["schemas"]["RequestJournal"];
 
 /**
  * Each slot's text (path, query and headers as one JSON line, then the body's bytes) lives in one preallocated byte
