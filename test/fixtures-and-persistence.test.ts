@@ -2,22 +2,15 @@
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { startFakeServer, type FakeServer, type FixtureSet } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { startFakeServer, type FixtureSet } from "../src/index.js";
 import { LARGE_FIXTURES } from "../src/fake/state/collect-garbage.js";
 import { admin, readUser, update } from "./support/http.js";
 import { manyEmail, manyUsers } from "./support/many-users.js";
+import { useFakeServers } from "./support/use-fake.js";
 
 const defaults = JSON.parse(readFileSync(new URL("../fixtures/default.json", import.meta.url), "utf8")) as FixtureSet;
-const running: FakeServer[] = [];
-const start = async (...args: Parameters<typeof startFakeServer>) => {
-  const fake = await startFakeServer(...args);
-  running.push(fake);
-  return fake;
-};
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((f) => f.close()));
-});
+const start = useFakeServers();
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "cv-kit-"));
