@@ -117,17 +117,19 @@ describe("drift --write-profile, then the fake restarted on the profile", () => 
   const startForeign = useForeignDeployments();
   const startFake = useFakeServers();
 
+  let runs = 0;
   async function drift(dir: string, args: string[]) {
     const target = join(dir, "staging.yaml");
     writeFileSync(target, stringify({ accounts: foreign.accounts, freePhoneNumber: foreign.freePhoneNumber }));
     const lines: string[] = [];
-    const report = join(dir, `drift-${Date.now()}.json`);
+    const report = join(dir, `drift-${++runs}.json`);
     const code = await driftCommand(
       ["--a-base-url", fake.url, "--b-target", target, "--b-base-url", foreign.url, "--b-api-key", foreign.apiKey, "--b-name", "staging", "--json", report, ...args],
       (l) => lines.push(l),
       (l) => lines.push(l),
     );
-    return { code, output: lines.join("\n"), report: JSON.parse(readFileSync(report, "utf8")) as DriftReport };
+    // No report when drift refuses to start (exit 2 before either side runs).
+    return { code, output: lines.join("\n"), report: (existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : undefined) as DriftReport };
   }
   const inferred = (report: DriftReport) => report.comparison.differences.filter((d) => d.kind !== "allowed" && d.tier === "inferred").map((d) => d.what);
 
@@ -179,11 +181,16 @@ describe("drift --write-profile, then the fake restarted on the profile", () => 
     expect(written.organizations.at(-1)).toEqual({ id: "org-mine", name: "Mine" });
     expect(written.answers).toEqual({ unknownApiKey: { status: 401, message: "Unauthorized" } });
 
+    const nested = join(dir, "profiles", "staging", "fixtures.json"); // folders made as --html makes them
+    expect((await drift(dir, ["--write-profile", nested, "--only", "api-key-unknown"])).code).toBe(0);
+    expect(JSON.parse(readFileSync(nested, "utf8"))).toHaveProperty("answers.unknownApiKey.status", 401);
+
     const broken = join(dir, "broken.json");
     writeFileSync(broken, '{"users": 3}');
     const refused = await drift(dir, ["--write-profile", broken, "--only", "api-key-unknown"]);
     expect(refused.code).toBe(2);
-    expect(refused.output).toMatch(/broken\.json is not a valid fixtures file, so it was left as it is/);
+    expect(refused.output).toMatch(/--write-profile: .*broken\.json is not a valid fixtures file, so it was left as it is/);
+    expect(refused.output).not.toContain("running"); // known before either side runs
     expect(readFileSync(broken, "utf8")).toBe('{"users": 3}');
     expect(existsSync(`${broken}.${process.pid}.tmp`)).toBe(false);
   });

@@ -67,6 +67,8 @@ describe("drift between the fake and a deployment with its own wording", () => {
     expect(report.comparison.differences.filter((d) => d.kind === "allowed").every((d) => d.what.includes("B only: createdAt, id, updatedAt"))).toBe(true);
     expect(report.counts).toMatchObject({ documented: 0, inferredBehaviour: 5, inferredWording: 7 });
     expect(output).toMatch(/no documented behaviour differs · .* · exit 0$/);
+    expect(output).toContain("  ~ api-key-unknown: "); // ✗ is kept for what gates: a documented difference
+    expect(output).not.toMatch(/^\s+✗ /m);
     expect(fake!.state()).toEqual(before.fake);
     expect(foreign!.profiles()).toEqual(before.foreign);
     expect(output).not.toContain(foreign!.apiKey);

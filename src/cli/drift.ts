@@ -8,7 +8,7 @@ import { basename, extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadContract, type Contract } from "../contract/contract.js";
-import { answersProfileOf, writeAnswersProfile } from "../conformance/drift/answers-profile.js";
+import { answersProfileOf, profileBase, writeAnswersProfile } from "../conformance/drift/answers-profile.js";
 import { runDrift, type DriftReport } from "../conformance/drift/run-drift.js";
 import { selectorProblems } from "../conformance/plan.js";
 import { createRedactor, type Redact } from "../conformance/redact.js";
@@ -120,6 +120,14 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
     return fail((error as Error).message);
   }
   redact = createRedactor([a.apiKey, b.apiKey]);
+  if (flags["write-profile"]) {
+    // Known now, not after two whole runs: a profile file that cannot take the answers.
+    try {
+      profileBase(contract, flags["write-profile"], BUILT_IN_FIXTURES);
+    } catch (error) {
+      return fail(`--write-profile: ${(error as Error).message}.`);
+    }
+  }
 
   out(redact(`cv-contract-kit drift: A ${a.name} (${a.baseUrl}) ↔ B ${b.name} (${b.baseUrl})`));
   const report = await runDrift({ a, b, scenarios, timeoutMs, contract, ...selection, onProgress: (line) => out(redact(`  ${line}`)) });

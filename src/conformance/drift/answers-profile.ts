@@ -5,7 +5,8 @@
  * fixtures file set are taken; the documented ones are the page's and stay. An answer the fake could not give as
  * B gave it (a placeholder it cannot fill, a status it may not use) is left out, with the reason.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Contract } from "../../contract/contract.js";
 import { formatIssues } from "../../contract/validators.js";
 import type { Redact } from "../redact.js";
@@ -44,16 +45,16 @@ export function answersProfileOf(contract: Contract, comparison: DriftComparison
 }
 
 /**
- * Sets the `answers` section of a fixtures file to the profile, keeping the rest of the file. A file that does not
- * exist yet starts from `baseFixtures` (the built-in fixtures). The result is checked against FixtureSet before it
- * is written, and written atomically (temp file, rename), so a failure leaves the file as it was.
+ * The fixtures the profile will go into: the file's, or `baseFixtures` when the file does not exist yet. Throws, with
+ * what to do, when the file cannot take a profile; drift calls this before it runs, so a bad path is known at once.
  */
-export function writeAnswersProfile(contract: Contract, file: string, profile: AnswersProfile, baseFixtures: string): void {
+export function profileBase(contract: Contract, file: string, baseFixtures: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`could not read ${file}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") throw new Error(`${file} cannot be read (${code ?? (error as Error).message}): give a fixtures file, or a path that does not exist yet`);
     text = readFileSync(baseFixtures, "utf8");
   }
   let fixtures: unknown;
@@ -63,15 +64,26 @@ export function writeAnswersProfile(contract: Contract, file: string, profile: A
     throw new Error(`${file} is not JSON (${(error as Error).message}): give a fixtures file, or a path that does not exist yet`);
   }
   if (!fixtures || typeof fixtures !== "object" || Array.isArray(fixtures)) throw new Error(`${file} is not a fixtures file (a JSON object: see FixtureSet in openapi.yaml)`);
-  const updated = { ...(fixtures as Record<string, unknown>), answers: profile.answers };
-  const issues = contract.schemaValidator(FIXTURE_SET)(updated);
+  const { answers: _replaced, ...records } = fixtures as Record<string, unknown>;
+  const issues = contract.schemaValidator(FIXTURE_SET)(records);
   if (issues.length > 0) throw new Error(`${file} is not a valid fixtures file, so it was left as it is: ${formatIssues(issues)}`);
+  return records;
+}
+
+/**
+ * Sets the `answers` section of a fixtures file to the profile, keeping the rest of it (see profileBase). The file
+ * is written atomically (temp file, rename), so a failure leaves it as it was; a missing folder is created.
+ */
+export function writeAnswersProfile(contract: Contract, file: string, profile: AnswersProfile, baseFixtures: string): void {
+  const updated = { ...profileBase(contract, file, baseFixtures), answers: profile.answers };
   const temp = `${file}.${process.pid}.tmp`;
   try {
+    mkdirSync(dirname(resolve(file)), { recursive: true });
     writeFileSync(temp, `${JSON.stringify(updated, null, 2)}\n`);
     renameSync(temp, file);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw new Error(`could not write ${file}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`could not write ${file}${code ? ` (${code})` : `: ${(error as Error).message}`}`);
   }
 }

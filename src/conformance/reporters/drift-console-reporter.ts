@@ -16,7 +16,9 @@ export function printDriftReport(report: DriftReport, write: (line: string) => v
   out("");
   if (differing.length > 0) out(`Where A (${a.name}) and B (${b.name}) answer differently:`);
   for (const s of [...differing].sort((x, y) => Math.min(...x.differences.map(order)) - Math.min(...y.differences.map(order)))) {
-    out(`  ${s.tier === "documented" ? "✗" : "~"} ${s.id}${s.tier === "inferred" ? " [inferred]" : ""}: ${s.title}`);
+    // ✗ only where documented behaviour differs (it gates); ~ where only inferred behaviour or wording does.
+    const gating = s.differences.some((d) => d.tier === "documented" && d.kind !== "allowed");
+    out(`  ${gating ? "✗" : "~"} ${s.id}${s.tier === "inferred" ? " [inferred]" : ""}: ${s.title}`);
     for (const d of s.differences.filter((x) => x.kind !== "allowed")) {
       out(`      ${d.tier === "documented" ? "documented " : ""}${d.aspect}${d.step !== undefined ? ` (request ${d.step + 1})` : ""}: ${d.what.replace(/^\w+ /, "")}`);
     }
