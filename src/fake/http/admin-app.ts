@@ -106,7 +106,8 @@ export function createAdminApp({ contract, store, bodyLimit, journal, faults, re
         const parsed = parseJsonBody(body.bytes);
         if (!parsed.ok) return fail(res, "malformedJson", { detail: parsed.detail });
         const issues = operation.body!.validate(parsed.value);
-        if (issues.length > 0) return fail(res, "adminInvalid", { detail: formatIssues(issues) });
+        // A fault is not a record: say "Invalid fault", as fake.faults.add and the Prefer header do.
+        if (issues.length > 0) return fail(res, operation.kind === "addFault" ? "invalidFault" : "adminInvalid", { detail: formatIssues(issues) });
         value = parsed.value;
       }
       perform(res, operation, match, value, query.values);
