@@ -199,7 +199,7 @@ export class StateFile {
         if (owner === process.pid ? HELD.has(this.path) : isAlive(owner)) {
           throw new StateFileError(
             `Failed to open the state file ${this.path}: another fake server (pid ${owner}) is using it. ` +
-              "Stop that process, or pass another --persist file.",
+              "Stop that process (or close that fake), or use another state file (--persist, or the persist option).",
           );
         }
         rmSync(this.lockPath, { force: true }); // left by a process that died: take it over
