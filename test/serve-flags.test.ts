@@ -51,6 +51,12 @@ describe("cv-contract-kit serve flags", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it("a misspelt command gets exit 2 and the command meant", () => {
+    const result = spawnSync(process.execPath, [BIN, "srve"], { encoding: "utf8", timeout: 15_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('Unknown command "srve" (did you mean serve?).');
+  });
+
   it("--version prints the package's version", () => {
     const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
     expect(execFileSync(process.execPath, [BIN, "--version"], { encoding: "utf8" }).trim()).toBe(version);

@@ -3,6 +3,7 @@
  * `cv-contract-kit <command>`: serve (the fake server) or conform (the conformance suite).
  */
 import { readFileSync } from "node:fs";
+import { didYouMean } from "../conformance/suggest.js";
 
 const HELP = `Usage: cv-contract-kit <command> [options]
 
@@ -42,7 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(HELP);
       return 0;
     default:
-      console.error(`Unknown command "${command}".\n\n${HELP}`);
+      console.error(`Unknown command "${command}"${didYouMean(command, ["serve", "conform", "drift"])}.\n\n${HELP}`);
       return 2;
   }
 }
