@@ -2,12 +2,13 @@
 // wording where the vendor page is silent, never where it speaks; `drift --write-profile` writes that section from
 // what a deployment answered; a fake restarted on it answers like the deployment, so a second drift finds no
 // inferred difference left.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { driftCommand } from "../src/cli/drift.js";
+import { fitsTemplate } from "../src/conformance/drift/compare-runs.js";
 import type { DriftReport } from "../src/conformance/drift/run-drift.js";
 import { createFake, defaultFixtures, startFakeServer, type FakeServer } from "../src/index.js";
 import type { ForeignDeployment } from "./support/foreign-deployment.js";
@@ -72,6 +73,28 @@ describe("the fixtures' answers section", () => {
     expect(start({ malformedJson: { status: 400, message: "Bad JSON at {where}" } })).toThrow("(it may use {detail})");
     expect(start({ unknownApiKey: { status: 500, message: "Oops" } })).toThrow("/answers/unknownApiKey/status: must be one of 400, 401, 403, 404, 405, 413, 415, 422");
     expect(start({ unknownApiKey: { status: 401, message: "" } })).toThrow(/\/answers\/unknownApiKey\/message/);
+  });
+
+  it("never answers an empty message, even for an empty Content-Type under a message of placeholders only", async () => {
+    const fake = createFake({ fixtures: { ...defaultFixtures(), answers: { unsupportedMediaType: { status: 415, message: "{received}" } } } });
+    const answered = await post(fake, "{}", { "content-type": "" });
+    expect([answered.status, ((await json(answered)) as { message: string }).message]).toEqual([415, "none"]);
+  });
+
+  it("is frozen where a test can read it, and refuses to persist its state into the fixtures file", () => {
+    const fake = createFake({ fixtures: { ...defaultFixtures(), answers: { unknownApiKey: aligned.unknownApiKey } } });
+    expect(() => ((fake.answers.unknownApiKey as { message: string }).message = "changed")).toThrow(TypeError);
+    const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
+    const file = join(dir, "fixtures.json");
+    writeFileSync(file, JSON.stringify({ ...defaultFixtures(), answers: { unknownApiKey: aligned.unknownApiKey } }));
+    expect(() => createFake({ fixtures: file, persist: file })).toThrow("The state file must not be the fixtures file");
+    expect(JSON.parse(readFileSync(file, "utf8"))).toHaveProperty("answers.unknownApiKey");
+  });
+
+  it("takes for each answer only the statuses a service plausibly gives for it (405 for another method only)", () => {
+    const start = (answers: unknown) => () => createFake({ fixtures: { ...defaultFixtures(), answers } as never });
+    expect(start({ missingApiKey: { status: 405, message: "No key" } })).toThrow("/answers/missingApiKey/status: must be one of 400, 401, 403");
+    expect(start({ payloadTooLarge: { status: 415, message: "Too big" } })).toThrow("/answers/payloadTooLarge/status: must be one of 400, 413");
   });
 
   it("is configuration, not state: a reset keeps it; state(), the admin API and the state file do not hold it", async () => {
@@ -167,6 +190,70 @@ describe("drift --write-profile, then the fake restarted on the profile", () => 
     expect(foreign.profiles()).toEqual(before.foreign);
   });
 
+  it("takes a parser's words as detail, and leaves out, saying why, two statuses for one answer and an echoed key", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
+    const profile = join(dir, "profile.json");
+    foreign = await startForeign({ quirks: ["parserInMessages", "keyStatusSplit", "echoesUnknownKey"] });
+    fake = await startFake();
+    const first = await drift(dir, ["--write-profile", profile]);
+    expect(first.code, first.output).toBe(0);
+    const { answers } = JSON.parse(readFileSync(profile, "utf8")) as { answers: Record<string, { status: number; message: string }> };
+    expect(answers.malformedJson).toEqual({ status: 400, message: "Malformed JSON: {detail}" });
+    expect(answers).not.toHaveProperty("missingApiKey");
+    expect(answers).not.toHaveProperty("unknownApiKey");
+    expect(first.output).toContain("left out missingApiKey: B answers it with 400 or 401, depending on the request");
+    expect(first.output).toContain("left out unknownApiKey: B repeats the API key it was sent; the fake never echoes a key");
+
+    await fake.close();
+    fake = await startFake({ fixtures: profile });
+    const second = await drift(dir, []);
+    expect(second.report.comparison.wording.find((w) => w.name === "malformedJson")?.same).toBe(true);
+  });
+
+  it("writes nothing when a side could not run, and keeps the answers a partial run did not see", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
+    const profile = join(dir, "profile.json");
+    const before = JSON.stringify({ ...defaultFixtures(), answers: aligned }, null, 2);
+    writeFileSync(profile, before);
+    foreign = await startForeign();
+    fake = await startFake();
+    const down = await driftCommand(
+      ["--a-base-url", "http://127.0.0.1:9", "--b-target", join(dir, "none.yaml"), "--write-profile", profile],
+      () => {},
+      () => {},
+    ); // no target file for B: refused before anything runs
+    expect(down).toBe(2);
+    const aDown = await drift(dir, ["--a-base-url", "http://127.0.0.1:9", "--write-profile", profile]);
+    expect(aDown.code).toBe(2);
+    expect(readFileSync(profile, "utf8")).toBe(before);
+
+    const partial = await drift(dir, ["--write-profile", profile, "--only", "api-key-unknown"]);
+    expect(partial.code, partial.output).toBe(0);
+    expect(partial.output).toContain("kept from the file (not seen in this run): missingApiKey, malformedJson, invalidRequestBody, methodNotAllowed, unsupportedMediaType, payloadTooLarge");
+    const { answers } = JSON.parse(readFileSync(profile, "utf8")) as { answers: Record<string, unknown> };
+    expect(answers).toEqual({ ...aligned, unknownApiKey: { status: 401, message: "Unauthorized" } });
+  });
+
+  it("writes through a link to the file it names, keeps the file's mode, and never writes through a planted temp file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
+    const real = join(dir, "real.json");
+    const link = join(dir, "link.json");
+    writeFileSync(real, JSON.stringify(defaultFixtures()), { mode: 0o600 });
+    chmodSync(real, 0o600);
+    symlinkSync(real, link);
+    const victim = join(dir, "victim.txt");
+    writeFileSync(victim, "untouched");
+    for (const suffix of ["", `.${process.pid}.tmp`]) symlinkSync(victim, `${real}${suffix === "" ? ".tmp" : suffix}`); // the names a temp file once had
+    foreign = await startForeign();
+    fake = await startFake();
+    const written = await drift(dir, ["--write-profile", link, "--only", "api-key-unknown"]);
+    expect(written.code, written.output).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(real, "utf8"))).toHaveProperty("answers.unknownApiKey.status", 401);
+    expect(statSync(real).mode & 0o777).toBe(0o600);
+    expect(readFileSync(victim, "utf8")).toBe("untouched");
+  });
+
   it("keeps the rest of an existing fixtures file, and leaves a file that is not one as it was (exit 2)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
     foreign = await startForeign();
@@ -193,5 +280,13 @@ describe("drift --write-profile, then the fake restarted on the profile", () => 
     expect(refused.output).not.toContain("running"); // known before either side runs
     expect(readFileSync(broken, "utf8")).toBe('{"users": 3}');
     expect(existsSync(`${broken}.${process.pid}.tmp`)).toBe(false);
+  });
+});
+
+describe("drift's classification of a message by a service's wording", () => {
+  it("does not try a template full of placeholders (a service's own braces): no exponential matching", () => {
+    const template = `Bad ${"{detail}".repeat(12)}!`;
+    expect(fitsTemplate(template, `Bad ${"x".repeat(36)}?`, {})).toBe(false); // without the bound: minutes
+    expect(fitsTemplate("Malformed JSON: {detail}", "Malformed JSON: Unexpected token", {})).toBe(true);
   });
 });

@@ -21,6 +21,7 @@ import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
 import { loadTarget } from "../conformance/target.js";
 import { DEFAULT_TARGET_FILE } from "./conform.js";
 import { hideValues, SELECTION_OPTIONS, selectionFrom, timeoutFrom } from "./parse-options.js";
+import { visible } from "./visible.js";
 
 const HELP = `Usage: cv-contract-kit drift [options]
 
@@ -150,19 +151,23 @@ const BUILT_IN_FIXTURES = fileURLToPath(new URL("../../fixtures/default.json", i
 
 /** `--write-profile`: B's answers where the page is silent, into a fixtures file. False when nothing was written. */
 function writeProfile(contract: Contract, file: string, report: DriftReport, nameB: string, redact: Redact, out: (line: string) => void): boolean {
-  if (report.b.summary.fatal) return false;
+  // A side that could not run has not answered: its silence must not empty the answers a file already holds.
+  if (report.a.summary.fatal || report.b.summary.fatal) return false;
   const profile = answersProfileOf(contract, report.comparison, redact);
+  let kept: string[];
   try {
-    writeAnswersProfile(contract, file, profile, BUILT_IN_FIXTURES);
+    ({ kept } = writeAnswersProfile(contract, file, profile, BUILT_IN_FIXTURES));
   } catch (error) {
     out(redact(`Profile: ${(error as Error).message}`));
     return false;
   }
   const names = Object.entries(profile.answers);
+  const line = (text: string) => out(redact(visible(text)));
   out("");
-  out(redact(`Profile of ${nameB} written to ${file}: ${names.length} answer${names.length === 1 ? "" : "s"} where the page is silent.`));
-  for (const [name, answer] of names) out(redact(`  ${name}: ${answer.status} ${JSON.stringify(answer.message)}`));
-  for (const { name, reason } of profile.leftOut) out(redact(`  left out ${name}: ${reason}`));
+  line(`Profile of ${nameB} written to ${file}: ${names.length} answer${names.length === 1 ? "" : "s"} where the page is silent.`);
+  for (const [name, answer] of names) line(`  ${name}: ${answer.status} ${JSON.stringify(answer.message)}`);
+  for (const { name, reason } of profile.leftOut) line(`  left out ${name}: ${reason}`);
+  if (kept.length > 0) line(`  kept from the file (not seen in this run): ${kept.join(", ")}`);
   out(`Start the fake with it: cv-contract-kit serve --fixtures ${file}`);
   return true;
 }

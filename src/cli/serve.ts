@@ -8,6 +8,7 @@ import { MAX_JOURNAL_SIZE } from "../fake/core/request-journal.js";
 import type { FixtureAnswers, FixtureSet } from "../fake/state/types.js";
 import { parseArgs } from "node:util";
 import { bytesFrom, countFrom, delayFrom, portFrom, UsageError, withUsage } from "./parse-options.js";
+import { visible } from "./visible.js";
 
 const HELP = `Usage: cv-contract-kit serve [options]
 
@@ -99,7 +100,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
 
 function banner(url: string, fixtures: FixtureSet, answers: FixtureAnswers): string {
   // Said where it shows: these answers are a deployment's (drift --write-profile), not openapi.yaml's.
-  const aligned = Object.entries(answers).map(([name, answer]) => `  ${name.padEnd(21)} ${answer.status} ${JSON.stringify(answer.message)}`);
+  const aligned = Object.entries(answers).map(([name, answer]) => `  ${name.padEnd(21)} ${answer.status} ${visible(JSON.stringify(answer.message))}`);
   const orgName = new Map(fixtures.organizations.map((o) => [o.id, o.name]));
   const keys = fixtures.apiKeys.map((k) => `  ${k.id}  → ${orgName.get(k.organizationId) ?? k.organizationId}`);
   const SHOWN = 20; // a generated fixture set can hold 100,000 users

@@ -4,6 +4,8 @@
  * socket. Two fakes never share anything, so tests that run concurrently each get their own.
  * `startFakeServer` is this plus a node:http listener.
  */
+import { realpathSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import { loadContract, type Contract } from "../contract/contract.js";
 import { answerChecksFromEnv } from "./core/answer-check.js";
 import { createAnswerBook } from "./core/answer-book.js";
@@ -99,6 +101,10 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
   if (delayIssue) throw new RangeError(`delay: ${delayIssue}.`);
   const journal = new RequestJournal(options.journal ?? DEFAULT_JOURNAL_SIZE);
 
+  if (options.persist && typeof options.fixtures === "string" && samePath(options.persist, options.fixtures)) {
+    // The state file holds records only: it would overwrite the fixtures, and their answers section with them.
+    throw new StateFileError(`The state file must not be the fixtures file (${options.persist}): give persist another path.`);
+  }
   const fixtures = resolveFixtures(contract, options.fixtures);
   const { store, created } = openStore(contract, fixtures, options.persist);
   if (fixtures.large) collectGarbage();
@@ -108,7 +114,7 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
     contract,
     store,
     rules: ruleConfigFrom(contract, options.disableRules),
-    answers: createAnswerBook(contract, fixtures.answers),
+    answers: createAnswerBook(contract, structuredClone(fixtures.answers)),
     journal,
     faults,
     bodyLimit,
@@ -128,7 +134,7 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
   const fake: Fake = {
     fetch: inProcess.fetch,
     state: () => store.state,
-    answers: fixtures.answers,
+    answers: frozen(fixtures.answers),
     reset: () => {
       const result = resetAll();
       if (!result.ok) throw new StateFileError(result.detail);
@@ -186,4 +192,23 @@ function resolveFixtures(contract: Contract, fixtures: string | Fixtures | undef
   if (fixtures === undefined) return loadFixturesFile(contract, DEFAULT_FIXTURES_PATH);
   if (typeof fixtures === "string") return loadFixturesFile(contract, fixtures);
   return fixturesFromValue(contract, fixtures);
+}
+
+/** A deep-frozen copy: reading `fake.answers` cannot change what the fake answers. */
+function frozen(answers: FixtureAnswers): Readonly<FixtureAnswers> {
+  const copy = structuredClone(answers);
+  for (const answer of Object.values(copy)) Object.freeze(answer);
+  return Object.freeze(copy);
+}
+
+/** Whether two paths name one file (through links too), or would. */
+function samePath(a: string, b: string): boolean {
+  const real = (path: string) => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolvePath(path);
+    }
+  };
+  return real(a) === real(b);
 }

@@ -678,8 +678,8 @@ export interface components {
          *     `cv-contract-kit drift --write-profile FILE` writes this section from what the deployment answered. Each
          *     entry replaces the status and wording of one inferred answer of POST /api/v1/users; an answer left out keeps
          *     openapi.yaml's. The documented answers (the success and the five business failures) cannot be set: they are
-         *     the page's. A message may use only the placeholders its answer lists in `x-kit-placeholders`; the fake fills
-         *     them per request. The section is read when the fake starts and kept across resets; the state file does not
+         *     the page's. Each answer takes the statuses a service plausibly gives for it (405 only for another method). A
+         *     message may use only the placeholders its answer lists in `x-kit-placeholders`; the fake fills them per request. The section is read when the fake starts and kept across resets; the state file does not
          *     hold it.
          */
         FixtureAnswers: {
@@ -691,7 +691,7 @@ export interface components {
             malformedJson?: components["schemas"]["AlignedAnswer"];
             /** @description The body breaks the request schema. `{detail}`: each field and the rule it breaks. */
             invalidRequestBody?: components["schemas"]["AlignedAnswer"];
-            /** @description A method other than POST. The `Allow` header is sent only with a 405. */
+            /** @description A method other than POST. The `Allow` header is sent with a 405 only. */
             methodNotAllowed?: components["schemas"]["AlignedAnswer"];
             /** @description The Content-Type is not application/json. `{received}` and `{detail}`: the Content-Type received. */
             unsupportedMediaType?: components["schemas"]["AlignedAnswer"];

@@ -51,7 +51,17 @@ export const PLANTED_BUGS: readonly PlantedBug[] = [
  * answered as a plain date or in a shifted time zone, messages quoting the email as stored, a write-behind queue
  * (200 with the new values, applied lagMs later), reads from a replica lagMs behind.
  */
-export type Quirk = "nullRefused" | "dobPlain" | "dobShifted" | "storedEmailInMessages" | "writeBehind" | "staleReads";
+export type Quirk =
+  | "nullRefused"
+  | "dobPlain"
+  | "dobShifted"
+  | "storedEmailInMessages"
+  | "writeBehind"
+  | "staleReads"
+  // Wordings some services have, for aligning the fake with them:
+  | "parserInMessages" // "Malformed JSON: <the JSON parser's own message>", as Express's body-parser says
+  | "keyStatusSplit" // 401 when the key header is absent, 400 when it is empty
+  | "echoesUnknownKey"; // "Unknown key <the key sent>"
 
 export const FUZZ_ONLY_BUGS: readonly PlantedBug[] = ["astralCharacterCrash", "longFirstNameCrash", "postalCodeClearsCity", "lowercaseStateAccepted", "lowercaseGenderAccepted"];
 
@@ -191,9 +201,12 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
 
   async function updateProfile(request: ForeignRequest, res: ServerResponse): Promise<void> {
     const key = request.headers["cv-api-key"];
-    if (!bugs.has("noAuth") && (typeof key !== "string" || key.trim() === "")) return send(res, 400, envelope(400, "Missing API key"));
+    if (!bugs.has("noAuth") && (typeof key !== "string" || key.trim() === "")) {
+      const status = quirks.has("keyStatusSplit") && key === undefined ? 401 : 400;
+      return send(res, status, envelope(status, "Missing API key"));
+    }
     const organizationId = bugs.has("noAuth") ? (keys.get(String(key)) ?? "org_acme") : keys.get(String(key));
-    if (!organizationId) return send(res, 401, envelope(401, "Unauthorized"));
+    if (!organizationId) return send(res, 401, envelope(401, quirks.has("echoesUnknownKey") ? `Unknown key ${String(key)}` : "Unauthorized"));
     if (!/^application\/json\b/i.test(String(request.headers["content-type"] ?? ""))) return send(res, 415, envelope(415, "Unsupported content type"));
 
     let body: unknown;
@@ -204,7 +217,7 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
         res.writeHead(500, { "content-type": "text/html; charset=utf-8" });
         return void res.end(`<!DOCTYPE html><html><body><pre>SyntaxError: ${(error as Error).message}<br> &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp;at /srv/app/node_modules/body-parser/lib/types/json.js:89:19</pre></body></html>`);
       }
-      return send(res, 400, envelope(400, "Malformed JSON"));
+      return send(res, 400, envelope(400, quirks.has("parserInMessages") ? `Malformed JSON: ${(error as Error).message}` : "Malformed JSON"));
     }
     const long = Object.values((body as { data?: Record<string, unknown> } | null)?.data ?? {}).some((v) => typeof v === "string" && v.length > 1000);
     if (bugs.has("htmlErrorOnLongValue") && long) {

@@ -3,14 +3,17 @@
  * What side B answered where the vendor page is silent, as a fixtures file's `answers` section (FixtureAnswers in
  * openapi.yaml): start the fake with it and the fake answers like B. Only the inferred answers openapi.yaml lets a
  * fixtures file set are taken; the documented ones are the page's and stay. An answer the fake could not give as
- * B gave it (a placeholder it cannot fill, a status it may not use) is left out, with the reason.
+ * B gave it (a placeholder it cannot fill, a status it may not use, two statuses) is left out, with the reason.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
 import type { Contract } from "../../contract/contract.js";
+import type { MessageName } from "../../contract/messages.js";
+import { toPointer } from "../../contract/pointer.js";
 import { formatIssues } from "../../contract/validators.js";
 import type { Redact } from "../redact.js";
-import type { DriftComparison } from "./compare-runs.js";
+import type { DriftComparison, WordingComparison } from "./compare-runs.js";
 
 export interface AlignedAnswer {
   status: number;
@@ -24,29 +27,72 @@ export interface AnswersProfile {
   leftOut: { name: string; reason: string }[];
 }
 
-const ALIGNED_ANSWER = "/components/schemas/AlignedAnswer";
 const FIXTURE_SET = "/components/schemas/FixtureSet";
+/** The fake's detail text next to {detail} is taken out of B's wording when it is at least this long. */
+const SHARED_DETAIL = 8;
 
 /** B's answers, for every alignable kind of failure B was seen to give. */
 export function answersProfileOf(contract: Contract, comparison: DriftComparison, redact: Redact = (t) => t): AnswersProfile {
-  const validAnswer = contract.schemaValidator(ALIGNED_ANSWER);
   const profile: AnswersProfile = { answers: {}, leftOut: [] };
   for (const w of comparison.wording) {
-    const placeholders = contract.alignableAnswers[w.name];
-    if (!placeholders || w.b === undefined || w.statusB === undefined) continue;
-    const answer = { status: w.statusB, message: redact(w.b) };
-    const unknown = [...answer.message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).filter((p) => !placeholders.includes(p));
-    const issues = validAnswer(answer);
-    if (unknown.length > 0) profile.leftOut.push({ name: w.name, reason: `its wording ${JSON.stringify(answer.message)} varies in a part the fake cannot fill ({${unknown.join("}, {")}})` });
-    else if (issues.length > 0) profile.leftOut.push({ name: w.name, reason: `${answer.status} ${JSON.stringify(answer.message)} is not an answer the fake may give: ${formatIssues(issues)}` });
+    if (!contract.alignableAnswers[w.name]) continue;
+    const answer = alignedAnswer(contract, w, redact);
+    if ("reason" in answer) profile.leftOut.push({ name: w.name, reason: answer.reason });
     else profile.answers[w.name] = answer;
   }
   return profile;
 }
 
+function alignedAnswer(contract: Contract, w: WordingComparison, redact: Redact): AlignedAnswer | { reason: string } {
+  if (w.b === undefined || w.statusB === undefined) {
+    return { reason: w.statusesB.length > 0 ? `B answered ${w.statusesB.join(", ")} with no message in the envelope` : "B gave no answer" };
+  }
+  if (w.statusesB.length > 1) return { reason: `B answers it with ${w.statusesB.join(" or ")}, depending on the request; the fake gives one status per answer` };
+  if (w.examplesB.some((text) => /\{\w+\}/.test(text))) return { reason: "B's own words hold {…}, which the fake would read as a placeholder" };
+  const message = redact(withoutSharedDetail(w.b, w.a, contract.message(w.name as MessageName).template));
+  const placeholders = contract.alignableAnswers[w.name] ?? [];
+  const unknown = [...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).filter((p) => !placeholders.includes(p));
+  if (unknown.includes("key")) return { reason: "B repeats the API key it was sent; the fake never echoes a key" };
+  if (unknown.length > 0) return { reason: `B's wording ${quote(message)} varies in a part the fake cannot fill ({${unknown.join("}, {")}})` };
+  if (/[{}]/.test(message.replace(/\{\w+\}/g, ""))) return { reason: `B's wording ${quote(message)} has braces, which the fake keeps for placeholders` };
+  const answer = { status: w.statusB, message };
+  const issues = contract.schemaValidator(toPointer(["components", "schemas", "FixtureAnswers", "properties", w.name]))(answer);
+  if (issues.length > 0) return { reason: `${answer.status} ${quote(message)} is not an answer the fake may give: ${formatIssues(issues)}` };
+  return answer;
+}
+
+/**
+ * B's template without the detail text the fake (A) also gave next to {detail}: two services on the same JSON
+ * parser both say "Expected ',' or '}' after property value …", and the fake fills {detail} with that text itself.
+ * The fake's detail is what its template has around {detail} beyond openapi.yaml's wording (`own`).
+ */
+function withoutSharedDetail(b: string, a: string | undefined, own: string): string {
+  const [before, after] = split(b);
+  const [beforeA, afterA] = split(a ?? "");
+  const [ownBefore, ownAfter] = split(own);
+  if (before === undefined || beforeA === undefined || ownBefore === undefined || !beforeA.startsWith(ownBefore) || !afterA!.endsWith(ownAfter!)) return b;
+  const detailBefore = beforeA.slice(ownBefore.length);
+  const detailAfter = afterA!.slice(0, afterA!.length - ownAfter!.length);
+  const trimmedBefore = detailBefore.length >= SHARED_DETAIL && before.endsWith(detailBefore) ? before.slice(0, before.length - detailBefore.length) : before;
+  const trimmedAfter = detailAfter.length >= SHARED_DETAIL && after!.startsWith(detailAfter) ? after!.slice(detailAfter.length) : after!;
+  return `${trimmedBefore}{detail}${trimmedAfter}`;
+}
+
+/** The text before and after the first {detail}, or [undefined, undefined]. */
+function split(template: string): [string, string] | [undefined, undefined] {
+  const at = template.indexOf("{detail}");
+  return at < 0 ? [undefined, undefined] : [template.slice(0, at), template.slice(at + "{detail}".length)];
+}
+
+/** A message for a line of output: quoted, at most 120 characters. */
+function quote(message: string): string {
+  return JSON.stringify(message.length > 120 ? `${message.slice(0, 117)}…` : message);
+}
+
 /**
  * The fixtures the profile will go into: the file's, or `baseFixtures` when the file does not exist yet. Throws, with
  * what to do, when the file cannot take a profile; drift calls this before it runs, so a bad path is known at once.
+ * Only the FixtureSet schema is checked here; `serve` checks the rest (unique ids, references) when it starts.
  */
 export function profileBase(contract: Contract, file: string, baseFixtures: string): Record<string, unknown> {
   let text: string;
@@ -54,36 +100,67 @@ export function profileBase(contract: Contract, file: string, baseFixtures: stri
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") throw new Error(`${file} cannot be read (${code ?? (error as Error).message}): give a fixtures file, or a path that does not exist yet`);
+    if (code !== "ENOENT") throw new Error(`${file} cannot be read (${code ?? "unreadable"}): give a fixtures file, or a path that does not exist yet`);
     text = readFileSync(baseFixtures, "utf8");
   }
   let fixtures: unknown;
   try {
     fixtures = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${file} is not JSON (${(error as Error).message}): give a fixtures file, or a path that does not exist yet`);
+  } catch {
+    // Not the parser's message: it quotes the file's first bytes, which may be anything (a .env file, say).
+    throw new Error(`${file} is not JSON: give a fixtures file, or a path that does not exist yet`);
   }
   if (!fixtures || typeof fixtures !== "object" || Array.isArray(fixtures)) throw new Error(`${file} is not a fixtures file (a JSON object: see FixtureSet in openapi.yaml)`);
-  const { answers: _replaced, ...records } = fixtures as Record<string, unknown>;
-  const issues = contract.schemaValidator(FIXTURE_SET)(records);
+  const issues = contract.schemaValidator(FIXTURE_SET)(fixtures);
   if (issues.length > 0) throw new Error(`${file} is not a valid fixtures file, so it was left as it is: ${formatIssues(issues)}`);
-  return records;
+  return fixtures as Record<string, unknown>;
 }
 
 /**
- * Sets the `answers` section of a fixtures file to the profile, keeping the rest of it (see profileBase). The file
- * is written atomically (temp file, rename), so a failure leaves it as it was; a missing folder is created.
+ * Puts the profile's answers into a fixtures file's `answers` section, keeping the rest of the file and the answers
+ * this run did not see (returned, to be named). The file is replaced atomically: a new temp file beside it (created
+ * exclusively, never through a link), its mode kept, renamed over it; a file that is a link is written where the
+ * link points. A missing folder is created.
  */
-export function writeAnswersProfile(contract: Contract, file: string, profile: AnswersProfile, baseFixtures: string): void {
-  const updated = { ...profileBase(contract, file, baseFixtures), answers: profile.answers };
-  const temp = `${file}.${process.pid}.tmp`;
+export function writeAnswersProfile(contract: Contract, file: string, profile: AnswersProfile, baseFixtures: string): { kept: string[] } {
+  const base = profileBase(contract, file, baseFixtures);
+  const previous = (base.answers ?? {}) as Record<string, AlignedAnswer>;
+  const kept = Object.keys(previous).filter((name) => !(name in profile.answers));
+  const updated = { ...base, answers: { ...previous, ...profile.answers } };
+  const target = existingTarget(file);
+  const temp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
+  let fd: number | undefined;
   try {
-    mkdirSync(dirname(resolve(file)), { recursive: true });
-    writeFileSync(temp, `${JSON.stringify(updated, null, 2)}\n`);
-    renameSync(temp, file);
+    mkdirSync(dirname(target), { recursive: true });
+    fd = openSync(temp, "wx", 0o600); // fails on anything already there, a link included
+    writeSync(fd, `${JSON.stringify(updated, null, 2)}\n`);
+    closeSync(fd);
+    fd = undefined;
+    chmodSync(temp, modeOf(target));
+    renameSync(temp, target);
   } catch (error) {
+    if (fd !== undefined) closeSync(fd);
     rmSync(temp, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`could not write ${file}${code ? ` (${code})` : `: ${(error as Error).message}`}`);
+    throw new Error(`could not write ${file}${code ? ` (${code})` : ""}`);
+  }
+  return { kept };
+}
+
+/** Where to write: the file a link points to (so the link stays a link), or the path itself. */
+function existingTarget(file: string): string {
+  try {
+    return lstatSync(file).isSymbolicLink() ? realpathSync(file) : resolve(file);
+  } catch {
+    return resolve(file);
+  }
+}
+
+/** The mode to keep: the file's own, or 0644 for a new one. */
+function modeOf(file: string): number {
+  try {
+    return statSync(file).mode & 0o777;
+  } catch {
+    return 0o644;
   }
 }

@@ -57,9 +57,12 @@ export interface WordingComparison {
   name: string;
   a?: string;
   b?: string;
-  /** The statuses each side answered it with. */
+  /** The status each side answered it with (the last one seen), and every status seen. */
   statusA?: number;
   statusB?: number;
+  statusesB: number[];
+  /** B's messages of this kind as received (at most three), for a profile to check what a template hides. */
+  examplesB: string[];
   scenarios: string[];
   same: boolean;
 }
@@ -76,6 +79,7 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
   const resultsB = byId(b);
   const samples = { a: new Map<string, MessageSample[]>(), b: new Map<string, MessageSample[]>() };
   const statuses = { a: new Map<string, number>(), b: new Map<string, number>() };
+  const allStatusesB = new Map<string, Set<number>>();
   const usedBy = new Map<string, Set<string>>();
   const out: DriftScenario[] = [];
   const deferred: DeferredMessage[] = [];
@@ -147,7 +151,10 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
         if (ma !== undefined) push(samples.a, name, { text: ma, values: valuesOf(sa) });
         if (mb !== undefined) push(samples.b, name, { text: mb, values: valuesOf(sb) });
         if (ea.response) statuses.a.set(name, ea.response.status);
-        if (eb.response) statuses.b.set(name, eb.response.status);
+        if (eb.response) {
+          statuses.b.set(name, eb.response.status);
+          (allStatusesB.get(name) ?? allStatusesB.set(name, new Set()).get(name)!).add(eb.response.status);
+        }
         (usedBy.get(name) ?? usedBy.set(name, new Set()).get(name)!).add(scenario.id);
       }
 
@@ -174,11 +181,21 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
     const tb = templateOf(samples.b.get(name) ?? []);
     const sa = statuses.a.get(name);
     const sb = statuses.b.get(name);
-    return { name, ...(ta !== undefined ? { a: ta } : {}), ...(tb !== undefined ? { b: tb } : {}), ...(sa !== undefined ? { statusA: sa } : {}), ...(sb !== undefined ? { statusB: sb } : {}), scenarios: [...usedBy.get(name)!].sort(), same: ta === tb };
+    return {
+      name,
+      ...(ta !== undefined ? { a: ta } : {}),
+      ...(tb !== undefined ? { b: tb } : {}),
+      ...(sa !== undefined ? { statusA: sa } : {}),
+      ...(sb !== undefined ? { statusB: sb } : {}),
+      statusesB: [...(allStatusesB.get(name) ?? [])].sort((x, y) => x - y),
+      examplesB: (samples.b.get(name) ?? []).slice(0, 3).map((sample) => sample.text),
+      scenarios: [...usedBy.get(name)!].sort(),
+      same: ta === tb,
+    };
   });
   // A message of no named kind, on both sides of the kind of message each side gives for one named failure, is that
   // failure: its wording is compared with the kind's. Otherwise the two messages are compared as they are.
-  const fits = (template: string | undefined, text: string, values: Values) => template !== undefined && templatePattern(template, values as Record<string, string>).test(text);
+  const fits = (template: string | undefined, text: string, values: Values) => template !== undefined && fitsTemplate(template, text, values);
   for (const d of deferred) {
     const kind = wording.find((w) => fits(w.a, d.ma, d.valuesA) && fits(w.b, d.mb, d.valuesB));
     if (kind) {
@@ -218,6 +235,19 @@ function kindOfMessage(contract: Contract, ...steps: (StepResult | undefined)[])
     if (match) return match;
   }
   return "other";
+}
+
+/** Placeholders a template may have for a message to be classified by it (see fitsTemplate). */
+const MAX_PLACEHOLDERS = 3;
+
+/**
+ * Whether a message follows a template made from a service's messages. Only plain templates count: each placeholder
+ * is a `[\s\S]+` of the pattern, and a template full of them (a service's own text may hold braces) would make a
+ * failed match take exponential time.
+ */
+export function fitsTemplate(template: string, text: string, values: Readonly<Record<string, string | undefined>>): boolean {
+  if (text.length > 1000 || (template.match(/\{\w+\}/g)?.length ?? 0) > MAX_PLACEHOLDERS) return false;
+  return templatePattern(template, values as Record<string, string>).test(text);
 }
 
 const INFERRED_KINDS = ["missingApiKey", "unknownApiKey", "malformedJson", "invalidRequestBody", "methodNotAllowed", "payloadTooLarge", "unsupportedMediaType"] as const;
@@ -279,5 +309,8 @@ function valuesOf(step: StepResult): Record<string, string | undefined> {
   } catch {
     // a malformed body on purpose: no email to find
   }
-  return { email, method: request.method === "POST" ? undefined : request.method, path: new URL(request.url).pathname };
+  // A key the scenario sent on purpose (an unknown one): a message that repeats it shows as {key}. The run's own key
+  // is recorded as a reference ($CV_API_KEY), never as itself.
+  const key = request.headers["cv-api-key"];
+  return { email, method: request.method === "POST" ? undefined : request.method, path: new URL(request.url).pathname, key: key?.startsWith("$") ? undefined : key };
 }

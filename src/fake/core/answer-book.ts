@@ -34,7 +34,9 @@ export function createAnswerBook(contract: Contract, overrides: AnswerOverrides 
     message,
     error(name, values = {}, headers = {}) {
       const { status, template } = message(name);
-      return { status, headers, body: { status, success: false, message: fillTemplate(template, values) }, outcome: name };
+      // An aligned message made only of placeholders could come out empty: the envelope needs words.
+      const text = fillTemplate(template, values) || fillTemplate(contract.message(name).template, values);
+      return { status, headers, body: { status, success: false, message: text }, outcome: name };
     },
   };
 }

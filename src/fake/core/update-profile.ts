@@ -67,7 +67,7 @@ export function createUpdateProfilePipeline({ contract, store, rules, answers, b
 
   const checkContentType = (req: FakeRequest) => {
     const received = req.headers["content-type"];
-    return isJsonContentType(received) ? undefined : answers.error("unsupportedMediaType", { received: received ?? "none", detail: received ?? "none" });
+    return isJsonContentType(received) ? undefined : answers.error("unsupportedMediaType", { received: received || "none", detail: received || "none" }); // never an empty placeholder
   };
 
   const checkDeclaredSize = (req: FakeRequest) => {
