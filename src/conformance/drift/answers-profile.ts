@@ -10,15 +10,14 @@ import { dirname, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Contract } from "../../contract/contract.js";
 import type { MessageName } from "../../contract/messages.js";
+import type { components } from "../../generated/openapi.js";
 import { toPointer } from "../../contract/pointer.js";
 import { formatIssues } from "../../contract/validators.js";
 import type { Redact } from "../redact.js";
 import type { DriftComparison, WordingComparison } from "./compare-runs.js";
 
-export interface AlignedAnswer {
-  status: number;
-  message: string;
-}
+/** One answer of a fixtures file's answers section (AlignedAnswer in openapi.yaml). */
+export type AlignedAnswer = components["schemas"]["AlignedAnswer"];
 
 export interface AnswersProfile {
   /** Answer name → how B gives it. */
@@ -55,7 +54,7 @@ function alignedAnswer(contract: Contract, w: WordingComparison, redact: Redact)
   if (unknown.includes("key")) return { reason: "B repeats the API key it was sent; the fake never echoes a key" };
   if (unknown.length > 0) return { reason: `B's wording ${quote(message)} varies in a part the fake cannot fill ({${unknown.join("}, {")}})` };
   if (/[{}]/.test(message.replace(/\{\w+\}/g, ""))) return { reason: `B's wording ${quote(message)} has braces, which the fake keeps for placeholders` };
-  const answer = { status: w.statusB, message };
+  const answer = { status: w.statusB, message } as AlignedAnswer; // its status is checked against the answer's schema next
   const issues = contract.schemaValidator(toPointer(["components", "schemas", "FixtureAnswers", "properties", w.name]))(answer);
   if (issues.length > 0) return { reason: `${answer.status} ${quote(message)} is not an answer the fake may give: ${formatIssues(issues)}` };
   return answer;
