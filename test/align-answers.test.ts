@@ -8,7 +8,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { driftCommand } from "../src/cli/drift.js";
+import { writeAnswersProfile } from "../src/conformance/drift/answers-profile.js";
 import { fitsTemplate } from "../src/conformance/drift/compare-runs.js";
+import { loadContract } from "../src/contract/contract.js";
+import { DEFAULT_FIXTURES_PATH } from "../src/fake/state/load-fixtures.js";
 import type { DriftReport } from "../src/conformance/drift/run-drift.js";
 import { createFake, defaultFixtures, startFakeServer, type FakeServer } from "../src/index.js";
 import type { ForeignDeployment } from "./support/foreign-deployment.js";
@@ -234,24 +237,52 @@ describe("drift --write-profile, then the fake restarted on the profile", () => 
     expect(answers).toEqual({ ...aligned, unknownApiKey: { status: 401, message: "Unauthorized" } });
   });
 
-  it("writes through a link to the file it names, keeps the file's mode, and never writes through a planted temp file", async () => {
+  it("writes through a link to the file it names (one not there yet too) and keeps the file's mode", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
     const real = join(dir, "real.json");
     const link = join(dir, "link.json");
-    writeFileSync(real, JSON.stringify(defaultFixtures()), { mode: 0o600 });
+    writeFileSync(real, JSON.stringify(defaultFixtures()));
     chmodSync(real, 0o600);
     symlinkSync(real, link);
-    const victim = join(dir, "victim.txt");
-    writeFileSync(victim, "untouched");
-    for (const suffix of ["", `.${process.pid}.tmp`]) symlinkSync(victim, `${real}${suffix === "" ? ".tmp" : suffix}`); // the names a temp file once had
+    const dangling = join(dir, "dangling.json");
+    symlinkSync("not-yet.json", dangling);
     foreign = await startForeign();
     fake = await startFake();
-    const written = await drift(dir, ["--write-profile", link, "--only", "api-key-unknown"]);
-    expect(written.code, written.output).toBe(0);
-    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    for (const file of [link, dangling]) {
+      const written = await drift(dir, ["--write-profile", file, "--only", "api-key-unknown"]);
+      expect(written.code, written.output).toBe(0);
+      expect(lstatSync(file).isSymbolicLink()).toBe(true);
+    }
     expect(JSON.parse(readFileSync(real, "utf8"))).toHaveProperty("answers.unknownApiKey.status", 401);
     expect(statSync(real).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(join(dir, "not-yet.json"), "utf8"))).toHaveProperty("answers.unknownApiKey.status", 401);
+  });
+
+  it("never writes through something planted where its temp file goes: the temp file is created exclusively", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
+    const file = join(dir, "profile.json");
+    const victim = join(dir, "victim.txt");
+    writeFileSync(victim, "untouched");
+    symlinkSync(victim, `${file}.planted.tmp`);
+    const profile = { answers: { unknownApiKey: { status: 401 as const, message: "Unauthorized" } }, leftOut: [] };
+    expect(() => writeAnswersProfile(loadContract(), file, profile, DEFAULT_FIXTURES_PATH, (target) => `${target}.planted.tmp`)).toThrow(`could not write ${file} (EEXIST)`);
     expect(readFileSync(victim, "utf8")).toBe("untouched");
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("drops an answer of the file that B now gives in a way the fake cannot copy, and says so", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
+    const profile = join(dir, "profile.json");
+    writeFileSync(profile, JSON.stringify({ ...defaultFixtures(), answers: { missingApiKey: { status: 403, message: "Stale" }, payloadTooLarge: aligned.payloadTooLarge } }));
+    foreign = await startForeign({ quirks: ["keyStatusSplit"] });
+    fake = await startFake();
+    const run = await drift(dir, ["--write-profile", profile, "--only", "api-key-missing,api-key-empty"]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain("left out missingApiKey: B answers it with 400 or 401");
+    expect(run.output).toContain("removed from the file (B no longer answers them in a way the fake can copy): missingApiKey");
+    expect(run.output).toContain("kept from the file (not seen in this run): payloadTooLarge");
+    const { answers } = JSON.parse(readFileSync(profile, "utf8")) as { answers: Record<string, unknown> };
+    expect(answers).toEqual({ payloadTooLarge: aligned.payloadTooLarge });
   });
 
   it("keeps the rest of an existing fixtures file, and leaves a file that is not one as it was (exit 2)", async () => {

@@ -154,9 +154,9 @@ function writeProfile(contract: Contract, file: string, report: DriftReport, nam
   // A side that could not run has not answered: its silence must not empty the answers a file already holds.
   if (report.a.summary.fatal || report.b.summary.fatal) return false;
   const profile = answersProfileOf(contract, report.comparison, redact);
-  let kept: string[];
+  let kept: string[], dropped: string[];
   try {
-    ({ kept } = writeAnswersProfile(contract, file, profile, BUILT_IN_FIXTURES));
+    ({ kept, dropped } = writeAnswersProfile(contract, file, profile, BUILT_IN_FIXTURES));
   } catch (error) {
     out(redact(`Profile: ${(error as Error).message}`));
     return false;
@@ -168,6 +168,7 @@ function writeProfile(contract: Contract, file: string, report: DriftReport, nam
   for (const [name, answer] of names) line(`  ${name}: ${answer.status} ${JSON.stringify(answer.message)}`);
   for (const { name, reason } of profile.leftOut) line(`  left out ${name}: ${reason}`);
   if (kept.length > 0) line(`  kept from the file (not seen in this run): ${kept.join(", ")}`);
+  if (dropped.length > 0) line(`  removed from the file (B no longer answers them in a way the fake can copy): ${dropped.join(", ")}`);
   out(`Start the fake with it: cv-contract-kit serve --fixtures ${file}`);
   return true;
 }

@@ -5,7 +5,7 @@
  * fixtures file set are taken; the documented ones are the page's and stay. An answer the fake could not give as
  * B gave it (a placeholder it cannot fill, a status it may not use, two statuses) is left out, with the reason.
  */
-import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Contract } from "../../contract/contract.js";
@@ -121,13 +121,23 @@ export function profileBase(contract: Contract, file: string, baseFixtures: stri
  * exclusively, never through a link), its mode kept, renamed over it; a file that is a link is written where the
  * link points. A missing folder is created.
  */
-export function writeAnswersProfile(contract: Contract, file: string, profile: AnswersProfile, baseFixtures: string): { kept: string[] } {
+export function writeAnswersProfile(
+  contract: Contract,
+  file: string,
+  profile: AnswersProfile,
+  baseFixtures: string,
+  tempName: (target: string) => string = (target) => `${target}.${randomBytes(6).toString("hex")}.tmp`,
+): { kept: string[]; dropped: string[] } {
   const base = profileBase(contract, file, baseFixtures);
-  const previous = (base.answers ?? {}) as Record<string, AlignedAnswer>;
+  const previous = { ...((base.answers ?? {}) as Record<string, AlignedAnswer>) };
+  // An answer B now gives in a way the fake cannot copy is no longer B's: the old one goes, and is named.
+  const leftOut = new Set(profile.leftOut.map((l) => l.name));
+  const dropped = Object.keys(previous).filter((name) => leftOut.has(name));
+  for (const name of dropped) delete previous[name];
   const kept = Object.keys(previous).filter((name) => !(name in profile.answers));
   const updated = { ...base, answers: { ...previous, ...profile.answers } };
   const target = existingTarget(file);
-  const temp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
+  const temp = tempName(target);
   let fd: number | undefined;
   try {
     mkdirSync(dirname(target), { recursive: true });
@@ -143,23 +153,38 @@ export function writeAnswersProfile(contract: Contract, file: string, profile: A
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(`could not write ${file}${code ? ` (${code})` : ""}`);
   }
-  return { kept };
+  return { kept, dropped };
 }
 
-/** Where to write: the file a link points to (so the link stays a link), or the path itself. */
+/** Where to write: the file a link points to, even one not there yet (so the link stays a link), or the path itself. */
 function existingTarget(file: string): string {
+  let path = resolve(file);
+  for (let hops = 0; hops < 40; hops++) {
+    let link: string;
+    try {
+      if (!lstatSync(path).isSymbolicLink()) return realpathOrSelf(path);
+      link = readlinkSync(path);
+    } catch {
+      return path; // nothing there yet: a new file
+    }
+    path = resolve(dirname(path), link);
+  }
+  throw Object.assign(new Error("too many symbolic links"), { code: "ELOOP" });
+}
+
+function realpathOrSelf(path: string): string {
   try {
-    return lstatSync(file).isSymbolicLink() ? realpathSync(file) : resolve(file);
+    return realpathSync(path);
   } catch {
-    return resolve(file);
+    return path;
   }
 }
 
-/** The mode to keep: the file's own, or 0644 for a new one. */
+/** The mode to keep: the file's own, or what the umask gives a new file. */
 function modeOf(file: string): number {
   try {
     return statSync(file).mode & 0o777;
   } catch {
-    return 0o644;
+    return 0o666 & ~process.umask();
   }
 }
