@@ -32,6 +32,20 @@ describe("RequestJournal", () => {
     expect(wrapped.slice(1).map((r) => r.body)).toEqual([{ n: 5 }, { n: 6 }]);
   });
 
+  it("cuts a long body between characters, never inside one; holds one request at capacity 1; starts again after clear()", () => {
+    const journal = new RequestJournal(1);
+    const body = "a".repeat(JOURNAL_BODY_LIMIT - 1) + "é".repeat(10); // the limit falls inside the first "é"
+    journal.record(request("/api/v1/users"), encode(body), answer(400, "malformedJson"), 0);
+    const [cut] = journal.read().requests;
+    expect(cut).toMatchObject({ bodyText: "a".repeat(JOURNAL_BODY_LIMIT - 1), bodyTruncated: true });
+    journal.record(request("/second"), encode("{}"), answer(400), 1);
+    expect(journal.read()).toMatchObject({ held: 1, dropped: 1, requests: [{ path: "/second", id: 2 }] });
+    journal.clear();
+    expect(journal.read()).toEqual({ requests: [], held: 0, capacity: 1, dropped: 0 });
+    journal.record(request("/third"), encode('{"n":3}'), answer(200), 2);
+    expect(journal.read().requests).toMatchObject([{ id: 1, path: "/third", body: { n: 3 } }]);
+  });
+
   it("never keeps a secret header, and keeps the others as received", () => {
     const journal = new RequestJournal(2);
     journal.record(request("/api/v1/users", { "cv-api-key": "cvk_secret_123456", authorization: "Bearer t", cookie: "s=1", "x-trace": "abc" }), undefined, answer(400, "unknownApiKey"), 0);

@@ -3,26 +3,6 @@
 
 /** Every message the contract names: its status, its text ({email} and other {…} stand for values), and its tier. */
 export const MESSAGES = {
-  "aligned401": {
-    "status": 401,
-    "template": "Unauthorized",
-    "tier": "inferred"
-  },
-  "aligned403": {
-    "status": 403,
-    "template": "Forbidden",
-    "tier": "inferred"
-  },
-  "aligned404": {
-    "status": 404,
-    "template": "Cannot DELETE /api/v1/users",
-    "tier": "inferred"
-  },
-  "aligned422": {
-    "status": 422,
-    "template": "Validation error: data.dob must match format \"date\"",
-    "tier": "inferred"
-  },
   "injectedFault": {
     "status": 503,
     "template": "Fault injected by the fake server: {status} {reason}",

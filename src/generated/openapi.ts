@@ -899,7 +899,7 @@ export interface components {
             };
         };
         /**
-         * @description Not on the vendor page (inferred). Some deployments answer a method other than POST with 404. The fake answers 404 only
+         * @description Not on the vendor page (inferred). Some deployments answer an unknown key or a method other than POST with 404. The fake answers 404 only
          *     when its fixtures' `answers` section asks for it (FixtureAnswers), to behave like such a deployment.
          */
         AlignedNotFound: {
@@ -911,7 +911,7 @@ export interface components {
             };
         };
         /**
-         * @description Not on the vendor page (inferred). Some deployments answer a body that breaks the schema with 422. The fake answers 422 only
+         * @description Not on the vendor page (inferred). Some deployments answer malformed JSON or a body that breaks the schema with 422. The fake answers 422 only
          *     when its fixtures' `answers` section asks for it (FixtureAnswers), to behave like such a deployment.
          */
         AlignedUnprocessableContent: {
@@ -1083,9 +1083,10 @@ export interface operations {
             };
             /**
              * @description The request failed (documented for the five business failures; inferred for the API key, JSON syntax
-             *     and body schema failures). The message of each documented failure is exact; `{email}` stands for the
-             *     request's data.email. In inferred messages, other `{…}` placeholders stand for detail text.
-             *     The envelope itself is documented for every 400; the tier of each message is on its example.
+             *     and body schema failures, and, on a fake whose fixtures' answers section asks for it, for the method,
+             *     Content-Type and size failures too: alignedAnswer). The message of each documented failure is exact;
+             *     `{email}` stands for the request's data.email. In inferred messages, other `{…}` placeholders stand for
+             *     detail text. The envelope itself is documented for every 400; the tier of each message is on its example.
              */
             400: {
                 headers: {

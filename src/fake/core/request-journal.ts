@@ -36,7 +36,10 @@ export type JournalPage = components["schemas"]["RequestJournal"];
  * does not fit its share of the arena (a large body) keeps it as a string instead.
  */
 const SLOT_BYTES = 1024;
-/** The arena stays under this many bytes: a larger journal gives each slot a smaller share (never under 256). */
+/**
+ * The arena stays under this many bytes: a journal of more than 32,768 entries gives each slot a smaller share (never
+ * under 256), so more requests fall back to a string.
+ */
 const ARENA_BYTES = 32 * 1024 * 1024;
 /** The largest journal: the arena's slots and the numbers beside them stay bounded. */
 export const MAX_JOURNAL_SIZE = 100_000;
@@ -99,7 +102,7 @@ export class RequestJournal {
     }
     const head = JSON.stringify([request.path, request.query, headers]);
     const cut = bytes !== undefined && bytes.length > JOURNAL_BODY_LIMIT;
-    const body = bytes === undefined ? undefined : cut ? bytes.subarray(0, JOURNAL_BODY_LIMIT) : bytes;
+    const body = bytes === undefined ? undefined : cut ? bytes.subarray(0, utf8Boundary(bytes, JOURNAL_BODY_LIMIT)) : bytes;
 
     this.overflow.delete(slot);
     const at = slot * this.slotBytes;
@@ -177,6 +180,13 @@ export class RequestJournal {
     }
     return entry;
   }
+}
+
+/** The largest cut at or before `end` that splits no UTF-8 character (a continuation byte is 10xxxxxx). */
+function utf8Boundary(bytes: Uint8Array, end: number): number {
+  let at = end;
+  while (at > 0 && end - at < 4 && (bytes[at]! & 0xc0) === 0x80) at--;
+  return at;
 }
 
 const encoder = new TextEncoder();
