@@ -1,6 +1,10 @@
 // ESLint for the TypeScript sources, tests and bench scripts (typescript-eslint's recommended, type-aware rules).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { builtinModules } from "node:module";
+
+/** Node's modules for sockets and files, under both names (`fs` and `node:fs`). */
+const TRANSPORT_AND_FILES = ["fs", "http", "https", "http2", "net", "tls", "dgram"].flatMap((name) => [name, `node:${name}`]);
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "reports/", "src/generated/"] },
@@ -33,8 +37,8 @@ export default tseslint.config(
       "@typescript-eslint/no-restricted-imports": [
         "error",
         {
-          paths: ["node:http", "node:fs", "node:net", "express", "json-server"].map((name) => ({ name, message: "Rules and the core are transport-free and file-free: an adapter (src/fake/http, src/fake/state) does that.", allowTypeImports: true })),
-          patterns: [{ group: ["**/http/**", "**/state/state-file*", "**/state/load-fixtures*"], message: "Rules and the core are transport-free and file-free.", allowTypeImports: true }],
+          paths: [...TRANSPORT_AND_FILES, "express", "json-server"].map((name) => ({ name, message: "Rules and the core are transport-free and file-free: an adapter (src/fake/http, src/fake/state) does that.", allowTypeImports: true })),
+          patterns: [{ group: ["**/http/**", "**/state/state-file*", "**/state/load-fixtures*", "node:fs/*", "fs/*"], message: "Rules and the core are transport-free and file-free.", allowTypeImports: true }],
         },
       ],
     },
@@ -42,7 +46,13 @@ export default tseslint.config(
   {
     files: ["src/client/**/*.ts"],
     rules: {
-      "@typescript-eslint/no-restricted-imports": ["error", { patterns: [{ group: ["node:*", "express", "json-server", "ajv*", "yaml", "**/fake/**", "**/contract/**", "!**/contract/messages.js", "**/conformance/**"], message: "cv-contract-kit/client must stay browser-safe: openapi-fetch and the generated types only.", allowTypeImports: true }] }],
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: builtinModules.map((name) => ({ name, message: "cv-contract-kit/client must stay browser-safe: no Node module.", allowTypeImports: true })),
+          patterns: [{ group: ["node:*", "express", "json-server", "ajv*", "yaml", "**/fake/**", "**/contract/**", "!**/contract/messages.js", "**/conformance/**"], message: "cv-contract-kit/client must stay browser-safe: openapi-fetch and the generated types only.", allowTypeImports: true }],
+        },
+      ],
     },
   },
   {

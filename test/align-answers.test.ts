@@ -10,6 +10,7 @@ import { stringify } from "yaml";
 import { driftCommand } from "../src/cli/drift.js";
 import { writeAnswersProfile } from "../src/conformance/drift/answers-profile.js";
 import { fitsTemplate } from "../src/conformance/drift/compare-runs.js";
+import { visible } from "../src/conformance/reporters/visible.js";
 import { loadContract } from "../src/contract/contract.js";
 import { DEFAULT_FIXTURES_PATH } from "../src/fake/state/load-fixtures.js";
 import type { DriftReport } from "../src/conformance/drift/run-drift.js";
@@ -319,5 +320,14 @@ describe("drift's classification of a message by a service's wording", () => {
     const template = `Bad ${"{detail}".repeat(12)}!`;
     expect(fitsTemplate(template, `Bad ${"x".repeat(36)}?`, {})).toBe(false); // without the bound: minutes
     expect(fitsTemplate("Malformed JSON: {detail}", "Malformed JSON: Unexpected token", {})).toBe(true);
+  });
+
+  it("does not let a template with no words of its own ({detail} alone) claim every message", () => {
+    expect(fitsTemplate("{detail}", "Cannot DELETE /api/v1/users", {})).toBe(false);
+    expect(fitsTemplate("{detail}.", "Anything at all.", {})).toBe(false);
+  });
+
+  it("shows a deployment's control and bidirectional characters as escapes on a terminal line", () => {
+    expect(visible("Unauthorized\u202e ,detaerc\u009b[2J\u061c")).toBe("Unauthorized\\u{202e} ,detaerc\\u{9b}[2J\\u{61c}");
   });
 });

@@ -21,7 +21,7 @@ import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
 import { loadTarget } from "../conformance/target.js";
 import { DEFAULT_TARGET_FILE } from "./conform.js";
 import { hideValues, SELECTION_OPTIONS, selectionFrom, timeoutFrom } from "./parse-options.js";
-import { visible } from "./visible.js";
+import { visible } from "../conformance/reporters/visible.js";
 
 const HELP = `Usage: cv-contract-kit drift [options]
 

@@ -8,7 +8,7 @@ import { MAX_JOURNAL_SIZE } from "../fake/core/request-journal.js";
 import type { FixtureAnswers, FixtureSet } from "../fake/state/types.js";
 import { parseArgs } from "node:util";
 import { bytesFrom, countFrom, delayFrom, portFrom, UsageError, withUsage } from "./parse-options.js";
-import { visible } from "./visible.js";
+import { visible } from "../conformance/reporters/visible.js";
 
 const HELP = `Usage: cv-contract-kit serve [options]
 

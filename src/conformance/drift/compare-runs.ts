@@ -9,6 +9,7 @@
 import type { Contract } from "../../contract/contract.js";
 import type { Tier } from "../../contract/load-spec.js";
 import { templatePattern } from "../../contract/messages.js";
+import { KEY_REFERENCE } from "../exchange.js";
 import type { ConformanceSummary, ScenarioResult, StepResult } from "../results.js";
 import type { Scenario } from "../scenario.js";
 import { normalize, templateOf, type MessageSample } from "./message-template.js";
@@ -143,7 +144,7 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
       const documented = name === "success" || (name !== "other" && contract.message(name as never).tier === "documented");
       if (name === "other" && ma !== undefined && mb !== undefined) {
         // Perhaps a kind both sides word their own way (an aligned fake, say): decided once their wording is known.
-        deferred.push({ pair, ma, mb, valuesA: valuesOf(sa), valuesB: valuesOf(sb), diff });
+        deferred.push({ pair, ma, mb, valuesA: valuesOf(sa), valuesB: valuesOf(sb), ...(eb.response ? { statusB: eb.response.status } : {}), diff });
       } else if (documented || name === "other") {
         if (na !== nb) diff({ step: index, aspect: "message", kind: "wording", a: JSON.stringify(na ?? null), b: JSON.stringify(nb ?? null), what: `message ${JSON.stringify(na ?? null)} vs ${JSON.stringify(nb ?? null)}`, tier: documented ? "documented" : "inferred" });
       } else {
@@ -200,6 +201,11 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
     const kind = wording.find((w) => fits(w.a, d.ma, d.valuesA) && fits(w.b, d.mb, d.valuesB));
     if (kind) {
       d.pair.kind = kind.name;
+      if (d.statusB !== undefined) {
+        // Counted with the kind's other answers: B's statuses for one kind decide whether a profile can copy it.
+        (allStatusesB.get(kind.name) ?? allStatusesB.set(kind.name, new Set()).get(kind.name)!).add(d.statusB);
+        kind.statusesB = [...allStatusesB.get(kind.name)!].sort((x, y) => x - y);
+      }
       continue;
     }
     const [na, nb] = [d.pair.messages.a, d.pair.messages.b];
@@ -222,6 +228,7 @@ interface DeferredMessage {
   mb: string;
   valuesA: Values;
   valuesB: Values;
+  statusB?: number;
   diff: (d: Omit<Difference, "scenario" | "tier"> & { tier?: Tier }) => void;
 }
 
@@ -243,10 +250,12 @@ const MAX_PLACEHOLDERS = 3;
 /**
  * Whether a message follows a template made from a service's messages. Only plain templates count: each placeholder
  * is a `[\s\S]+` of the pattern, and a template full of them (a service's own text may hold braces) would make a
- * failed match take exponential time.
+ * failed match slow (its cost grows as a power of the text's length). A template of placeholders alone, with no
+ * words of its own, would fit any message: it classifies none.
  */
 export function fitsTemplate(template: string, text: string, values: Readonly<Record<string, string | undefined>>): boolean {
   if (text.length > 1000 || (template.match(/\{\w+\}/g)?.length ?? 0) > MAX_PLACEHOLDERS) return false;
+  if (template.replace(/\{\w+\}/g, "").trim().length < 3) return false;
   return templatePattern(template, values as Record<string, string>).test(text);
 }
 
@@ -312,5 +321,5 @@ function valuesOf(step: StepResult): Record<string, string | undefined> {
   // A key the scenario sent on purpose (an unknown one): a message that repeats it shows as {key}. The run's own key
   // is recorded as a reference ($CV_API_KEY), never as itself.
   const key = request.headers["cv-api-key"];
-  return { email, method: request.method === "POST" ? undefined : request.method, path: new URL(request.url).pathname, key: key?.startsWith("$") ? undefined : key };
+  return { email, method: request.method === "POST" ? undefined : request.method, path: new URL(request.url).pathname, key: key === KEY_REFERENCE ? undefined : key };
 }
