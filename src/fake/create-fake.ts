@@ -13,7 +13,7 @@ import { createFakeCore, type FakeCore } from "./core/fake-core.js";
 import { delayProblem, FaultSet, type Delay, type Fault, type FaultSpec } from "./core/faults.js";
 import { DEFAULT_JOURNAL_SIZE, RequestJournal, type JournalEntry, type JournalFilter } from "./core/request-journal.js";
 import { createInProcessFetch } from "./in-process-fetch.js";
-import { ruleConfigFrom, type RuleName } from "./rules/rule-config.js";
+import { ruleConfigFrom, type RuleConfig, type RuleName } from "./rules/rule-config.js";
 import { collectGarbage } from "./state/collect-garbage.js";
 import { FakeStore, type CommitResult } from "./state/fake-store.js";
 import { checkFixtures, DEFAULT_FIXTURES_PATH, fixturesFromValue, loadFixturesFile, type LoadedFixtures } from "./state/load-fixtures.js";
@@ -77,6 +77,8 @@ export interface FakeParts {
   store: FakeStore;
   journal: RequestJournal;
   faults: FaultSet;
+  /** The rules as this fake applies them (some may be switched off). */
+  rules: RuleConfig;
   bodyLimit: number;
   /** Like fake.reset, reporting a state file that cannot be written instead of throwing. */
   resetAll(): CommitResult;
@@ -110,10 +112,11 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
   if (fixtures.large) collectGarbage();
 
   const faults = new FaultSet();
+  const rules = ruleConfigFrom(contract, options.disableRules);
   const core = createFakeCore({
     contract,
     store,
-    rules: ruleConfigFrom(contract, options.disableRules),
+    rules,
     answers: createAnswerBook(contract, structuredClone(fixtures.answers)),
     journal,
     faults,
@@ -153,7 +156,7 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
       inProcess.dropHanging();
     },
   };
-  return { fake, contract, core, store, journal, faults, bodyLimit, resetAll, dropHanging: inProcess.dropHanging };
+  return { fake, contract, core, store, journal, faults, rules, bodyLimit, resetAll, dropHanging: inProcess.dropHanging };
 }
 
 /** The store on the fixtures, or on the state file when it holds a state already. */

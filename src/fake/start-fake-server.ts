@@ -11,7 +11,6 @@ import { isLoopbackName } from "./http/cross-site-guard.js";
 import { createRequestHandler } from "./http/create-request-handler.js";
 import { assembleFake, type Fake, type FakeOptions } from "./create-fake.js";
 import { withPages } from "./http/pages.js";
-import { ruleConfigFrom } from "./rules/rule-config.js";
 
 export { DEFAULT_BODY_LIMIT } from "./create-fake.js";
 
@@ -41,7 +40,7 @@ export const DEFAULT_REQUEST_TIMEOUT = 30_000;
  */
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const parts = assembleFake(options);
-  const { fake, contract, core, store, journal, faults, bodyLimit } = parts;
+  const { fake, contract, core, store, journal, faults, rules, bodyLimit } = parts;
 
   // Slow or stuck clients must not hold the fake forever; the check runs often enough to keep the timeout's promise.
   const requestTimeout = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
@@ -63,7 +62,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   // An admin request that comes before it is loaded waits for it; its body stays unread (buffered) meanwhile.
   const admin: RequestListener = (req, res) => void loadAdmin().then((listener) => listener(req, res));
   // The start page and the API reference, for a browser (see pages); everything else goes to the core or the admin API.
-  const pages = { contract, state: () => store.state, view: () => store.view(), rules: ruleConfigFrom(contract, options.disableRules), bodyLimit, listensOnLoopback };
+  const pages = { contract, state: () => store.state, view: () => store.view(), rules, bodyLimit, listensOnLoopback };
   server.on("request", withPages(pages, createRequestHandler(core, admin, bodyLimit)));
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(contract, error, socket));
 

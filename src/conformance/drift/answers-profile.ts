@@ -8,6 +8,7 @@
 import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
+import { unknownPlaceholders } from "../../contract/aligned-answers.js";
 import type { Contract } from "../../contract/contract.js";
 import type { MessageName } from "../../contract/messages.js";
 import type { components } from "../../generated/openapi.js";
@@ -49,8 +50,7 @@ function alignedAnswer(contract: Contract, w: WordingComparison, redact: Redact)
   if (w.statusesB.length > 1) return { reason: `B answers it with ${w.statusesB.join(" or ")}, depending on the request; the fake gives one status per answer` };
   if (w.examplesB.some((text) => /\{\w+\}/.test(text))) return { reason: "B's own words hold {…}, which the fake would read as a placeholder" };
   const message = redact(withoutSharedDetail(w.b, w.a, contract.message(w.name as MessageName).template));
-  const placeholders = contract.alignableAnswers[w.name] ?? [];
-  const unknown = [...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).filter((p) => !placeholders.includes(p));
+  const unknown = unknownPlaceholders(contract, w.name, message);
   if (unknown.includes("key")) return { reason: "B repeats the API key it was sent; the fake never echoes a key" };
   if (unknown.length > 0) return { reason: `B's wording ${quote(message)} varies in a part the fake cannot fill ({${unknown.join("}, {")}})` };
   if (/[{}]/.test(message.replace(/\{\w+\}/g, ""))) return { reason: `B's wording ${quote(message)} has braces, which the fake keeps for placeholders` };

@@ -4,6 +4,7 @@
  * openapi.yaml first, then what a schema cannot say (unique ids, emails and phones; references that resolve).
  */
 import type { Contract } from "../../contract/contract.js";
+import { unknownPlaceholders } from "../../contract/aligned-answers.js";
 import { toPointer } from "../../contract/pointer.js";
 import { emailKey } from "./state-index.js";
 import { COLLECTIONS, type FixtureAnswers, type Fixtures, type FixtureSet } from "./types.js";
@@ -27,8 +28,7 @@ function checkAnswers(contract: Contract, answers: FixtureAnswers | undefined): 
   const issues: StateIssue[] = [];
   for (const [name, answer] of Object.entries(answers ?? {})) {
     const allowed = contract.alignableAnswers[name] ?? [];
-    for (const [, placeholder] of answer.message.matchAll(/\{(\w+)\}/g)) {
-      if (allowed.includes(placeholder!)) continue;
+    for (const placeholder of unknownPlaceholders(contract, name, answer.message)) {
       const may = allowed.length > 0 ? `it may use ${allowed.map((p) => `{${p}}`).join(", ")}` : "it may use none";
       issues.push({ pointer: toPointer(["answers", name, "message"]), message: `uses {${placeholder}}, which the fake cannot fill in this answer (${may})` });
     }

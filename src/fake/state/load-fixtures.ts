@@ -64,12 +64,15 @@ function readJsonFile(path: string): { value: unknown; large: boolean } {
 
 /** Fixtures given as a value: checked once, kept as text so that each reset gets a fresh copy. */
 export function fixturesFromValue(contract: Contract, fixtures: Fixtures): LoadedFixtures {
-  const { answers = {}, ...records } = checkFixtures(contract, JSON.parse(JSON.stringify(fixtures)), "(given in code)");
-  const text = JSON.stringify(records);
+  const text = JSON.stringify(fixtures);
+  const { answers = {}, ...records } = checkFixtures(contract, JSON.parse(text), "(given in code)");
   return {
     state: records,
     answers,
-    reload: () => JSON.parse(text) as FixtureSet,
+    reload: () => {
+      const { answers: _configuration, ...fresh } = JSON.parse(text) as Fixtures;
+      return fresh;
+    },
     large: text.length >= LARGE_FIXTURES,
   };
 }
