@@ -29,7 +29,7 @@ export interface paths {
          *     the fake answers like a team's deployment (FixtureAnswers). The documented answers never change.
          *
          *     Fake server only: faults a tester asked for (POST /__admin/faults, or this request's `Prefer` header) answer
-         *     before any check but the method, and change nothing: 429, 500, 502 or 503 in the envelope, or no answer at all.
+         *     before any check but the method and the body size, and change nothing: 429, 500, 502 or 503 in the envelope, or no answer at all.
          */
         post: operations["updateUserProfile"];
         delete?: never;
