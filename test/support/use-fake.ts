@@ -1,6 +1,7 @@
 // One fake server for a test file: started before its tests, reset after each one, closed at the end.
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { startFakeServer, type FakeServer, type FakeServerOptions } from "../../src/index.js";
+import { closedAfterEach } from "./closed-after-each.js";
 
 /** Returns a getter: the fake exists only once beforeAll has run. */
 export function useFakeServer(options?: FakeServerOptions): () => FakeServer {
@@ -18,13 +19,6 @@ export function useFakeServer(options?: FakeServerOptions): () => FakeServer {
 
 /** For a test file: start fake servers freely; every one started in a test is closed after it. */
 export function useFakeServers(): (options?: FakeServerOptions) => Promise<FakeServer> {
-  const running: FakeServer[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((fake) => fake.close()));
-  });
-  return async (options = {}) => {
-    const fake = await startFakeServer(options);
-    running.push(fake);
-    return fake;
-  };
+  const start = closedAfterEach((options: FakeServerOptions) => startFakeServer(options));
+  return (options = {}) => start(options);
 }
