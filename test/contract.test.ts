@@ -1,6 +1,7 @@
 // The contract checked against the vendor page: its examples, the page's own bodies, and the format rules.
 import { describe, expect, it } from "vitest";
 import { loadContract, UPDATE_PROFILE_METHOD, UPDATE_PROFILE_PATH } from "../src/index.js";
+import { compileTemplate, fillTemplate } from "../src/contract/messages.js";
 import { deref } from "../src/contract/pointer.js";
 import { PAGE_CURL_BODY_FIXED, PAGE_MESSAGES, PAGE_SUCCESS } from "./support/vendor-page.js";
 
@@ -136,5 +137,16 @@ describe("what the rules read from the contract", () => {
 
   it("records the page's errata", () => {
     expect(spec.info["x-errata"]?.length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe("message templates", () => {
+  it("fill each placeholder with its value, keep one with no value as written, and take no value from Object.prototype", () => {
+    const fill = compileTemplate("User {email} does not exist ({email}, {detail}, {constructor})");
+    expect(fill({ email: "a@x.test", detail: "d" })).toBe("User a@x.test does not exist (a@x.test, d, {constructor})");
+    expect(fill({})).toBe("User {email} does not exist ({email}, {detail}, {constructor})");
+    expect(fillTemplate("{detail}", { detail: "only" })).toBe("only");
+    expect(fillTemplate("no placeholders", { email: "x" })).toBe("no placeholders");
+    expect(fillTemplate("{a}{b}", { a: "1", b: "$&" })).toBe("1$&"); // a value is text, never a replacement pattern
   });
 });

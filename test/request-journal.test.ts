@@ -54,6 +54,22 @@ describe("RequestJournal", () => {
     expect(JSON.stringify(entry)).not.toContain("cvk_secret");
   });
 
+  it("gives back paths, queries and headers exactly, even with characters its own format separates on", () => {
+    const journal = new RequestJournal(4);
+    const odd = { "x-quote": 'say "hi", \\ bye', "x-latin": "café ±", ["__proto__"]: "a header, not a prototype" };
+    journal.record({ method: "POST", path: "/api/v1/users", query: "a=1&b=%00", headers: odd }, undefined, answer(404), 0);
+    // A NUL cannot come through node:http or WHATWG Headers; if one comes anyway, it is kept as it was.
+    journal.record({ method: "POST", path: "/a\u0000b", query: "", headers: { "x-nul": "1\u00002", "x-newline": "a\nb" } }, undefined, answer(404), 1);
+    journal.record({ method: "GET", path: "/", query: "", headers: {} }, undefined, answer(404), 2);
+    const [first, second, third] = journal.read().requests;
+    expect(first).toMatchObject({ path: "/api/v1/users", query: "a=1&b=%00" });
+    expect(Object.entries(first!.headers)).toEqual(Object.entries(odd));
+    expect(Object.getPrototypeOf(first!.headers)).toBe(Object.prototype);
+    expect(second).toMatchObject({ path: "/a\u0000b", headers: { "x-nul": "1\u00002", "x-newline": "a\nb" } });
+    expect(second!.query).toBeUndefined();
+    expect(third).toMatchObject({ method: "GET", path: "/", headers: {} });
+  });
+
   it("is off at 0, and refuses a size it cannot hold", () => {
     const off = new RequestJournal(0);
     off.record(request("/x"), undefined, answer(200), 0);

@@ -27,7 +27,23 @@ export function documentedMessage(spec: OpenApiDocument, name: MessageName): Doc
 
 /** Fills `{placeholders}`; a placeholder with no value stays as written. */
 export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+  return compileTemplate(template)(values);
+}
+
+/** A template split once into text and placeholders, to fill many times (the fake fills one per answer). */
+export function compileTemplate(template: string): (values: Readonly<Record<string, string>>) => string {
+  const parts = template.split(/\{(\w+)\}/); // text, key, text, key, …, text
+  if (parts.length === 1) return () => template;
+  return (values) => {
+    let text = parts[0]!;
+    for (let i = 1; i < parts.length; i += 2) {
+      const key = parts[i]!;
+      // A placeholder with no value stays as written.
+      text += (Object.hasOwn(values, key) ? values[key] : undefined) ?? `{${key}}`;
+      text += parts[i + 1]!;
+    }
+    return text;
+  };
 }
 
 /**

@@ -5,7 +5,7 @@
  * fixtures' `answers` section) replace the inferred ones everywhere.
  */
 import type { Contract } from "../../contract/contract.js";
-import { fillTemplate, type DocumentedMessage, type MessageName } from "../../contract/messages.js";
+import { compileTemplate, type DocumentedMessage, type MessageName } from "../../contract/messages.js";
 import type { FakeAnswer } from "./fake-request.js";
 
 export interface AnswerBook {
@@ -19,24 +19,27 @@ export interface AnswerBook {
 export type AnswerOverrides = Readonly<Partial<Record<MessageName, { status: number; message: string }>>>;
 
 export function createAnswerBook(contract: Contract, overrides: AnswerOverrides = {}): AnswerBook {
-  const cache = new Map<MessageName, DocumentedMessage>();
-  const message = (name: MessageName): DocumentedMessage => {
+  const cache = new Map<MessageName, { message: DocumentedMessage; fill: Fill; fallback: Fill }>();
+  const entry = (name: MessageName) => {
     let found = cache.get(name);
     if (!found) {
       const documented = contract.message(name);
       const override = documented.tier === "inferred" ? overrides[name] : undefined;
-      found = override ? { ...documented, status: override.status, template: override.message } : documented;
+      const message = override ? { ...documented, status: override.status, template: override.message } : documented;
+      found = { message, fill: compileTemplate(message.template), fallback: compileTemplate(documented.template) };
       cache.set(name, found);
     }
     return found;
   };
   return {
-    message,
+    message: (name) => entry(name).message,
     error(name, values = {}, headers = {}) {
-      const { status, template } = message(name);
+      const { message, fill, fallback } = entry(name);
       // An aligned message made only of placeholders could come out empty: the envelope needs words.
-      const text = fillTemplate(template, values) || fillTemplate(contract.message(name).template, values);
-      return { status, headers, body: { status, success: false, message: text }, outcome: name };
+      const text = fill(values) || fallback(values);
+      return { status: message.status, headers, body: { status: message.status, success: false, message: text }, outcome: name };
     },
   };
 }
+
+type Fill = ReturnType<typeof compileTemplate>;

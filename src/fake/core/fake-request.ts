@@ -44,13 +44,9 @@ export function jsonAnswer(status: number, body: unknown, outcome: string, heade
 /** The answer's bytes and headers, as both adapters send them. */
 export function serializeAnswer(answer: FakeAnswer, indent?: number): { text: string; headers: Record<string, string> } {
   const text = answer.raw ?? (answer.body === undefined ? "" : JSON.stringify(answer.body, null, indent));
-  return {
-    text,
-    headers: {
-      "content-type": JSON_CONTENT_TYPE,
-      "content-length": String(Buffer.byteLength(text)),
-      ...(answer.close ? { connection: "close" } : {}),
-      ...answer.headers,
-    },
-  };
+  // Built key by key, not spread: this runs for every answer.
+  const headers: Record<string, string> = { "content-type": JSON_CONTENT_TYPE, "content-length": String(Buffer.byteLength(text)) };
+  if (answer.close) headers.connection = "close";
+  for (const name in answer.headers) headers[name] = answer.headers[name]!;
+  return { text, headers };
 }

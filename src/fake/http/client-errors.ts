@@ -18,27 +18,18 @@ interface Exchange {
   res: ServerResponse;
 }
 
-/** The requests of each connection that are not over yet (still arriving, or still being answered). */
-const open = new WeakMap<Duplex, Set<Exchange>>();
+/**
+ * The latest request of each connection. It is all an error needs: requests on a connection arrive one after the
+ * other, so only the latest can still be arriving, and node:http answers them in order, so when the latest answer
+ * is written every earlier one is. Kept without listeners: this runs for every request.
+ */
+const latest = new WeakMap<Duplex, Exchange>();
 /** Connections already being closed because of a client error (Node may report one error several times). */
 const closing = new WeakSet<Duplex>();
 
 /** Call first for every request. */
 export function trackExchange(req: IncomingMessage, res: ServerResponse): void {
-  const socket = req.socket;
-  let exchanges = open.get(socket);
-  if (!exchanges) open.set(socket, (exchanges = new Set()));
-  const exchange = { req, res };
-  exchanges.add(exchange);
-  const settle = () => {
-    const answered = res.writableFinished || res.destroyed;
-    const received = req.complete || req.destroyed;
-    if (answered && received) exchanges.delete(exchange);
-  };
-  res.once("finish", settle);
-  res.once("close", settle);
-  req.once("end", settle);
-  req.once("close", settle);
+  latest.set(req.socket, { req, res });
 }
 
 export function answerClientError(contract: Contract, error: NodeJS.ErrnoException, socket: Duplex): void {
@@ -48,19 +39,19 @@ export function answerClientError(contract: Contract, error: NodeJS.ErrnoExcepti
   const timedOut = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
   const message = contract.message(timedOut ? "requestTimeout" : "malformedHttpRequest");
   const detail = timedOut ? "the whole request did not arrive in time; send it at once" : (error.code ?? "unreadable request");
-  const exchanges = [...(open.get(socket) ?? [])];
+  const exchange = latest.get(socket);
 
   // A request still arriving is the one that failed: answer it, unless it was answered already.
-  const arriving = exchanges.find((e) => !e.req.complete);
-  if (arriving) {
-    if (arriving.res.headersSent) return void socket.destroy();
-    arriving.res.once("finish", () => socket.destroy());
-    return sendError(arriving.res, message, { detail }, { connection: "close" });
+  if (exchange && !exchange.req.complete) {
+    const { res } = exchange;
+    if (res.headersSent) return void socket.destroy();
+    res.once("finish", () => socket.destroy());
+    return sendError(res, message, { detail }, { connection: "close" });
   }
 
   // Every request so far arrived whole: what follows them is not HTTP. Their answers go first.
   const raw = rawAnswer(message.status, timedOut ? "Request Timeout" : "Bad Request", JSON.stringify(errorBody(message, { detail })));
-  const last = exchanges.at(-1)?.res;
+  const last = exchange?.res;
   if (!last || last.writableFinished) return void socket.end(raw);
   last.once("finish", () => socket.end(raw));
   last.once("close", () => {
