@@ -1,6 +1,7 @@
 // Mass assignment, prototype pollution, isolation between organizations, and how API keys are refused.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { ApiKeyTable, keyHash, sameKey } from "../src/fake/state/api-key-table.js";
 import { useFakeServer } from "./support/use-fake.js";
 import { admin, KEY_A, KEY_B, send, update } from "./support/http.js";
 
@@ -109,10 +110,41 @@ describe("API keys", () => {
     expect((await update(fake().url, { email: ANA }, { key })).body.message).toBe("Secret key not provided!");
   });
 
-  it("looks keys up by digest (so the time taken does not depend on how much of a guess matches)", () => {
-    // The rule is structural: no code on the request path compares the presented key with a stored one.
-    const source = readFileSync(new URL("../src/fake/state/state-index.ts", import.meta.url), "utf8");
-    expect(source).toMatch(/organizationIdForKey\(apiKey: string\)[^}]*keyDigest\(apiKey\)/s);
-    expect(source).not.toMatch(/apiKey\s*===|===\s*apiKey/);
+  it("finds keys without comparing a guess with a stored key character by character", () => {
+    // The rule is structural: on the request path, a presented key meets a stored one only in sameKey, which reads
+    // every character whatever differs first.
+    const source = readFileSync(new URL("../src/fake/state/api-key-table.ts", import.meta.url), "utf8");
+    expect(source).toMatch(/organizationIdFor\(presented: string\)[^}]*keyHash\(presented\)[^}]*sameKey\(candidate\.id, presented\)/s);
+    expect(source).not.toMatch(/\b(?:presented|stored)\s*[!=]==|[!=]==\s*(?:presented|stored)\b(?!\.)/); // lengths may be compared, strings not
+    expect(readFileSync(new URL("../src/fake/state/state-index.ts", import.meta.url), "utf8")).not.toMatch(/apiKey\s*===|===\s*apiKey/);
+
+    const table = new ApiKeyTable([
+      { id: "cvk_test_clinic_a_4f1c2d9e", organizationId: "org-a" },
+      { id: "cvk_test_clinic_b_7e3a1b5c", organizationId: "org-b" },
+    ]);
+    expect(table.organizationIdFor("cvk_test_clinic_a_4f1c2d9e")).toBe("org-a");
+    expect(table.organizationIdFor("cvk_test_clinic_b_7e3a1b5c")).toBe("org-b");
+    for (const guess of ["cvk_test_clinic_a_4f1c2d9", "cvk_test_clinic_a_4f1c2d9e ", "CVK_TEST_CLINIC_A_4F1C2D9E", "", "cvk_test_clinic_a_4f1c2d9f"]) {
+      expect(table.organizationIdFor(guess)).toBeUndefined();
+    }
+    expect([sameKey("abc", "abc"), sameKey("abc", "abd"), sameKey("abc", "ab"), sameKey("", "")]).toEqual([true, false, false, true]);
+  });
+
+  it("tells apart two keys whose hashes are the same", () => {
+    // A birthday search finds two strings with the same 32-bit FNV-1a hash in well under a second.
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i++) {
+      const key = `cvk_${i.toString(36)}`;
+      const other = seen.get(keyHash(key));
+      if (other !== undefined) pair = [other, key];
+      else seen.set(keyHash(key), key);
+    }
+    const [first, second] = pair;
+    const table = new ApiKeyTable([
+      { id: first, organizationId: "org-first" },
+      { id: second, organizationId: "org-second" },
+    ]);
+    expect([table.organizationIdFor(first), table.organizationIdFor(second), table.organizationIdFor(`${first}x`)]).toEqual(["org-first", "org-second", undefined]);
   });
 });

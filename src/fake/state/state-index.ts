@@ -3,7 +3,7 @@
  * Lookups the rules need, in constant time whatever the number of users: no scan on the request path.
  * Built from the state held by json-server; rebuilt after an admin write or a reset.
  */
-import { hash } from "node:crypto";
+import { ApiKeyTable } from "./api-key-table.js";
 import type { Case, FixtureSet, StoredUser } from "./types.js";
 
 /** What the rules may ask of the state. */
@@ -14,27 +14,19 @@ export interface StateView {
   casesOfUser(userId: string): readonly Case[];
 }
 
-/**
- * API keys are looked up by their SHA-256 digest, so the time a lookup takes does not depend on how many
- * leading characters of a guess match a real key (the comparison is in effect constant-time).
- */
-export function keyDigest(apiKey: string): string {
-  return hash("sha256", apiKey, "base64");
-}
-
 /** Emails match case-insensitively. Most are stored lower-case already: keep that string, allocate no copy. */
 export function emailKey(email: string): string {
   return /[A-Z]/.test(email) ? email.toLowerCase() : email;
 }
 
 export class StateIndex implements StateView {
-  private readonly orgByKeyDigest = new Map<string, string>();
+  private readonly apiKeys: ApiKeyTable;
   private readonly usersByEmail = new Map<string, StoredUser>();
   private readonly usersByPhone = new Map<string, StoredUser>();
   private readonly casesByUser = new Map<string, Case[]>();
 
   constructor(state: FixtureSet) {
-    for (const key of state.apiKeys) this.orgByKeyDigest.set(keyDigest(key.id), key.organizationId);
+    this.apiKeys = new ApiKeyTable(state.apiKeys);
     for (const user of state.users) {
       this.usersByEmail.set(emailKey(user.email), user);
       if (user.phoneNumber) this.usersByPhone.set(user.phoneNumber, user);
@@ -46,8 +38,9 @@ export class StateIndex implements StateView {
     }
   }
 
+  /** Never compares the presented key with a stored one character by character (see api-key-table). */
   organizationIdForKey(apiKey: string): string | undefined {
-    return this.orgByKeyDigest.get(keyDigest(apiKey));
+    return this.apiKeys.organizationIdFor(apiKey);
   }
 
   userByEmail(email: string): StoredUser | undefined {
