@@ -110,7 +110,7 @@ describe("API keys", () => {
     expect((await update(fake().url, { email: ANA }, { key })).body.message).toBe("Secret key not provided!");
   });
 
-  it("finds keys without comparing a guess with a stored key character by character", () => {
+  it("finds keys with no comparison that stops at the first difference", () => {
     // The rule is structural: on the request path, a presented key meets a stored one only in sameKey, which reads
     // every character whatever differs first.
     const source = readFileSync(new URL("../src/fake/state/api-key-table.ts", import.meta.url), "utf8");

@@ -1,6 +1,6 @@
 /**
  * @module fake/state/api-key-table
- * API key → organization, found without comparing a guess with a stored key character by character, so the time a
+ * API key → organization, found with no comparison that stops at the first difference, so the time a
  * lookup takes does not tell how much of a guess matches a real key. The guess's FNV-1a hash (a cost that depends
  * on its length only) picks the stored keys with the same hash; each of those is compared in full, every character,
  * whatever differs first (sameKey). Cheaper on every request than a SHA-256 digest, with the same promise.

@@ -38,7 +38,7 @@ export class StateIndex implements StateView {
     }
   }
 
-  /** Never compares the presented key with a stored one character by character (see api-key-table). */
+  /** No comparison of the presented key with a stored one stops at the first difference (see api-key-table). */
   organizationIdForKey(apiKey: string): string | undefined {
     return this.apiKeys.organizationIdFor(apiKey);
   }
