@@ -93,6 +93,20 @@ function peakRssMb(pid) {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
 }
 
+/**
+ * CPU seconds (user + system, all threads) the process has used so far, from /proc; undefined off Linux. The bench
+ * reads it around each load: CPU per request is the server's own cost, whatever the load generator beside it on
+ * the same cores does (ticks are USER_HZ, 100 a second on Linux).
+ */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 function stop(child) {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
@@ -101,7 +115,7 @@ function stop(child) {
   });
 }
 
-async function load(url, requests, checkContract) {
+async function load(url, requests, checkContract, pid) {
   let outside = 0;
   let seen = 0;
   const wired = requests.map(({ expected, ...request }) => ({
@@ -114,8 +128,11 @@ async function load(url, requests, checkContract) {
       if (status !== expected || (seen % 25 === 0 && !validate(status, body))) outside++;
     },
   }));
+  const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: wired });
+  const cpuAfter = cpuSeconds(pid);
   return {
+    cpuUsPerRequest: cpuBefore === undefined || cpuAfter === undefined ? null : Number((((cpuAfter - cpuBefore) * 1e6) / Math.max(1, result.requests.total)).toFixed(1)),
     reqPerSec: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -136,9 +153,9 @@ async function measure(name, command, args, accounts, options = {}) {
   process.stdout.write(`  ${name}: starting… `);
   const server = await startProcess(command, args, probe(options.probeEmail ?? accounts.updatable[0]));
   process.stdout.write(`up in ${server.startupMs.toFixed(0)} ms; success-only… `);
-  const success = await load(server.url, successOnly(accounts.updatable), options.checkContract);
+  const success = await load(server.url, successOnly(accounts.updatable), options.checkContract, server.child.pid);
   process.stdout.write("mixed… ");
-  const mix = await load(server.url, mixed(accounts), options.checkContract);
+  const mix = await load(server.url, mixed(accounts), options.checkContract, server.child.pid);
   let conformanceMs = null;
   if (options.conformance) {
     await fetch(`${server.url}/__admin/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
@@ -205,10 +222,10 @@ console.log("done");
 const pad = (v, n) => String(v).padStart(n);
 const last = runs.at(-1);
 const table = [last.baseDefault, last.fakeDefault, last.fakeNoJournal, last.baseBig, last.fakeBig, ...(prismResult ? [prismResult] : [])];
-console.log(`\n${"target (last run)".padEnd(30)}${pad("start ms", 9)}${pad("success r/s", 12)}${pad("p50", 5)}${pad("p99", 5)}${pad("mixed r/s", 10)}${pad("p50", 5)}${pad("p99", 5)}${pad("errors", 7)}${pad("outside", 8)}${pad("RSS MB", 7)}`);
+console.log(`\n${"target (last run)".padEnd(30)}${pad("start ms", 9)}${pad("success r/s", 12)}${pad("p50", 5)}${pad("p99", 5)}${pad("mixed r/s", 10)}${pad("p50", 5)}${pad("p99", 5)}${pad("errors", 7)}${pad("outside", 8)}${pad("RSS MB", 7)}${pad("CPU µs/req", 12)}`);
 for (const r of table) {
   console.log(
-    `${r.name.padEnd(30)}${pad(r.startupMs, 9)}${pad(r.success.reqPerSec, 12)}${pad(r.success.p50, 5)}${pad(r.success.p99, 5)}${pad(r.mixed.reqPerSec, 10)}${pad(r.mixed.p50, 5)}${pad(r.mixed.p99, 5)}${pad(r.success.errors + r.mixed.errors, 7)}${pad(r.success.outsideContract === null ? "-" : r.success.outsideContract + r.mixed.outsideContract, 8)}${pad(r.peakRssMb, 7)}`,
+    `${r.name.padEnd(30)}${pad(r.startupMs, 9)}${pad(r.success.reqPerSec, 12)}${pad(r.success.p50, 5)}${pad(r.success.p99, 5)}${pad(r.mixed.reqPerSec, 10)}${pad(r.mixed.p50, 5)}${pad(r.mixed.p99, 5)}${pad(r.success.errors + r.mixed.errors, 7)}${pad(r.success.outsideContract === null ? "-" : r.success.outsideContract + r.mixed.outsideContract, 8)}${pad(r.peakRssMb, 7)}${pad(`${r.success.cpuUsPerRequest ?? "-"} / ${r.mixed.cpuUsPerRequest ?? "-"}`, 12)}`,
   );
 }
 const ratios = {};
@@ -218,11 +235,15 @@ for (const [fake, base, label] of [["fakeDefault", "baseDefault", "default fixtu
     mixedThroughput: ratio(r[fake].mixed.reqPerSec, r[base].mixed.reqPerSec),
     successP99: ratio(r[fake].success.p99, Math.max(r[base].success.p99, 1)),
     mixedP99: ratio(r[fake].mixed.p99, Math.max(r[base].mixed.p99, 1)),
+    // The server's own cost: baseline CPU per request over the fake's (1 = as cheap as the baseline).
+    successCpu: ratio(r[base].success.cpuUsPerRequest ?? 0, r[fake].success.cpuUsPerRequest ?? 0),
+    mixedCpu: ratio(r[base].mixed.cpuUsPerRequest ?? 0, r[fake].mixed.cpuUsPerRequest ?? 0),
   }));
   const m = Object.fromEntries(Object.keys(each[0]).map((k) => [k, median(each.map((e) => e[k]))]));
   ratios[label] = { ...m, runs: each };
   const spread = (k) => (RUNS > 1 ? ` (runs: ${each.map((e) => e[k]).join(", ")})` : "");
   console.log(`fake/baseline, ${label}, median of ${RUNS}: throughput ${m.successThroughput}×${spread("successThroughput")} success, ${m.mixedThroughput}×${spread("mixedThroughput")} mixed [target ≥ 0.8]; p99 ${m.successP99}× / ${m.mixedP99}× [target ≤ 2]`);
+  console.log(`  server CPU per request, baseline/fake, median of ${RUNS}: ${m.successCpu}×${spread("successCpu")} success, ${m.mixedCpu}×${spread("mixedCpu")} mixed (the throughput ratio the server alone would allow)`);
 }
 const startups = runs.map((r) => r.fakeDefault.startupMs);
 console.log(`fake startup to first 200, default fixtures: median ${median(startups)} ms (runs: ${startups.join(", ")}) [target ≤ 250]; ${last.fakeBig.startupMs} ms with ${USERS} users [target ≤ 2000]`);

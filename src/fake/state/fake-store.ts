@@ -46,17 +46,18 @@ export class FakeStore {
     const fields = Object.keys(patch);
     if (fields.length === 0) return { ok: true }; // an email-only request reads the profile: nothing to write
     const record = user as unknown as Record<string, unknown>;
-    const before = new Map(fields.map((field) => [field, record[field]] as const));
+    const before = fields.map((field) => record[field]);
     Object.assign(user, patch);
     const saved = this.save();
     if (!saved.ok) {
-      for (const [field, value] of before) {
-        if (value === undefined) delete record[field];
-        else record[field] = value;
-      }
+      fields.forEach((field, i) => {
+        if (before[i] === undefined) delete record[field];
+        else record[field] = before[i];
+      });
       return saved;
     }
-    if (before.has("phoneNumber")) this.index?.phoneChanged(user, before.get("phoneNumber") as string | null | undefined);
+    const phoneAt = fields.indexOf("phoneNumber");
+    if (phoneAt >= 0) this.index?.phoneChanged(user, before[phoneAt] as string | null | undefined);
     return saved;
   }
 
