@@ -70,6 +70,24 @@ describe("RequestJournal", () => {
     expect(third).toMatchObject({ method: "GET", path: "/", headers: {} });
   });
 
+  it("writes requests in batches yet loses, repeats or reorders none, whenever it is read or cleared", async () => {
+    const journal = new RequestJournal(1000);
+    for (let n = 1; n <= 600; n++) journal.record(request(`/n/${n}`), encode(`{"n":${n}}`), answer(200), n); // past a batch's limit
+    const first = journal.read();
+    expect(first.held).toBe(600);
+    expect(first.requests.map((r) => [r.id, r.path, (r.body as { n: number }).n])).toEqual(Array.from({ length: 600 }, (_, i) => [i + 1, `/n/${i + 1}`, i + 1]));
+    await new Promise((resolve) => setImmediate(resolve)); // the batch written later writes nothing twice
+    expect(journal.read()).toEqual(first);
+
+    journal.record(request("/dropped"), undefined, answer(400), 700);
+    journal.clear(); // also what was recorded and not yet written
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(journal.read()).toEqual({ requests: [], held: 0, capacity: 1000, dropped: 0 });
+    journal.record(request("/after"), undefined, answer(200), 800);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(journal.read().requests).toMatchObject([{ id: 1, path: "/after" }]);
+  });
+
   it("is off at 0, and refuses a size it cannot hold", () => {
     const off = new RequestJournal(0);
     off.record(request("/x"), undefined, answer(200), 0);
