@@ -222,10 +222,10 @@ console.log("done");
 const pad = (v, n) => String(v).padStart(n);
 const last = runs.at(-1);
 const table = [last.baseDefault, last.fakeDefault, last.fakeNoJournal, last.baseBig, last.fakeBig, ...(prismResult ? [prismResult] : [])];
-console.log(`\n${"target (last run)".padEnd(30)}${pad("start ms", 9)}${pad("success r/s", 12)}${pad("p50", 5)}${pad("p99", 5)}${pad("mixed r/s", 10)}${pad("p50", 5)}${pad("p99", 5)}${pad("errors", 7)}${pad("outside", 8)}${pad("RSS MB", 7)}${pad("CPU µs/req", 12)}`);
+console.log(`\n${"target (last run)".padEnd(30)}${pad("start ms", 9)}${pad("success r/s", 12)}${pad("p50", 5)}${pad("p99", 5)}${pad("mixed r/s", 10)}${pad("p50", 5)}${pad("p99", 5)}${pad("errors", 7)}${pad("outside", 8)}${pad("RSS MB", 7)}${pad("CPU µs/req", 17)}`);
 for (const r of table) {
   console.log(
-    `${r.name.padEnd(30)}${pad(r.startupMs, 9)}${pad(r.success.reqPerSec, 12)}${pad(r.success.p50, 5)}${pad(r.success.p99, 5)}${pad(r.mixed.reqPerSec, 10)}${pad(r.mixed.p50, 5)}${pad(r.mixed.p99, 5)}${pad(r.success.errors + r.mixed.errors, 7)}${pad(r.success.outsideContract === null ? "-" : r.success.outsideContract + r.mixed.outsideContract, 8)}${pad(r.peakRssMb, 7)}${pad(`${r.success.cpuUsPerRequest ?? "-"} / ${r.mixed.cpuUsPerRequest ?? "-"}`, 12)}`,
+    `${r.name.padEnd(30)}${pad(r.startupMs, 9)}${pad(r.success.reqPerSec, 12)}${pad(r.success.p50, 5)}${pad(r.success.p99, 5)}${pad(r.mixed.reqPerSec, 10)}${pad(r.mixed.p50, 5)}${pad(r.mixed.p99, 5)}${pad(r.success.errors + r.mixed.errors, 7)}${pad(r.success.outsideContract === null ? "-" : r.success.outsideContract + r.mixed.outsideContract, 8)}${pad(r.peakRssMb, 7)}${pad(`${r.success.cpuUsPerRequest ?? "-"} / ${r.mixed.cpuUsPerRequest ?? "-"}`, 17)}`,
   );
 }
 const ratios = {};
