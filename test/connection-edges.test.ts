@@ -109,4 +109,17 @@ describe("finding 8: a request that does not arrive in time", () => {
     clearInterval(dribble);
     expect(statusLines(received())).toEqual([415]);
   });
+
+  it("lets an applied update's late answer leave before closing, when the request behind it times out already answered", async () => {
+    // The update waits 600 ms (a Prefer delay); the request pipelined behind it is refused (415) at once, its answer
+    // queued behind the update's; its body never ends. The timeout comes while both answers are still queued.
+    const fake = await start({ requestTimeout: 300 });
+    const { socket, received, closed } = await open(fake.url);
+    const update = updateRequest({ email: ANA, city: "AppliedLate" }).replace("\r\n\r\n", "\r\nprefer: delay=600\r\n\r\n");
+    socket.write(`${update}POST /api/v1/users HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: text/plain\r\ncv-api-key: ${KEY_A}\r\ncontent-length: 50\r\n\r\nx`);
+    await closed;
+    expect(statusLines(received())).toEqual([200, 415]);
+    expect(bodyOf(received(), 0)).toMatchObject({ status: 200, success: true, data: { user: { city: "AppliedLate" } } });
+    expect((await readUser(fake.url, ANA)).city).toBe("AppliedLate");
+  });
 });

@@ -128,6 +128,20 @@ describe("API keys", () => {
       expect(table.organizationIdFor(guess)).toBeUndefined();
     }
     expect([sameKey("abc", "abc"), sameKey("abc", "abd"), sameKey("abc", "ab"), sameKey("", "")]).toEqual([true, false, false, true]);
+
+    // sameKey reads every character of both, whether the first or the last differs: count the reads.
+    const counted = (text: string) => {
+      const reads = { count: 0 };
+      const spy = { length: text.length, charCodeAt: (i: number) => (reads.count++, text.charCodeAt(i)) } as unknown as string;
+      return [spy, reads] as const;
+    };
+    const stored = "cvk_test_clinic_a_4f1c2d9e";
+    for (const guess of ["Xvk_test_clinic_a_4f1c2d9e", "cvk_test_clinic_a_4f1c2d9X", stored]) {
+      const [storedSpy, storedReads] = counted(stored);
+      const [guessSpy, guessReads] = counted(guess);
+      expect(sameKey(storedSpy, guessSpy)).toBe(guess === stored);
+      expect([storedReads.count, guessReads.count]).toEqual([stored.length, stored.length]);
+    }
   });
 
   it("tells apart two keys whose hashes are the same", () => {

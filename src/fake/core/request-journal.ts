@@ -29,7 +29,7 @@ export interface JournalFilter {
 export type JournalPage = components["schemas"]["RequestJournal"];
 
 /**
- * Each slot's text (path, query and headers as one JSON line, then the body's bytes) lives in one preallocated byte
+ * Each slot's text (path, query and headers as one line, then the body's bytes) lives in one preallocated byte
  * arena, and its numbers in typed arrays. A request the fake answered thus leaves no object behind: the journal
  * costs the garbage collector nothing, where keeping each request's objects alive for a thousand requests made them
  * outlive the young generation and grew the heap by tens of MB under load (see docs/benchmarks.md). A slot whose text
@@ -66,6 +66,7 @@ export class RequestJournal {
   private droppedCount = 0;
   /** Recorded, not yet written (see record). */
   private readonly pending: Pending[] = [];
+  private pendingBytes = 0;
   private flushScheduled = false;
 
   constructor(readonly capacity: number = DEFAULT_JOURNAL_SIZE) {
@@ -100,23 +101,33 @@ export class RequestJournal {
     if (this.capacity === 0) return;
     const durationMs = Math.max(0, Date.now() - arrivedAt) + (answer.delayMs ?? 0);
     this.pending.push({ request, bytes, status: answer.effect ? -1 : answer.status, outcome: answer.outcome, arrivedAt, durationMs, organizationId });
-    if (this.pending.length >= PENDING_LIMIT) this.flush();
+    this.pendingBytes += bytes?.length ?? 0;
+    if (this.pending.length >= PENDING_LIMIT || this.pendingBytes >= PENDING_BYTES) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       later(this.flushLater);
     }
   }
 
-  private readonly flushLater = (): void => {
-    this.flushScheduled = false;
-    this.flush();
-  };
+  private readonly flushLater = (): void => this.flush();
 
-  /** Writes the pending requests into their slots, oldest first. */
+  /**
+   * Writes the pending requests into their slots, oldest first. Never throws: it runs after the request, where a
+   * throw would end the process; an entry that cannot be written is left out and said on stderr.
+   */
   private flush(): void {
     const pending = this.pending;
-    for (let i = 0; i < pending.length; i++) this.write(pending[i]!);
+    for (let i = 0; i < pending.length; i++) {
+      try {
+        this.write(pending[i]!);
+      } catch (error) {
+        console.error("[cv-contract-kit] the request journal left out a request it could not record:", error);
+      }
+    }
     pending.length = 0;
+    this.pendingBytes = 0;
+    // Scheduled again by the next record, even if a scheduled flush never comes (a test's fake timers dropped it).
+    this.flushScheduled = false;
   }
 
   private write({ request, bytes, status, outcome, arrivedAt, durationMs, organizationId }: Pending): void {
@@ -171,6 +182,7 @@ export class RequestJournal {
 
   clear(): void {
     this.pending.length = 0;
+    this.pendingBytes = 0;
     this.overflow.clear();
     this.organizations.fill(undefined);
     this.next = 0;
@@ -225,10 +237,9 @@ function headText(request: FakeRequest): string {
   let text = SEPARATED + request.path + NUL + request.query;
   let clean = !request.path.includes(NUL) && !request.query.includes(NUL);
   for (const name in request.headers) {
-    const value = request.headers[name];
-    if (value === undefined) continue;
-    const kept = SECRET_HEADERS.has(name) ? REDACTED : value;
-    if (kept.includes(NUL)) clean = false;
+    const kept = keptValue(name, request.headers[name]);
+    if (kept === undefined) continue;
+    if (name.includes(NUL) || kept.includes(NUL)) clean = false;
     text += NUL + name + NUL + kept;
   }
   return clean ? text : JSON.stringify([request.path, request.query, keptHeaders(request)]);
@@ -237,10 +248,18 @@ function headText(request: FakeRequest): string {
 function keptHeaders(request: FakeRequest): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name in request.headers) {
-    const value = request.headers[name];
-    if (value !== undefined) headers[name] = SECRET_HEADERS.has(name) ? REDACTED : value;
+    const kept = keptValue(name, request.headers[name]);
+    if (kept !== undefined) headers[name] = kept;
   }
   return headers;
+}
+
+/** A header's value as the journal keeps it: a secret redacted; a repeated one (node:http gives set-cookie as a list)
+ * joined with ", ", as node:http joins the others. */
+function keptValue(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (SECRET_HEADERS.has(name)) return REDACTED;
+  return Array.isArray(value) ? value.join(", ") : String(value);
 }
 
 function readHeadText(text: string): [path: string, query: string, headers: Record<string, string>] {
@@ -256,8 +275,10 @@ const NUL = "\0";
 /** The first character of a NUL-separated head text (a JSON one starts with "["). */
 const SEPARATED = "\n";
 
-/** At most this many requests wait to be written; their objects stay young, so the collector never keeps them. */
+/** At most this many requests, or bodies of this many bytes, wait to be written: their objects stay young (the
+ * collector never keeps them), and the memory they hold stays small. */
 const PENDING_LIMIT = 256;
+const PENDING_BYTES = 1024 * 1024;
 
 /** A request noted by record, until flush writes it. */
 interface Pending {

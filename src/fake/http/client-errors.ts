@@ -41,10 +41,11 @@ export function answerClientError(contract: Contract, error: NodeJS.ErrnoExcepti
   const detail = timedOut ? "the whole request did not arrive in time; send it at once" : (error.code ?? "unreadable request");
   const exchange = latest.get(socket);
 
-  // A request still arriving is the one that failed: answer it, unless it was answered already.
+  // A request still arriving is the one that failed: answer it, unless it was answered already. An answer may be
+  // queued behind an earlier one still on its way (a delay): the answers leave first, then the connection closes.
   if (exchange && !exchange.req.complete) {
     const { res } = exchange;
-    if (res.headersSent) return void socket.destroy();
+    if (res.headersSent) return afterAnswers(socket, res, () => socket.destroy());
     res.once("finish", () => socket.destroy());
     return sendError(res, message, { detail }, { connection: "close" });
   }
@@ -52,10 +53,16 @@ export function answerClientError(contract: Contract, error: NodeJS.ErrnoExcepti
   // Every request so far arrived whole: what follows them is not HTTP. Their answers go first.
   const raw = rawAnswer(message.status, timedOut ? "Request Timeout" : "Bad Request", JSON.stringify(errorBody(message, { detail })));
   const last = exchange?.res;
-  if (!last || last.writableFinished) return void socket.end(raw);
-  last.once("finish", () => socket.end(raw));
-  last.once("close", () => {
-    if (!last.writableFinished) socket.destroy();
+  if (!last) return void socket.end(raw);
+  afterAnswers(socket, last, () => socket.end(raw));
+}
+
+/** Runs `then` once the latest answer (and so every earlier one: node:http sends them in order) has been written. */
+function afterAnswers(socket: Duplex, latestAnswer: ServerResponse, then: () => void): void {
+  if (latestAnswer.writableFinished) return then();
+  latestAnswer.once("finish", then);
+  latestAnswer.once("close", () => {
+    if (!latestAnswer.writableFinished) socket.destroy();
   });
 }
 

@@ -11,12 +11,13 @@ export type BodyResult = { ok: true; bytes: Buffer } | { ok: false; reason: "too
 export function readBody(req: IncomingMessage, limit: number, done: (result: BodyResult) => void): void {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) return done({ ok: false, reason: "tooLarge" });
-  const chunks: Buffer[] = [];
+  let chunks: Buffer[] = [];
   let size = 0;
   let finished = false;
   const finish = (result: BodyResult) => {
     if (finished) return;
     finished = true;
+    chunks = []; // the connection's tracker may keep this request for a while: not its body
     done(result);
   };
   req.on("data", (chunk: Buffer) => {
