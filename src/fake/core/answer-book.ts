@@ -7,6 +7,7 @@
 import type { Contract } from "../../contract/contract.js";
 import { compileTemplate, type DocumentedMessage, type MessageName } from "../../contract/messages.js";
 import type { FakeAnswer } from "./fake-request.js";
+import { jsonString } from "./json-text.js";
 
 export interface AnswerBook {
   /** The named message as this fake answers it (the contract's, or the fixtures' where they may set it). */
@@ -37,7 +38,8 @@ export function createAnswerBook(contract: Contract, overrides: AnswerOverrides 
       const { message, fill, fallback } = entry(name);
       // An aligned message made only of placeholders could come out empty: the envelope needs words.
       const text = fill(values) || fallback(values);
-      return { status: message.status, headers, body: { status: message.status, success: false, message: text }, outcome: name };
+      // The envelope {status, success: false, message} as JSON text (see json-text).
+      return { status: message.status, headers, json: `{"status":${message.status},"success":false,"message":${jsonString(text)}}`, outcome: name };
     },
   };
 }

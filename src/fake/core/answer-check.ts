@@ -33,7 +33,7 @@ export function answerProblem(contract: Contract, template: string, method: stri
   if (!statuses.includes(answer.status)) return `${method} ${template} answered ${answer.status}, which openapi.yaml does not list (it lists ${statuses.join(", ")})`;
   const validator = contract.responseValidator(template, operation, answer.status);
   if (!validator) return undefined;
-  const issues = validator(answer.body);
+  const issues = validator(answer.json === undefined ? answer.body : JSON.parse(answer.json));
   return issues.length === 0 ? undefined : `${method} ${template} answered ${answer.status} with a body openapi.yaml refuses: ${formatIssues(issues)}`;
 }
 

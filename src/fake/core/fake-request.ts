@@ -23,6 +23,8 @@ export interface FakeAnswer {
   headers: Record<string, string>;
   /** A JSON value, serialized by the adapter. */
   body?: unknown;
+  /** The body as JSON text already, instead of `body` (the success answer, written straight from the user: see json-text). */
+  json?: string;
   /** Bytes to send as they are instead of `body` (the malformed-JSON fault). */
   raw?: string;
   /** Wait this long before answering (a delay fault, or the fake's global delay). */
@@ -37,13 +39,9 @@ export interface FakeAnswer {
 
 export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
-export function jsonAnswer(status: number, body: unknown, outcome: string, headers: Record<string, string> = {}): FakeAnswer {
-  return { status, headers, body, outcome };
-}
-
 /** The answer's bytes and headers, as both adapters send them. */
-export function serializeAnswer(answer: FakeAnswer, indent?: number): { text: string; headers: Record<string, string> } {
-  const text = answer.raw ?? (answer.body === undefined ? "" : JSON.stringify(answer.body, null, indent));
+export function serializeAnswer(answer: FakeAnswer): { text: string; headers: Record<string, string> } {
+  const text = answer.raw ?? answer.json ?? (answer.body === undefined ? "" : JSON.stringify(answer.body));
   // Built key by key, not spread: this runs for every answer.
   const headers: Record<string, string> = { "content-type": JSON_CONTENT_TYPE, "content-length": String(Buffer.byteLength(text)) };
   if (answer.close) headers.connection = "close";

@@ -15,10 +15,11 @@ import { authenticate } from "../rules/authenticate.js";
 import { decideProfileUpdate, type ProfileDecision } from "../rules/decide-profile-update.js";
 import type { RuleConfig } from "../rules/rule-config.js";
 import type { FakeStore } from "../state/fake-store.js";
-import { publicUserFields, toPublicUser } from "../state/public-user.js";
+import { compilePublicUserJson, publicUserFields } from "../state/public-user.js";
 import type { UpdateProfileData } from "../state/types.js";
 import type { AnswerBook } from "./answer-book.js";
-import { jsonAnswer, type FakeAnswer, type FakeRequest } from "./fake-request.js";
+import type { FakeAnswer, FakeRequest } from "./fake-request.js";
+import { jsonString } from "./json-text.js";
 import { isJsonContentType, parseJsonBody } from "./json-body.js";
 
 export const UPDATE_PROFILE_ALLOW = "POST";
@@ -50,7 +51,9 @@ export interface UpdateProfilePipeline {
 }
 
 export function createUpdateProfilePipeline({ contract, store, rules, answers, bodyLimit }: UpdateProfileOptions): UpdateProfilePipeline {
-  const userFields = publicUserFields(contract);
+  const userJson = compilePublicUserJson(publicUserFields(contract));
+  // The success envelope around the user, as JSON text (see json-text): {status, success, message, data: {user}}.
+  const successBefore = `{"status":200,"success":true,"message":${jsonString(contract.successMessage)},"data":{"user":`;
   // A refused body may be endless: the answer closes the connection so it is never read on.
   const tooLarge = (): FakeAnswer => ({ ...answers.error("payloadTooLarge", { limit: String(bodyLimit), detail: String(bodyLimit) }), close: true });
   // Allow belongs to a 405 (RFC 9110): a fake aligned with a deployment that answers 404 sends none.
@@ -94,7 +97,7 @@ export function createUpdateProfilePipeline({ contract, store, rules, answers, b
   };
 
   const answer = (decision: Extract<ProfileDecision, { ok: true }>) =>
-    jsonAnswer(200, { status: 200, success: true, message: contract.successMessage, data: { user: toPublicUser(decision.user, userFields) } }, "success");
+    ({ status: 200, headers: {}, json: `${successBefore}${userJson(decision.user)}}}`, outcome: "success" }) satisfies FakeAnswer;
 
   function body(admitted: Admitted, bytes: Uint8Array): FakeAnswer {
     try {
