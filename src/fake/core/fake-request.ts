@@ -23,7 +23,7 @@ export interface FakeAnswer {
   headers: Record<string, string>;
   /** A JSON value, serialized by the adapter. */
   body?: unknown;
-  /** The body as JSON text already, instead of `body` (the success answer, written straight from the user: see json-text). */
+  /** The body as JSON text already, instead of `body` (the success answer and the error envelope: see json-text). */
   json?: string;
   /** Bytes to send as they are instead of `body` (the malformed-JSON fault). */
   raw?: string;
