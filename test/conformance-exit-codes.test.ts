@@ -3,7 +3,7 @@
 // row, fails: the table and the tests cannot drift apart.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { conform, interruptedRun, targetFileOf, type ConformRun } from "./support/conform-run.js";
+import { conform, interruptedRun, PREFLIGHT_REQUESTS, targetFileOf, type ConformRun } from "./support/conform-run.js";
 import { useForeignDeployments } from "./support/use-foreign.js";
 
 const start = useForeignDeployments();
@@ -20,7 +20,7 @@ const CASES: Record<string, () => Promise<{ run: ConformRun; also: (run: Conform
   },
   "refused-key": async () => ({ run: await conform(await start(), [], { apiKey: "sk_live_wrong_000000000000000000000" }), also: (run) => expect(run.stdout).toContain("The API key was refused") }),
   stalled: async () => {
-    const d = await start({ intercept: (r, res) => r.index >= 7 && (res.writeHead(200, { "content-type": "application/json" }), res.write("{"), true) });
+    const d = await start({ intercept: (r, res) => r.index >= PREFLIGHT_REQUESTS && (res.writeHead(200, { "content-type": "application/json" }), res.write("{"), true) });
     return { run: await conform(d, ["--timeout", "200"]), also: (run) => expect(run.stdout).toContain("The target stopped answering") };
   },
   "restore-failed": async () => {

@@ -5,14 +5,14 @@ import { createGzip } from "node:zlib";
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { createRedactor } from "../src/conformance/redact.js";
-import { conform, type ConformRun } from "./support/conform-run.js";
+import { conform, PREFLIGHT_REQUESTS, type ConformRun } from "./support/conform-run.js";
 import { useForeignDeployments } from "./support/use-foreign.js";
 import type { ForeignRequest } from "./support/foreign-deployment.js";
 
 const KEY = 'sk_live_"quoted"\\back\\slash_7Qp2xZ9wLm4Rt8Vn3Kc6';
 const KEY_IN_JSON = JSON.stringify(KEY).slice(1, -1);
 /** The preflight sends 1 probe and reads the 6 QA accounts: requests from this index on are the scenarios'. */
-const FIRST_SCENARIO_REQUEST = 7;
+const FIRST_SCENARIO_REQUEST = PREFLIGHT_REQUESTS;
 
 const start = useForeignDeployments({ apiKey: KEY });
 
@@ -107,7 +107,7 @@ describe("hostile answers: bounded, the right exit code, the key never shown", (
     console.log(`[hostile] a write that never gets an answer: exit ${run.code}, ${Math.round(run.ms)} ms, ${d.requestCount()} requests`);
     expect(run.code).toBe(2);
     expect(run.stdout).toContain("!!! RESTORE FAILED for accounts.updatableUser: a request to qa.updatable@acme.test timed out; 1000 ms later it is unchanged, but the write may still land. Check it by hand later");
-    expect(run.stdout).toMatch(/• A profile could not be restored \(api-key-missing\): the run stopped so as not to change more\./);
+    expect(run.stdout).toMatch(/• A profile could not be restored \(success-partial-update\): the run stopped so as not to change more\./);
     expect(run.ms).toBeLessThan(10_000);
     expect(run.changed).toEqual([]);
   });

@@ -80,7 +80,7 @@ describe("against the fake on its default fixtures", () => {
 describe("against the fake with one rule switched off", () => {
   it.each<[RuleName, string[]]>([
     ["demographicLock", ["lock-atomic", "lock-dob", "lock-first-name", "lock-gender", "lock-last-name"]],
-    ["phoneUniqueness", ["phone-in-use"]],
+    ["phoneUniqueness", ["phone-in-use", "phone-in-use-other-organization"]],
     ["roleCheck", ["not-allowed-staff"]],
     ["organizationScope", ["user-not-in-organization"]],
   ])("with %s off, fails exactly the scenarios of that rule", async (rule, expected) => {
@@ -112,7 +112,7 @@ describe("against prism mock openapi.yaml (stateless)", () => {
 
   it("fails the stateful scenarios and exits 1 once the phone owner is left out", async () => {
     const { phoneOwner: _, ...accounts } = target.accounts;
-    const summary = await runConformance({ baseUrl: prism.url, apiKey, target: { ...target, accounts }, allowSkip: ["phone-in-use"] });
+    const summary = await runConformance({ baseUrl: prism.url, apiKey, target: { ...target, accounts }, allowSkip: ["phone"] });
     expect(ids(summary, "failed")).toEqual(
       expect.arrayContaining(["lock-atomic", "lock-first-name", "not-allowed-staff", "success-full-update", "success-partial-update", "user-does-not-exist", "user-not-in-organization"]),
     );
@@ -173,7 +173,7 @@ describe("the conform command", () => {
   it("lists what would run under --dry-run, sending nothing", async () => {
     const { code, output } = await run("--dry-run", "--only", "lock", "--read-only");
     expect(code).toBe(0);
-    expect(output).toMatch(/Would run 5 scenarios/); // lock-atomic and the four locked fields
+    expect(output).toMatch(/Would run 6 scenarios/); // lock-atomic, the four locked fields, dob as a date-time
     expect(output).toContain("success-full-update: not selected by --only lock");
   });
 });

@@ -64,7 +64,9 @@ describe("drift between the fake and a deployment with its own wording", () => {
     ]);
     expect(counted(report).filter((d) => d.startsWith("inferred wording"))).toHaveLength(7);
     // The fields the contract lets a service add are listed, not counted.
-    expect(report.comparison.differences.filter((d) => d.kind === "allowed").every((d) => d.what.includes("B only: createdAt, id, updatedAt"))).toBe(true);
+    // So are requests the suite could send on one side only, or with other fields: each side's accounts decide them.
+    const allowed = report.comparison.differences.filter((d) => d.kind === "allowed");
+    expect(allowed.every((d) => d.what.includes("B only: createdAt, id, updatedAt") || /sent on one side only|null was sent to other fields/.test(d.what))).toBe(true);
     expect(report.counts).toMatchObject({ documented: 0, inferredBehaviour: 5, inferredWording: 7 });
     expect(output).toMatch(/no documented behaviour differs · .* · exit 0$/);
     expect(output).toContain("  ~ api-key-unknown: "); // ✗ is kept for what gates: a documented difference
@@ -80,10 +82,9 @@ describe("drift between the fake and a deployment with its own wording", () => {
     expect(counted(report).filter((d) => d.startsWith("documented"))).toEqual([
       "documented behaviour not-allowed-staff#0 status: 400 | 200",
       'documented wording not-allowed-staff#0 message: "Not allowed to update the profile" | "Profile updated successfully"',
-      "documented behaviour not-allowed-staff profile: changed nothing | changed a profile",
     ].sort());
-    // The request with a city goes only to a staff account the key can read: on the fake it cannot, so it is not sent.
-    expect(counted(report)).toContain("inferred behaviour not-allowed-staff#1 status: not sent | sent");
+    // The request with a city is never sent: a staff account could not be put back (the endpoint rightly refuses it).
+    expect(report.comparison.differences.some((d) => d.scenario === "not-allowed-staff" && d.step === 1)).toBe(false);
     expect(output).toContain("  ✗ not-allowed-staff: ");
     expect(foreign!.profiles()).toEqual(before.foreign); // the staff account it changed, restored
   });

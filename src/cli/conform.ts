@@ -19,7 +19,7 @@ import { writeHtmlReport } from "../conformance/reporters/html/write-html.js";
 import { summaryOfFailedStart, type ConformanceSummary } from "../conformance/results.js";
 import { DEFAULT_SCENARIOS_DIR, DEFAULT_TIMEOUT_MS, problemsBeforeSending, runConformance } from "../conformance/run-conformance.js";
 import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
-import { loadTarget } from "../conformance/target.js";
+import { loadTarget, otherOrganizationKey } from "../conformance/target.js";
 import { hideValues, MAX_TIMEOUT_MS, SELECTION_OPTIONS, selectionFrom, timeoutFrom } from "./parse-options.js";
 
 export const DEFAULT_TARGET_FILE = fileURLToPath(new URL("../../conformance/targets/fake-default.yaml", import.meta.url));
@@ -145,17 +145,23 @@ export async function conformCommand(argv: readonly string[], out: (line: string
     out(`Would skip ${plan.skipped.length}:`);
     for (const { scenario, reason } of plan.skipped) out(`  ${scenario.id}: ${reason}`);
     // What would stop the real run before its first request, it says now.
-    const blocking = problemsBeforeSending(scenarios, target, { ...selection, baseUrl: baseUrl ?? "http://127.0.0.1", ...(fuzz ? { fuzz } : {}) });
+    const otherKey = otherOrganizationKey(target);
+    const blocking = problemsBeforeSending(scenarios, target, { ...selection, baseUrl: baseUrl ?? "http://127.0.0.1", ...(fuzz ? { fuzz } : {}), ...(otherKey ? { otherApiKey: otherKey } : {}) });
     for (const problem of blocking) err(`cv-contract-kit conform: the run would stop: ${problem}`);
     return blocking.length > 0 ? 2 : 0;
   }
 
   if (!baseUrl) return cannotStart(["No target: pass --base-url <url>, set CV_BASE_URL, or give baseUrl in the target file."]);
   if (!key) return cannotStart(["No API key: pass --api-key <key> or set CV_API_KEY."]);
-  redact = createRedactor([key]);
+  // The second organization's key comes from the variable the target file names (a committed file never holds a real key).
+  const otherApiKey = otherOrganizationKey(target);
+  redact = createRedactor([key, otherApiKey]);
   // fetch refuses such a header outright, which would read as "cannot be reached".
   if (!/^[\x21-\x7e]+$/.test(key)) return cannotStart(["The API key holds characters an HTTP header cannot carry (a space, or a character outside ASCII): check --api-key or CV_API_KEY."]);
-  const early = problemsBeforeSending(scenarios, target, { ...selection, baseUrl, ...(fuzz ? { fuzz } : {}) });
+  if (otherApiKey !== undefined && !/^[\x21-\x7e]+$/.test(otherApiKey)) {
+    return cannotStart([`The key in ${target.otherOrganization!.apiKeyEnv} holds characters an HTTP header cannot carry (a space, or a character outside ASCII).`]);
+  }
+  const early = problemsBeforeSending(scenarios, target, { ...selection, baseUrl, ...(fuzz ? { fuzz } : {}), ...(otherApiKey ? { otherApiKey } : {}) });
   if (early.length > 0) return cannotStart(early);
 
   const gating = { strict: flags.strict === true, strictWording: flags["strict-wording"] === true };
@@ -174,6 +180,7 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   const summary = await runConformance({
     baseUrl,
     apiKey: key,
+    ...(otherApiKey ? { otherApiKey } : {}),
     target,
     scenarios,
     timeoutMs,

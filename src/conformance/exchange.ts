@@ -7,7 +7,7 @@
  */
 import { UPDATE_PROFILE_PATH } from "../contract/contract.js";
 import { MAX_RESPONSE_BYTES, readBounded } from "./bounded-body.js";
-import { createRedactor, holdsSecret, redactValue } from "./redact.js";
+import { createRedactor, redactValue } from "./redact.js";
 
 export interface RecordedRequest {
   method: string;
@@ -44,10 +44,12 @@ export interface Exchange {
 export interface RequestSpec {
   method: string;
   apiKey?: string;
-  /** true when apiKey is the run's secret key (then it is redacted). */
-  apiKeyIsSecret: boolean;
+  /** How the key is written in reports and curl lines when it is one of the run's secrets ($CV_API_KEY); else it is recorded redacted. */
+  keyReference?: string;
   contentType?: string;
   body?: string;
+  /** A query string (without "?"), for the vendor's search endpoint on the same path. */
+  query?: string;
 }
 
 export interface ExchangeOptions {
@@ -78,13 +80,13 @@ export function endpointUrl(baseUrl: string): string {
 }
 
 export async function exchange(spec: RequestSpec, options: ExchangeOptions): Promise<Exchange> {
-  const url = endpointUrl(options.baseUrl);
-  const redact = createRedactor(options.secrets ?? []);
+  const url = `${endpointUrl(options.baseUrl)}${spec.query ? `?${spec.query}` : ""}`;
+  const redact = redactorFor(options);
   const headers: Record<string, string> = {};
   const recordedHeaders: Record<string, string> = {};
   if (spec.apiKey !== undefined) {
     headers["cv-api-key"] = spec.apiKey;
-    recordedHeaders["cv-api-key"] = spec.apiKeyIsSecret ? KEY_REFERENCE : redact(spec.apiKey);
+    recordedHeaders["cv-api-key"] = spec.keyReference ?? redact(spec.apiKey);
   }
   if (spec.contentType !== undefined) {
     headers["content-type"] = spec.contentType;
@@ -125,9 +127,29 @@ export async function exchange(spec: RequestSpec, options: ExchangeOptions): Pro
   }
 }
 
+/** One redactor per set of options (a transport's): building one for every request cost more than the request. */
+const redactors = new WeakMap<ExchangeOptions, ReturnType<typeof createRedactor>>();
+function redactorFor(options: ExchangeOptions) {
+  let redact = redactors.get(options);
+  if (!redact) redactors.set(options, (redact = createRedactor(options.secrets ?? [])));
+  return redact;
+}
+
 /** The key, or a piece of it, in any form, anywhere in the answer. */
 function echoes(text: string, headers: Record<string, string>, key: string): boolean {
-  return holdsSecret(text, key) || Object.values(headers).some((v) => holdsSecret(v, key));
+  const redact = echoRedactor(key);
+  return redact(text) !== text || Object.values(headers).some((v) => redact(v) !== v);
+}
+
+/** A run sends one or two keys: their redactors are built once, not for every answer. */
+const echoRedactors = new Map<string, ReturnType<typeof createRedactor>>();
+function echoRedactor(key: string) {
+  let redact = echoRedactors.get(key);
+  if (!redact) {
+    if (echoRedactors.size > 16) echoRedactors.clear();
+    echoRedactors.set(key, (redact = createRedactor([key])));
+  }
+  return redact;
 }
 
 function parseJson(text: string): unknown {
@@ -160,11 +182,11 @@ function describeTransportError(error: unknown, url: string, timeoutMs: number, 
   return { failure, message: `could not get an answer from ${url}: ${reason}${code ? ` (${code})` : ""}` };
 }
 
-/** A curl command that sends the same request; the key comes from $CV_API_KEY. */
+/** A curl command that sends the same request; the key comes from $CV_API_KEY (or the variable that names it). */
 export function toCurl(request: RecordedRequest): string {
   const parts = [`curl -i -X ${request.method} ${shellQuote(request.url)}`];
   for (const [name, value] of Object.entries(request.headers)) {
-    parts.push(value === KEY_REFERENCE ? `-H "${name}: ${KEY_REFERENCE}"` : `-H ${shellQuote(`${name}: ${value}`)}`);
+    parts.push(/^\$[A-Z][A-Z0-9_]*$/.test(value) && name === "cv-api-key" ? `-H "${name}: ${value}"` : `-H ${shellQuote(`${name}: ${value}`)}`);
   }
   if (request.body !== undefined) parts.push(`--data-raw ${shellQuote(request.body)}`);
   return parts.join(" ");

@@ -3,7 +3,10 @@
  * {{accounts.lockedUser.email}}, {{snapshot.updatableUser.phoneNumber}}, {{freePhoneNumber}}, {{unknownEmail}}
  * in scenario values, resolved against the target file and the snapshots taken for the scenario.
  * {{repeat:x:200000}} makes a long string (for size limits) without writing it into the scenario file.
+ * {{new:lockedUser.city}} is a value the account does not hold yet (see new-values), {{new:lockedUser.dob:dateTime}}
+ * the same as a date-time; {{spaced:accounts.phoneOwner.phoneNumber}} a number written with spaces.
  */
+import { asDateTime, newValue, spacedPhone } from "./new-values.js";
 
 const PLACEHOLDER = /\{\{\s*([^{}\s]+?)\s*\}\}/g;
 
@@ -14,10 +17,13 @@ export class MissingValue extends Error {
   }
 }
 
-/** Every placeholder path a value uses. */
+/** Every placeholder path a value uses: {{new:x.f}} uses snapshot.x.f, {{spaced:p}} uses p. */
 export function placeholdersIn(value: unknown): string[] {
   const text = JSON.stringify(value) ?? "";
-  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((path) => !path.startsWith("repeat:"));
+  return [...text.matchAll(PLACEHOLDER)]
+    .map((m) => m[1]!)
+    .filter((path) => !path.startsWith("repeat:"))
+    .map((path) => (path.startsWith("new:") ? `snapshot.${path.slice(4).split(":")[0]}` : path.startsWith("spaced:") ? path.slice(7) : path));
 }
 
 /** Resolves placeholders in strings; a string that is only a placeholder takes the value's own type. */
@@ -37,6 +43,16 @@ export function resolvePlaceholders<T>(value: T, context: Record<string, unknown
 function lookup(context: Record<string, unknown>, path: string): unknown {
   const repeat = /^repeat:(.):(\d{1,7})$/.exec(path);
   if (repeat) return repeat[1]!.repeat(Number(repeat[2]));
+  const fresh = /^new:(\w+)\.(\w+)(?::(dateTime))?$/.exec(path);
+  if (fresh) {
+    const [, account, field, form] = fresh;
+    const snapshot = (context.snapshot as Record<string, Record<string, unknown>> | undefined)?.[account!];
+    if (!snapshot) throw new MissingValue(`snapshot.${account}`);
+    const value = newValue(field!, snapshot[field!], context.freePhoneNumber as string | undefined);
+    if (value === undefined) throw new MissingValue(`a new value for ${account}.${field}`);
+    return form === "dateTime" ? asDateTime(value) : value;
+  }
+  if (path.startsWith("spaced:")) return spacedPhone(String(lookup(context, path.slice(7))));
   let node: unknown = context;
   for (const part of path.split(".")) {
     node = node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined;

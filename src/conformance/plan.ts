@@ -20,7 +20,13 @@ export interface PlanOptions {
   allowSkip?: readonly string[];
 }
 
-export type SkipKind = "deselected" | "unavailable";
+/**
+ * deselected: the user's choice; unavailable: the target file lacks an account or value it needs (a documented one
+ * keeps the run from concluding); optional: it needs an optional part of the target file (otherOrganization);
+ * stopped: not run because the run stopped writing (the target destroyed what it was not asked to change); unsafe:
+ * not run because what makes it safe to send (onlyAfter) was not shown in this run.
+ */
+export type SkipKind = "deselected" | "unavailable" | "optional" | "stopped" | "unsafe";
 
 export interface Skip {
   scenario: Scenario;
@@ -47,8 +53,10 @@ export function planScenarios(scenarios: readonly Scenario[], target: Target, op
           : options.readOnly && scenario.changesProfile
             ? "a conforming target would apply its update; --read-only sends none"
             : undefined;
-    const unavailable = deselected ? undefined : missingNeeds(scenario, target);
+    const optional = deselected ? undefined : missingOptional(scenario, target);
+    const unavailable = deselected || optional ? undefined : missingNeeds(scenario, target);
     if (deselected) plan.skipped.push({ scenario, reason: deselected, kind: "deselected" });
+    else if (optional) plan.skipped.push({ scenario, reason: optional, kind: "optional" });
     else if (unavailable) plan.skipped.push({ scenario, reason: unavailable, kind: "unavailable" });
     else plan.run.push(scenario);
   }
@@ -81,13 +89,23 @@ export function unallowedSkips<T extends SkippedScenario>(skipped: readonly T[],
   return skipped.filter((s) => s.skipKind === "unavailable" && s.tier === "documented" && !allowSkip.some((sel) => sel === s.id || s.tags.includes(sel)));
 }
 
+/** An optional part of the target file the scenario needs and the file does not name. */
+export function missingOptional(scenario: Scenario, target: Target): string | undefined {
+  if (scenario.needs.includes("otherOrganization") && !target.otherOrganization) {
+    return "it needs a second organization: name otherOrganization in the target file (its key from an environment variable), with otherOrganizationUser a USER of it";
+  }
+  return undefined;
+}
+
 /** The accounts and values of the target file the scenario needs, that the target file does not give. */
 export function missingNeeds(scenario: Scenario, target: Target): string | undefined {
-  const missing = scenario.accounts.filter((name) => !target.accounts[name]);
+  const candidates = scenario.subject?.from ?? [];
+  const missing = scenario.accounts.filter((name) => !target.accounts[name] && !candidates.includes(name));
   if (missing.length > 0) return `the target file names no ${missing.map((m) => `accounts.${m}`).join(", ")}`;
+  if (scenario.subject && !candidates.some((name) => target.accounts[name])) return `the target file names none of ${candidates.map((m) => `accounts.${m}`).join(", ")}`;
   for (const path of placeholdersIn(scenario.steps)) {
     const [root, name, field] = path.split(".");
-    if (root === "accounts" && name && field && field !== "email" && target.accounts[name]?.[field as keyof (typeof target.accounts)[string]] === undefined) {
+    if (root === "accounts" && name && name !== "subject" && field && field !== "email" && target.accounts[name]?.[field as keyof (typeof target.accounts)[string]] === undefined) {
       return `the target file gives no accounts.${name}.${field}`;
     }
     if (root === "freePhoneNumber" && !target.freePhoneNumber) return "the target file gives no freePhoneNumber";

@@ -5,15 +5,16 @@
  * and it is read before any restore, since restoring the others could undo the stray write unseen. Then all are
  * checked once more, so restores that undo each other (an update that reaches several users) are caught.
  */
-import { fail, type CheckResult } from "./checks/check-result.js";
+import type { CheckResult } from "./checks/check-result.js";
+import { runChecks } from "./checks/registry.js";
 import type { Exchange } from "./exchange.js";
-import { changedFields, readProfile, restoreAccount, restoreFailure, type AccountRestore, type Profile, type RestoreContext } from "./profile-guard.js";
-import type { Target } from "./target.js";
+import { readAccount, type Profile } from "./read-profile.js";
+import { restoreAccount, restoreFailure, type AccountRestore, type RestoreContext } from "./restore-account.js";
 
 export interface ScenarioWrites {
   /** The profiles read before the scenario, by account name. */
   snapshots: Readonly<Record<string, Profile>>;
-  /** Accounts the key was refused to read, and the refusal. */
+  /** Accounts the run could not read, and why. */
   unreadable: ReadonlyMap<string, string>;
   /** Accounts the scenario sent a request to. */
   addressed: ReadonlySet<string>;
@@ -21,25 +22,27 @@ export interface ScenarioWrites {
   appliedTo: ReadonlySet<string>;
   /** What the target answered 200 with, per account, for the fields it was sent. */
   acknowledged: Readonly<Record<string, Record<string, unknown>>>;
+  /** Values a 2xx was sent but did not show, per account: waited for before a restore, never counted as lost. */
+  claimed?: Readonly<Record<string, Record<string, unknown>>>;
   /** A request timed out: wait this long before reading an addressed account again. */
   settleMs: number;
+  /** On a target seen to lag, what is left of its lag since the scenario's last request (a refused write may still land). */
+  lagLeftMs?: number;
 }
 
-export async function restoreAccounts(
-  ctx: RestoreContext & { target: Target },
-  writes: ScenarioWrites,
-  record: (exchange: Exchange, checks: CheckResult[]) => void,
-): Promise<AccountRestore[]> {
-  const { contract, transport, apiKey, target } = ctx;
+export async function restoreAccounts(ctx: RestoreContext, writes: ScenarioWrites, record: (exchange: Exchange, checks: CheckResult[]) => void): Promise<AccountRestore[]> {
+  const { contract, access } = ctx;
   const { snapshots, addressed } = writes;
-  const email = (name: string) => target.accounts[name]!.email;
+  const email = (name: string) => access.target.accounts[name]!.email;
   const out: AccountRestore[] = [];
+  // On a target seen to lag, a write it refused may still land: give it that long before anything is read back.
+  if ((writes.lagLeftMs ?? 0) > 0) await (ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))))(writes.lagLeftMs!);
 
   for (const [name, snapshot] of Object.entries(snapshots)) {
     if (addressed.has(name)) continue;
-    const read = await readProfile(transport, apiKey, email(name));
-    const changed = read.profile ? changedFields(contract, snapshot, read.profile) : [];
-    record(read.exchange, changed.length > 0 ? [bystanderChanged(name, email(name), changed)] : []);
+    const read = await readAccount(access, name);
+    const checks = runChecks({ contract, kind: "bystander", scenario: { tier: "documented", source: "" }, expect: {}, snapshot, ...(read.profile ? { profile: read.profile } : {}), account: { name, email: email(name) } });
+    read.exchanges.forEach((ex, i) => record(ex, i === read.exchanges.length - 1 ? checks.filter((c) => !c.ok) : []));
   }
 
   // The accounts written to first, then the others.
@@ -48,8 +51,9 @@ export async function restoreAccounts(
     const options = {
       ...(writes.settleMs > 0 && addressed.has(name) ? { settleMs: writes.settleMs } : {}),
       ...(writes.acknowledged[name] ? { acknowledged: writes.acknowledged[name] } : {}),
+      ...(writes.claimed?.[name] ? { claimed: writes.claimed[name] } : {}),
     };
-    const restored = await restoreAccount(ctx, name, email(name), snapshots[name]!, options);
+    const restored = await restoreAccount(ctx, name, snapshots[name]!, options);
     if (!restored) continue;
     for (const ex of restored.exchanges) record(ex, []);
     out.push(restored);
@@ -57,10 +61,10 @@ export async function restoreAccounts(
 
   if (out.some((r) => r.ok)) {
     for (const name of order) {
-      const again = await restoreAccount(ctx, name, email(name), snapshots[name]!);
+      const again = await restoreAccount(ctx, name, snapshots[name]!);
       if (!again) continue;
       for (const ex of again.exchanges) record(ex, []);
-      const failed = restoreFailure(contract, transport.options.baseUrl, name, email(name), snapshots[name]!, Object.keys(again.oldValues), undoneAgain(email(name)));
+      const failed = restoreFailure(contract, access, name, snapshots[name]!, Object.keys(again.oldValues), undoneAgain(email(name)));
       const earlier = out.findIndex((r) => r.account === name);
       if (earlier >= 0) out[earlier] = failed;
       else out.push(failed);
@@ -70,13 +74,9 @@ export async function restoreAccounts(
   for (const name of writes.appliedTo) {
     if (snapshots[name]) continue;
     const refusal = writes.unreadable.get(name) ?? "?";
-    out.push({ account: name, email: email(name), ok: false, message: `${email(name)} took an update (200) although the key could not read it before (${refusal}): check it by hand`, oldValues: {}, exchanges: [] });
+    out.push({ account: name, email: email(name), ok: false, message: `${email(name)} took an update (200) although the run could not read it before (${refusal}): check it by hand`, oldValues: {}, exchanges: [] });
   }
   return out;
-}
-
-function bystanderChanged(name: string, email: string, changed: readonly string[]): CheckResult {
-  return fail("other_accounts_unchanged", "documented", `accounts.${name} (${email}) changed: ${changed.join(", ")}`, "an update changes the user it names, no other");
 }
 
 const undoneAgain = (email: string) =>

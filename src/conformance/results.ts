@@ -6,7 +6,7 @@ import type { Tier } from "../contract/load-spec.js";
 import type { CheckResult } from "./checks/check-result.js";
 import type { Exchange } from "./exchange.js";
 import type { SkipKind } from "./plan.js";
-import type { AccountRestore } from "./profile-guard.js";
+import type { AccountRestore } from "./restore-account.js";
 import type { LeftOut } from "./write-plan.js";
 import type { Scenario } from "./scenario.js";
 
@@ -61,12 +61,16 @@ export interface ConformanceSummary {
   strict: boolean;
   strictWording: boolean;
   readOnly: boolean;
+  /** How profiles were read: through the vendor's search endpoint (writes nothing), or with email-only updates. */
+  readMethod?: "search" | "update";
   preflight?: PreflightSummary;
   counts: Record<ScenarioStatus, number>;
   restoreFailures: number;
   results: ScenarioResult[];
   /** Why the run could not start or had to stop (exit code 2); one line per problem. */
   fatal?: string;
+  /** Why the run stopped writing after a finding (the target destroys what it was not asked to change): exit 1, not 2. */
+  stoppedWriting?: string;
   /** Why the run cannot say "conforms" although nothing failed (exit code 2). */
   incomplete?: string[];
   exitCode: 0 | 1 | 2;

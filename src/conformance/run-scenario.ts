@@ -5,25 +5,24 @@
  * exception, a timeout, a run that must stop); after a timeout it first waits for the late write to land.
  */
 import type { Contract } from "../contract/contract.js";
-import { withTier, type CheckResult } from "./checks/check-result.js";
-import { expectationChecks } from "./checks/expectation-checks.js";
-import { responseChecks } from "./checks/response-checks.js";
+import { noteLag, restorable, type Access } from "./access.js";
+import type { CheckResult } from "./checks/check-result.js";
+import { sameNormalForm } from "./checks/normal-form.js";
+import { runChecks } from "./checks/registry.js";
 import { forRecord, toCurl, type Exchange } from "./exchange.js";
 import { outcomeOf, type GatingOptions } from "./gating.js";
 import { MissingValue, resolvePlaceholders } from "./placeholders.js";
-import { changedFields, describeAnswer, pollUntil, readProfile, type AccountRestore, type Profile } from "./profile-guard.js";
+import { describeAnswer, profileIn, readAccount, type Profile, type ReadResult } from "./read-profile.js";
+import { changedFields, pollUntil, type AccountRestore } from "./restore-account.js";
 import { restoreAccounts } from "./restore-accounts.js";
 import type { ScenarioResult, StepResult } from "./results.js";
-import type { Scenario, SendStep } from "./scenario.js";
-import type { Target } from "./target.js";
-import type { Transport } from "./transport.js";
+import type { Scenario, SendStep, Step } from "./scenario.js";
+import { canWriteBack } from "./write-back.js";
 import { planWrites, targetAccount, type PlannedStep } from "./write-plan.js";
 
 export interface ScenarioContext extends GatingOptions {
   contract: Contract;
-  transport: Transport;
-  apiKey: string;
-  target: Target;
+  access: Access;
   /** How long to wait after a timed-out request before reading its account again. */
   settleMs: number;
   /** Aborted (Ctrl-C): no further request of the scenario is sent, and its restore still runs. */
@@ -38,30 +37,50 @@ export function describeScenario(s: Scenario) {
 }
 
 export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Promise<ScenarioResult> {
-  const { contract, transport, apiKey, target } = ctx;
+  const { contract, access } = ctx;
+  const { target } = access;
   const started = performance.now();
   const steps: StepResult[] = [];
   const record = (kind: StepResult["kind"], ex: Exchange, checks: CheckResult[] = [], index?: number) =>
     steps.push({ kind, ...(index !== undefined ? { index } : {}), exchange: forRecord(ex), curl: toCurl(ex.request), checks });
-  const accountOf = accountFinder(target);
+  const recordRead = (kind: StepResult["kind"], read: ReadResult, checks: CheckResult[] = [], index?: number) =>
+    read.exchanges.forEach((ex, i) => record(kind, ex, i === read.exchanges.length - 1 ? checks : [], index));
+  const accountOf = accountFinder(access);
 
   const snapshots: Record<string, Profile> = {};
-  /** Accounts the key may not read: a conforming target will not change them either. */
+  /** Accounts the run may not read: a conforming target will not change them either. */
   const unreadable = new Map<string, string>();
   const sentToAccount: Record<string, Record<string, unknown>> = {};
   /** What the target answered 200 with, per account, for the fields it was sent. */
   const acknowledged: Record<string, Record<string, unknown>> = {};
+  /**
+   * Values a 2xx was sent but does not show (it answers the user as it was, or none): the write may still land,
+   * so reads wait for them as for acknowledged ones, but never take their absence for a failure.
+   */
+  const claimed: Record<string, Record<string, unknown>> = {};
   const appliedTo = new Set<string>();
+  /** When the scenario last sent a request: a lagging target's late write lands within its lag of it. */
+  let lastSentAt = 0;
+  /** How much of the target's lag is still to wait out since the scenario's last request (0 when it never lagged). */
+  const lagLeft = () => (access.observedLagMs > 0 ? Math.max(0, access.observedLagMs + 50 - (Date.now() - lastSentAt)) : 0);
+  /** When the target last acknowledged a write to each account, to measure how far its reads lag. */
+  const acknowledgedAt: Record<string, number> = {};
   let sentAny = false;
   let timedOut = false;
   let outcome: Pick<ScenarioResult, "status" | "reason" | "skipKind"> | undefined;
   let leftOut: ScenarioResult["leftOut"];
   let restores: AccountRestore[] = [];
+  const cannotRestore = (account: string) =>
+    unreadable.has(account)
+      ? `accounts.${account} cannot be read by this run (${unreadable.get(account)}), so its values before are unknown`
+      : !restorable(access, account)
+        ? `accounts.${account} could not be put back: the endpoint (rightly) refuses to update it with any key of this run`
+        : undefined;
 
   try {
     for (const name of accountsTouched(contract, scenario, target)) {
-      const read = await readProfile(transport, apiKey, target.accounts[name]!.email);
-      record("snapshot", read.exchange);
+      const read = await readAccount(access, name);
+      recordRead("snapshot", read);
       if (read.profile) snapshots[name] = read.profile;
       else if (read.refused) unreadable.set(name, read.refused);
       else {
@@ -69,9 +88,17 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
         break;
       }
     }
+    const subject = outcome ? undefined : chooseSubject(scenario);
+    if (!outcome && subject && "unavailable" in subject) outcome = { status: "skipped", skipKind: "unavailable", reason: subject.unavailable };
     if (!outcome) {
       const context = { accounts: target.accounts, snapshot: snapshots, freePhoneNumber: target.freePhoneNumber, unknownEmail: target.unknownEmail };
-      const plan = planWrites(contract, resolvePlaceholders(scenario.steps, context), accountOf, snapshots, new Set(unreadable.keys()));
+      const steps = subject && "account" in subject ? withSubject(scenario.steps, subject.account) : scenario.steps;
+      const plan = planWrites(contract, resolvePlaceholders(steps, context), {
+        snapshots,
+        cannotRestore,
+        accountOf,
+        ...(target.freePhoneNumber ? { freePhoneNumber: target.freePhoneNumber } : {}),
+      });
       if (plan.unsafe) outcome = { status: "skipped", skipKind: "unavailable", reason: `cannot run without a write it could not undo: ${plan.unsafe}` };
       else {
         if (plan.leftOut.length > 0) leftOut = plan.leftOut;
@@ -100,32 +127,54 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
 
   /** Sends the planned steps; returns an outcome only when the harness could not finish them. */
   async function runSteps(planned: readonly PlannedStep[]): Promise<typeof outcome> {
-    const tierOf = (check: CheckResult) => (scenario.tier === "inferred" ? withTier(check, "inferred") : check);
+    const judged = { scenario: { tier: scenario.tier, source: scenario.source } };
     for (const { index, step } of planned) {
-      const stopped = transport.stopped();
+      const stopped = access.transport.stopped();
       if (stopped) return { status: "error", reason: `the target stopped answering: ${stopped}` };
       if (ctx.signal?.aborted) return { status: "error", reason: "interrupted before it finished" };
       if ("read" in step) {
-        const readIt = () => readProfile(transport, apiKey, target.accounts[step.read]!.email);
+        // An account no key of the run can read: a conforming target changed nothing there either.
+        if (unreadable.has(step.read)) continue;
+        const readIt = () => readAccount(access, step.read);
+        const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+        const ack = acknowledged[step.read];
+        // Nothing acknowledged to wait for, but a request went there: on a target seen to lag, a late write lands
+        // within that lag. Waiting it out is what lets "nothing changed" be said.
+        if (!ack && sentToAccount[step.read]) await sleep(lagLeft());
         let read = await readIt();
         // A read that does not show yet what the target acknowledged may lag (a replica): give it some patience.
-        const ack = acknowledged[step.read];
-        const shows = (r: Awaited<ReturnType<typeof readIt>>) => !ack || (r.profile !== undefined && Object.keys(ack).every((f) => changedFields(contract, { [f]: ack[f] }, { [f]: r.profile![f] }).length === 0));
-        if (read.profile && !shows(read)) read = await pollUntil(readIt, shows, ctx.patienceMs ?? 3000, ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))));
-        const response = read.exchange.response;
-        if (!response || response.status === 429) {
-          record("read", read.exchange, [], index);
-          return { status: "error", reason: response ? rateLimited(read.exchange) : read.exchange.transportError! };
+        const holds = (values: Record<string, unknown> | undefined, r: ReadResult) =>
+          !values || (r.profile !== undefined && Object.keys(values).every((f) => changedFields(contract, { [f]: values[f] }, { [f]: r.profile![f] }).length === 0));
+        const shows = (r: ReadResult) => holds(ack, r) && holds(claimed[step.read], r);
+        if (read.profile && !shows(read)) {
+          read = await pollUntil(readIt, shows, ctx.patienceMs ?? 3000, sleep);
+          if (shows(read)) noteLag(access, Date.now() - (acknowledgedAt[step.read] ?? Date.now()));
         }
-        const expected = step.expect ? expectationChecks(contract, step.expect, response, { snapshot: snapshots[step.read], sentToAccount: sentToAccount[step.read] ?? {} }) : [];
-        record("read", read.exchange, [...responseChecks(contract, response), ...expected.map(tierOf)], index);
+        const response = read.exchange.response;
+        if (!response || response.status === 429 || (!read.profile && !read.refused)) {
+          recordRead("read", read, [], index);
+          return { status: "error", reason: response?.status === 429 ? rateLimited(read.exchange) : `could not read accounts.${step.read} back: ${describeAnswer(read.exchange)}` };
+        }
+        const checks = runChecks({
+          contract,
+          kind: "read",
+          ...judged,
+          expect: step.expect ?? {},
+          // The search endpoint's answer is another page's: only an update's answer is judged by the update's checks.
+          ...(access.readMethod === "update" ? { response } : {}),
+          ...(read.profile ? { profile: read.profile } : {}),
+          ...(snapshots[step.read] ? { snapshot: snapshots[step.read] } : {}),
+          sentToAccount: sentToAccount[step.read] ?? {},
+        });
+        recordRead("read", read, checks, index);
         continue;
       }
-      const { spec, sent } = buildRequest(step.send, apiKey);
+      const { spec, sent } = buildRequest(step.send, access);
       const account = targetAccount(step, accountOf);
       if (account && sent) Object.assign((sentToAccount[account] ??= {}), profileFieldsOf(sent));
       sentAny = true;
-      const ex = await transport.send(spec, "rateLimit");
+      const ex = await access.transport.send(spec, "rateLimit");
+      lastSentAt = Date.now();
       if (!ex.response) {
         record("send", ex, [], index);
         if (ex.transportFailure === "timeout") timedOut = true;
@@ -135,18 +184,42 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
         record("send", ex, [], index);
         return { status: "error", reason: rateLimited(ex) };
       }
-      if (account && ex.response.status === 200 && sent && Object.keys(profileFieldsOf(sent)).length > 0) {
+      const profile = profileIn(ex.response.json as { data?: unknown } | undefined);
+      const success = ex.response.status >= 200 && ex.response.status < 300;
+      if (account && success && sent && Object.keys(profileFieldsOf(sent)).length > 0) {
         appliedTo.add(account);
-        const user = (ex.response.json as { data?: { user?: Record<string, unknown> } } | undefined)?.data?.user;
-        if (user) for (const field of Object.keys(profileFieldsOf(sent))) (acknowledged[account] ??= {})[field] = user[field];
+        acknowledgedAt[account] = Date.now();
+        // What it answered for each field, or, answering no user, what it was sent: a read must show it before it is trusted.
+        for (const field of Object.keys(profileFieldsOf(sent))) {
+          const shown = profile && Object.hasOwn(profile, field) ? profile[field] : undefined;
+          if (shown !== undefined && (sent[field] === null || sameNormalForm(field, sent[field], shown))) (acknowledged[account] ??= {})[field] = shown;
+          else if (sent[field] !== null) (claimed[account] ??= {})[field] = sent[field];
+        }
       }
-      const expected = expectationChecks(contract, (step as SendStep).expect, ex.response, {
+      const checks = runChecks({
+        contract,
+        kind: "send",
+        ...judged,
+        expect: (step as SendStep).expect,
+        response: ex.response,
         ...(sent ? { sent } : {}),
-        ...(account ? { snapshot: snapshots[account], sentToAccount: sentToAccount[account] } : {}),
+        ...(profile ? { profile } : {}),
+        ...(account && snapshots[account] ? { snapshot: snapshots[account] } : {}),
+        ...(account ? { sentToAccount: sentToAccount[account] ?? {} } : {}),
       });
-      record("send", ex, [...responseChecks(contract, ex.response, sent ? { sent } : {}), ...expected.map(tierOf)], index);
+      record("send", ex, checks, index);
     }
     return undefined;
+  }
+
+  /** The first candidate that holds every field the scenario probes, in a form this endpoint could take back. */
+  function chooseSubject(s: Scenario): { account: string } | { unavailable: string } | undefined {
+    if (!s.subject) return undefined;
+    const { holds, from } = s.subject;
+    const account = from.find((name) => snapshots[name] && cannotRestore(name) === undefined && holds.every((f) => canWriteBack(contract, f, snapshots[name]![f])));
+    if (account) return { account };
+    const held = from.filter((name) => target.accounts[name]).map((name) => `accounts.${name}`);
+    return { unavailable: `no account of ${held.join(", ")} holds ${holds.join(", ")} in a form this endpoint could take back (a value to put back if the target wrongly took the probe): give one of them a valid ${holds.join(" and ")}` };
   }
 
   function profileFieldsOf(data: Record<string, unknown>): Record<string, unknown> {
@@ -155,8 +228,8 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
 
   async function restoreAll(): Promise<AccountRestore[]> {
     return restoreAccounts(
-      { contract, transport, apiKey, target, ...(ctx.sleep ? { sleep: ctx.sleep } : {}), ...(ctx.patienceMs !== undefined ? { patienceMs: ctx.patienceMs } : {}) },
-      { snapshots, unreadable, addressed: new Set(Object.keys(sentToAccount)), appliedTo, acknowledged, settleMs: timedOut ? ctx.settleMs : 0 },
+      { contract, access, ...(ctx.sleep ? { sleep: ctx.sleep } : {}), ...(ctx.patienceMs !== undefined ? { patienceMs: ctx.patienceMs } : {}) },
+      { snapshots, unreadable, addressed: new Set(Object.keys(sentToAccount)), appliedTo, acknowledged, claimed, settleMs: timedOut ? ctx.settleMs : 0, lagLeftMs: lagLeft() },
       (ex, checks) => record("restore", ex, checks),
     );
   }
@@ -173,31 +246,44 @@ function rateLimited(ex: Exchange): string {
  * a profile field at all, every account of the target file: an update that reaches another user (a missing WHERE)
  * is found and undone too.
  */
-function accountsTouched(contract: Contract, scenario: Scenario, target: Target): string[] {
+function accountsTouched(contract: Contract, scenario: Scenario, target: Access["target"]): string[] {
   const text = JSON.stringify(scenario.steps).toLowerCase();
   const literal = Object.entries(target.accounts)
     .filter(([, account]) => text.includes(account.email.toLowerCase()))
     .map(([name]) => name);
-  const writes = scenario.steps.some((step) => "send" in step && contract.profileFields.some((f) => text.includes(`"${f.toLowerCase()}"`)));
-  return [...new Set([...scenario.accounts, ...literal, ...(writes ? Object.keys(target.accounts) : [])])];
+  const writes = scenario.steps.some((step) => "send" in step && (step.send.change !== undefined || contract.profileFields.some((f) => text.includes(`"${f.toLowerCase()}"`))));
+  // A canary runs before the other accounts are known to be safe to read: it reads only its own.
+  const everyAccount = writes && !scenario.tags.includes("canary");
+  // A subject's candidates the target file does not name are not read (the plan found at least one that it does).
+  return [...new Set([...scenario.accounts, ...literal, ...(everyAccount ? Object.keys(target.accounts) : [])])].filter((name) => target.accounts[name]);
 }
 
-function accountFinder(target: Target): (email: string) => string | undefined {
-  const byEmail = new Map(Object.entries(target.accounts).map(([name, a]) => [a.email.toLowerCase(), name]));
+/** The steps with `subject` replaced by the account chosen for it. */
+function withSubject(steps: readonly Step[], account: string): Step[] {
+  const text = JSON.stringify(steps)
+    .replace(/(\{\{\s*(?:accounts|snapshot)\.)subject\./g, `$1${account}.`)
+    .replace(/(\{\{\s*new:)subject\./g, `$1${account}.`)
+    .replace(/"read":"subject"/g, `"read":${JSON.stringify(account)}`);
+  return JSON.parse(text) as Step[];
+}
+
+function accountFinder(access: Access): (email: string) => string | undefined {
+  const byEmail = new Map(Object.entries(access.target.accounts).map(([name, a]) => [a.email.toLowerCase(), name]));
   return (email) => byEmail.get(email.toLowerCase());
 }
 
-function buildRequest(send: SendStep["send"], apiKey: string) {
+function buildRequest(send: SendStep["send"], access: Access) {
   const keyChoice = send.apiKey ?? "target";
   const body = send.raw ?? (send.data !== undefined ? JSON.stringify({ action: "UPDATE_PROFILE", data: send.data }) : send.body !== undefined ? JSON.stringify(send.body) : undefined);
+  const key = keyChoice === "target" ? access.key : undefined;
   return {
     sent: send.data,
     spec: {
       method: send.method ?? "POST",
-      ...(keyChoice === "none" ? {} : { apiKey: keyChoice === "target" ? apiKey : keyChoice }),
-      apiKeyIsSecret: keyChoice === "target",
+      ...(keyChoice === "none" ? {} : key ? { apiKey: key.value, keyReference: key.reference } : { apiKey: keyChoice }),
       ...(send.contentType === null ? {} : { contentType: send.contentType ?? "application/json" }),
       ...(body !== undefined ? { body } : {}),
     },
   };
 }
+

@@ -29,11 +29,19 @@ export interface SendStep {
     /** null: no Content-Type header. */
     contentType?: string | null;
     method?: string;
+    /**
+     * Profile fields to add to `data`, each with a new value (new-values): only those the account can take back, so
+     * "any unlocked field the account holds" rather than one that may be empty there. A step whose `change` can add
+     * none makes the scenario unavailable on that target.
+     */
+    change?: string[];
+    /** Adds `field: null` for every profile field the account holds no value in (null, the page's silence, for a field already empty). */
+    nullForEmpty?: boolean;
   };
   expect: Expectation;
 }
 
-/** Reads an account's profile with an update that sends only its email (it changes nothing). */
+/** Reads an account's profile: through the vendor's search endpoint where the target offers it, else with an update that sends only its email (it changes nothing). */
 export interface ReadStep {
   read: string;
   expect?: Expectation;
@@ -61,9 +69,26 @@ export interface Expectation {
   showsUpdate?: boolean;
   /** Refused: any 4xx in the page's envelope (the page says the request is wrong, not which status it gets). */
   refused?: boolean;
+  /** A generated update every value of which openapi.yaml allows: accepted (inferred: a service may refuse more). */
+  applied?: boolean;
+  /** A generated rule probe: if it is refused, the words of this message (inferred: another reason may come first). */
+  probeMessage?: MessageName;
+  /** The account read must not hold this phone number, another user's. */
+  notPhoneOf?: string;
   /** Expectations the kit infers where the page is silent, inside a documented scenario: judged as inferred. */
   inferred?: Expectation;
 }
+
+export interface Subject {
+  holds: string[];
+  from: string[];
+}
+
+/** Where a subject is looked for unless the scenario says: the USERs a write may go to, the locked one last. */
+export const SUBJECT_CANDIDATES = ["updatableUser", "phoneOwner", "unlockedCaseUser", "lockedUser"] as const;
+
+/** Parts of a target file a scenario may need beyond its accounts; without them it is not run, and says why. */
+export type Need = "otherOrganization";
 
 export interface Scenario {
   id: string;
@@ -75,6 +100,19 @@ export interface Scenario {
   tags: string[];
   /** What to check first when it fails (a target file account that is not what it should be, …). */
   hint?: string;
+  /** Optional parts of the target file it needs: without them it is left out, and the run can still conclude. */
+  needs: Need[];
+  /**
+   * The account its steps call `subject` (`{{accounts.subject.email}}`, `read: subject`): the first of `from` whose
+   * profile holds every field of `holds` in a form this endpoint could take back. A probe of one field's format then
+   * runs on whichever QA account holds that field, not only on one that may have it empty.
+   */
+  subject?: Subject;
+  /**
+   * Scenarios that must have passed earlier in the run for this one to be safe to send (null is sent only to a target
+   * that refused a number for a string field: one that coerces values would store it as the text "null").
+   */
+  onlyAfter: string[];
   steps: Step[];
   /** The file it came from. */
   file: string;
@@ -102,6 +140,10 @@ export function loadScenarios(dir: string, contract: Contract = loadContract()):
     if (seen.has(s.id)) throw new ScenarioError(`Scenario id "${s.id}" is used twice (in ${s.file}). Ids must be unique.`);
     seen.add(s.id);
   }
+  for (const s of scenarios) {
+    const unknown = s.onlyAfter.filter((id) => !seen.has(id));
+    if (unknown.length > 0) throw new ScenarioError(`${s.file}: onlyAfter names ${unknown.join(", ")}, which no scenario is${didYouMean(unknown[0]!, [...seen])}.`);
+  }
   return scenarios;
 }
 
@@ -124,9 +166,10 @@ function parseScenarioFile(file: string, contract: Contract): Scenario[] {
   return list.map((raw, i) => checkScenario(raw, `${file}${inList ? ` (scenarios[${i}])` : ""}`, file, contract));
 }
 
-const SCENARIO_KEYS = ["id", "title", "tier", "source", "tags", "hint", "steps"];
-const SEND_KEYS = ["data", "body", "raw", "apiKey", "contentType", "method"];
-const EXPECT_KEYS = ["status", "message", "successMessage", "headers", "user", "userLacks", "unchanged", "othersUnchanged", "showsUpdate", "refused", "inferred"];
+const SCENARIO_KEYS = ["id", "title", "tier", "source", "tags", "hint", "needs", "subject", "onlyAfter", "steps"];
+const SEND_KEYS = ["data", "body", "raw", "apiKey", "contentType", "method", "change", "nullForEmpty"];
+const EXPECT_KEYS = ["status", "message", "successMessage", "headers", "user", "userLacks", "unchanged", "othersUnchanged", "showsUpdate", "refused", "applied", "probeMessage", "notPhoneOf", "inferred"];
+const NEEDS: readonly Need[] = ["otherOrganization"];
 /** Keys of older scenario files, now derived from the steps. */
 const DERIVED_KEYS = ["guard", "changesProfile"];
 
@@ -147,7 +190,9 @@ function checkScenario(raw: unknown, where: string, file: string, contract: Cont
   }
   if (s.hint !== undefined && typeof s.hint !== "string") throw fail(`"hint" must be a string.`);
   if (s.tier !== "documented" && s.tier !== "inferred") throw fail('"tier" must be documented or inferred.');
+  if (s.needs !== undefined && (!Array.isArray(s.needs) || s.needs.some((n) => !NEEDS.includes(n)))) throw fail(`"needs" is a list of ${NEEDS.join(", ")}.`);
   if (!Array.isArray(s.steps) || s.steps.length === 0) throw fail('"steps" must be a non-empty list.');
+  const subject = subjectOf(s.subject as unknown, contract, fail);
   const messageNames = Object.keys(contract.spec.components.examples ?? {});
   s.steps.forEach((step, i) => {
     const hasSend = typeof (step as SendStep).send === "object";
@@ -163,7 +208,11 @@ function checkScenario(raw: unknown, where: string, file: string, contract: Cont
       ...unknownKeys(nested, EXPECT_KEYS.filter((k) => k !== "inferred")).map((k) => `steps[${i}].expect.inferred.${k}${didYouMean(k, EXPECT_KEYS)}`),
     ];
     if (wrong.length > 0) throw fail(`unknown key ${wrong.join(", ")} (send has ${SEND_KEYS.join(", ")}; expect has ${EXPECT_KEYS.join(", ")}).`);
-    for (const [where, message] of [["expect", step.expect?.message], ["expect.inferred", nested?.message]] as const) {
+    const change = (step as SendStep).send?.change;
+    if (change !== undefined && (!Array.isArray(change) || change.some((f) => !contract.profileFields.includes(f)))) {
+      throw fail(`steps[${i}].send.change must list profile fields (${contract.profileFields.join(", ")}).`);
+    }
+    for (const [where, message] of [["expect", step.expect?.message], ["expect.inferred", nested?.message], ["expect.probeMessage", step.expect?.probeMessage]] as const) {
       if (message !== undefined && !messageNames.includes(message)) {
         throw fail(`steps[${i}].${where}.message "${String(message)}" is not a message of openapi.yaml${didYouMean(String(message), messageNames)}.`);
       }
@@ -177,11 +226,29 @@ function checkScenario(raw: unknown, where: string, file: string, contract: Cont
     source: s.source!.trim(),
     tags: Array.isArray(s.tags) ? s.tags.map(String) : [],
     ...(s.hint ? { hint: s.hint.trim() } : {}),
+    needs: s.needs ?? [],
+    onlyAfter: Array.isArray(s.onlyAfter) ? s.onlyAfter.map(String) : [],
+    ...(subject ? { subject } : {}),
     steps,
     file,
-    accounts: accountsNamed(steps),
+    accounts: [...new Set([...accountsNamed(steps).filter((a) => !(subject && a === "subject")), ...(subject?.from ?? [])])],
     changesProfile: steps.some((step) => "send" in step && mayApply(step, s.tier!, contract)),
   };
+}
+
+/** `subject: { holds: [fields], from?: [accounts] }`, checked; a locked field is never looked for on lockedUser (the lock would answer first). */
+function subjectOf(raw: unknown, contract: Contract, fail: (what: string) => Error): Subject | undefined {
+  if (raw === undefined) return undefined;
+  const given = raw as Partial<Subject> | null;
+  const holds = typeof given?.holds === "string" ? [given.holds] : given?.holds;
+  if (!Array.isArray(holds) || holds.length === 0 || holds.some((f) => !contract.profileFields.includes(f))) {
+    throw fail(`"subject.holds" must name profile fields (${contract.profileFields.join(", ")}).`);
+  }
+  const wrong = unknownKeys(given, ["holds", "from"]);
+  if (wrong.length > 0) throw fail(`unknown key subject.${wrong[0]} (a subject has holds, from).`);
+  const from = given?.from ?? SUBJECT_CANDIDATES.filter((a) => a !== "lockedUser" || !holds.some((f) => contract.lockedFields.includes(f)));
+  if (!Array.isArray(from) || from.length === 0) throw fail('"subject.from" must list account names.');
+  return { holds, from: from.map(String) };
 }
 
 /** Every account a step names: `read: x`, or a {{accounts.x.…}} / {{snapshot.x.…}} placeholder. */
@@ -202,7 +269,7 @@ function accountsNamed(steps: readonly Step[]): string[] {
  * not say it must be refused (it expects 200, or the refusal is only the kit's inference).
  */
 function mayApply(step: SendStep, tier: Tier, contract: Contract): boolean {
-  const fields = Object.keys(step.send.data ?? {});
+  const fields = [...Object.keys(step.send.data ?? {}), ...(step.send.change ?? [])];
   if (!fields.some((f) => contract.profileFields.includes(f))) return false;
   const statuses = [step.expect.status ?? []].flat();
   const refusalDocumented = tier === "documented" && (step.expect.refused === true || (statuses.length > 0 && !statuses.includes(200)));

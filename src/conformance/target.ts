@@ -24,7 +24,22 @@ export interface Target {
   freePhoneNumber?: string;
   /** An email no user has; a made-up one by default. */
   unknownEmail: string;
+  /**
+   * A second organization, to see what the run's key must not touch: otherOrganizationUser belongs to it, and its
+   * key (from the environment variable apiKeyEnv, never from the file; apiKey only for the fake's public test keys)
+   * reads that account, so writes across organizations become visible and its phone number testable.
+   */
+  otherOrganization?: { apiKeyEnv: string; apiKey?: string };
   file?: string;
+}
+
+/** The environment variable the second organization's key comes from, unless the target file names another. */
+export const DEFAULT_OTHER_KEY_ENV = "CV_OTHER_API_KEY";
+
+/** The second organization's key: from the variable the target file names, else the file's (a fake's public test key). */
+export function otherOrganizationKey(target: Target, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+  const other = target.otherOrganization;
+  return other ? env[other.apiKeyEnv] || other.apiKey : undefined;
 }
 
 export class TargetError extends Error {
@@ -33,7 +48,8 @@ export class TargetError extends Error {
 
 export const DEFAULT_UNKNOWN_EMAIL = "no-such-user.cv-conformance@example.invalid";
 
-const TARGET_KEYS = ["baseUrl", "apiKey", "accounts", "freePhoneNumber", "unknownEmail"];
+const TARGET_KEYS = ["baseUrl", "apiKey", "accounts", "freePhoneNumber", "unknownEmail", "otherOrganization"];
+const OTHER_ORGANIZATION_KEYS = ["apiKeyEnv", "apiKey"];
 const ACCOUNT_KEYS = ["email", "phoneNumber"];
 const E164 = /^\+[1-9][0-9]{1,14}$/;
 
@@ -54,7 +70,7 @@ export function loadTarget(file: string, accountNames: readonly string[] = []): 
 export function checkTarget(doc: unknown, file = "(given in code)", accountNames: readonly string[] = []): Target {
   const fail = (what: string) => new TargetError(`${file}: ${what}`);
   if (doc === null || doc === undefined) doc = {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw fail("a target file must be a mapping (baseUrl, accounts, freePhoneNumber, unknownEmail).");
+  if (typeof doc !== "object" || Array.isArray(doc)) throw fail(`a target file must be a mapping (${TARGET_KEYS.join(", ")}).`);
   const t = doc as Record<string, unknown>;
   for (const key of Object.keys(t)) {
     if (!TARGET_KEYS.includes(key)) throw fail(`unknown key ${key}${didYouMean(key, TARGET_KEYS)}. A target file has ${TARGET_KEYS.join(", ")}.`);
@@ -82,6 +98,19 @@ export function checkTarget(doc: unknown, file = "(given in code)", accountNames
     }
     accounts[name] = { email: account.email, ...(typeof account.phoneNumber === "string" ? { phoneNumber: account.phoneNumber } : {}) };
   }
+  let otherOrganization: Target["otherOrganization"];
+  if (t.otherOrganization !== undefined) {
+    const other = t.otherOrganization;
+    if (other === null || typeof other !== "object" || Array.isArray(other)) throw fail(`otherOrganization must be a mapping like { apiKeyEnv: ${DEFAULT_OTHER_KEY_ENV} }.`);
+    for (const key of Object.keys(other)) {
+      if (!OTHER_ORGANIZATION_KEYS.includes(key)) throw fail(`unknown key otherOrganization.${key}${didYouMean(key, OTHER_ORGANIZATION_KEYS)}. It has ${OTHER_ORGANIZATION_KEYS.join(", ")}.`);
+    }
+    const { apiKeyEnv = DEFAULT_OTHER_KEY_ENV, apiKey } = other as Record<string, unknown>;
+    if (typeof apiKeyEnv !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) throw fail("otherOrganization.apiKeyEnv must name an environment variable (letters, digits and _).");
+    if (apiKey !== undefined && typeof apiKey !== "string") throw fail("otherOrganization.apiKey must be a string.");
+    if (!accounts.otherOrganizationUser) throw fail("otherOrganization needs accounts.otherOrganizationUser: a USER of that organization, which its key reads.");
+    otherOrganization = { apiKeyEnv, ...(typeof apiKey === "string" ? { apiKey } : {}) };
+  }
   // One account per part: two parts on one account would judge (and restore) the same profile twice over.
   const byEmail = new Map<string, string>();
   for (const [name, account] of Object.entries(accounts)) {
@@ -95,6 +124,7 @@ export function checkTarget(doc: unknown, file = "(given in code)", accountNames
     accounts,
     ...(typeof t.freePhoneNumber === "string" ? { freePhoneNumber: t.freePhoneNumber } : {}),
     unknownEmail: typeof t.unknownEmail === "string" ? t.unknownEmail : DEFAULT_UNKNOWN_EMAIL,
+    ...(otherOrganization ? { otherOrganization } : {}),
     file,
   };
 }

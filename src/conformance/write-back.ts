@@ -6,20 +6,17 @@
  * turned back into the same YYYY-MM-DD with certainty.
  */
 import type { Contract } from "../contract/contract.js";
+import { dayOf, isEmptyValue } from "./checks/normal-form.js";
 
 /** Empty on the target: null, absent or "". */
-export const isEmpty = (value: unknown): boolean => value === null || value === undefined || value === "";
+export const isEmpty = isEmptyValue;
 
 /** The value to send to put this field back as it was read; undefined when there is none. */
 export function writeBackValue(contract: Contract, field: string, value: unknown): unknown {
   if (isEmpty(value)) return undefined;
-  let sent = value;
-  if (field === "dob") {
-    // Only a plain date, or midnight UTC as the page shows it, names one calendar day for sure.
-    const day = typeof value === "string" ? /^(\d{4}-\d{2}-\d{2})(?:T00:00:00(?:\.0+)?Z)?$/.exec(value)?.[1] : undefined;
-    if (day === undefined) return undefined;
-    sent = day;
-  }
+  // Only a plain date, or midnight UTC as the page shows it, names one calendar day for sure.
+  const sent = field === "dob" ? dayOf(value) : value;
+  if (sent === undefined) return undefined;
   const issues = contract.validateUpdateRequest({ action: "UPDATE_PROFILE", data: { email: "write-back@example.com", [field]: sent } });
   return issues.length === 0 ? sent : undefined;
 }

@@ -10,6 +10,12 @@ import { stringify } from "yaml";
 import { conformCommand } from "../../src/cli/conform.js";
 import type { ForeignDeployment } from "./foreign-deployment.js";
 
+/**
+ * Requests the preflight sends to a foreign deployment before the first scenario: the probe of an unknown email, a
+ * search for updatableUser (how to read profiles), and a read of each of the six accounts.
+ */
+export const PREFLIGHT_REQUESTS = 8;
+
 export interface ConformRun {
   code: number;
   stdout: string;

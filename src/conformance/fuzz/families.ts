@@ -8,7 +8,11 @@
 import fc from "fast-check";
 import type { Contract } from "../../contract/contract.js";
 import type { Tier } from "../../contract/load-spec.js";
-import type { Profile } from "../profile-guard.js";
+import type { CheckId } from "../checks/registry.js";
+import { sameStored } from "../checks/normal-form.js";
+import { asDateTime } from "../new-values.js";
+import type { Profile } from "../read-profile.js";
+import type { Expectation } from "../scenario.js";
 import { canWriteBack } from "../write-back.js";
 import { fieldRules, impossibleDate, notAString, patternBreaker, validValue, type FieldRules } from "./field-values.js";
 
@@ -33,7 +37,43 @@ export interface FuzzFamily {
   /** Its share of the requests. */
   weight: number;
   arbitrary: fc.Arbitrary<FuzzInput>;
+  /** What a request of the family is judged by: its expectation, and the checks that carry its oracle. */
+  expect: (input: FuzzInput, status: number) => Expectation;
+  judges: readonly CheckId[];
+  /**
+   * What makes a request a probe of its rule (a locked field with a new value): generation keeps it, and shrinking
+   * never drops it, so a smaller request that fails is still a request the rule speaks of.
+   */
+  precondition?: (input: FuzzInput) => boolean;
 }
+
+/** The oracle of each kind: the expectation a request gets and the checks that judge it (the general rules always). */
+const ORACLES = {
+  negative: { expect: (): Expectation => ({ refused: true, unchanged: true }), judges: ["refused", "nothing_changed", "api_key_not_echoed"] },
+  junk: {
+    // Junk that is still a JSON object may be read as an update of no field: only its answer and the data are judged.
+    expect: (input: FuzzInput): Expectation => ({ refused: input.raw !== undefined && !input.raw.startsWith("{"), unchanged: true }),
+    judges: ["refused", "nothing_changed", "api_key_not_echoed"],
+  },
+  valid: {
+    // Applied: it shows what it sent and nothing else moved. Refused (a stricter rule of the service's own): then it must have changed nothing.
+    expect: (_: FuzzInput, status: number): Expectation => (status >= 200 && status < 300 ? { applied: true, showsUpdate: true, othersUnchanged: true } : { applied: true, unchanged: true }),
+    judges: ["valid_update_accepted", "success_envelope", "update_applied", "update_kept", "fields_not_sent_unchanged", "nothing_changed", "api_key_not_echoed"],
+  },
+  lock: { expect: (): Expectation => ({ refused: true, unchanged: true, probeMessage: "demographicFieldsLocked" }), judges: ["refused", "nothing_changed", "probe_message", "api_key_not_echoed"] },
+  phone: { expect: (): Expectation => ({ refused: true, unchanged: true, probeMessage: "phoneNumberInUse" }), judges: ["refused", "nothing_changed", "probe_message", "api_key_not_echoed"] },
+} as const satisfies Record<FuzzKind, { expect: (input: FuzzInput, status: number) => Expectation; judges: readonly CheckId[] }>;
+
+/** The parts of a family its kind decides. */
+const oracleOf = (kind: FuzzKind) => ({ kind, expect: ORACLES[kind].expect, judges: ORACLES[kind].judges });
+
+/**
+ * A negative request stays one while it is shrunk: openapi.yaml still refuses it with its text trimmed (a service may
+ * trim what it is sent, so " 5" is the postal code 5 to it, and a "5" left of "5-" is a postal code to anyone).
+ */
+const trimmed = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === "string" ? v.trim() : v]));
+const stillRefused = (contract: Contract) => (input: FuzzInput) =>
+  input.raw !== undefined || contract.validateUpdateRequest(input.data ? { action: "UPDATE_PROFILE", data: trimmed(input.data) } : input.body).length > 0;
 
 export interface FamilyContext {
   contract: Contract;
@@ -61,8 +101,8 @@ export function fuzzFamilies(ctx: FamilyContext): FuzzFamily[] {
   const negative = (id: string, tier: Tier, title: string, source: string, fields: readonly FieldRules[], value: (f: FieldRules) => fc.Arbitrary<unknown>) => {
     if (fields.length === 0) return;
     // One arbitrary per field, built once (a pattern's generator is costly to build).
-    const arbitrary = fc.oneof(...fields.map((f) => value(f).map((v): FuzzInput => ({ data: { email: emails.updatableUser, [f.name]: v } }))));
-    families.push({ id: `fuzz-${id}`, title, tier, source, tags: ["fuzz", "fuzz-negative"], kind: "negative", account: "updatableUser", weight: 1, arbitrary });
+    const arbitrary = fc.oneof(...fields.map((f) => value(f).map((v): FuzzInput => ({ data: { email: emails.updatableUser, [f.name]: v } })))).filter(stillRefused(contract));
+    families.push({ id: `fuzz-${id}`, title, tier, source, tags: ["fuzz", "fuzz-negative"], ...oracleOf("negative"), precondition: stillRefused(contract), account: "updatableUser", weight: 1, arbitrary });
   };
   const withKeyword = (keyword: keyof FieldRules["schema"]) => updatable.filter((f) => f.schema[keyword] !== undefined);
   const named = (...names: string[]) => updatable.filter((f) => names.includes(f.name));
@@ -71,7 +111,11 @@ export function fuzzFamilies(ctx: FamilyContext): FuzzFamily[] {
     negative("wrong-type", "documented", "A field that is not a string is refused, and nothing changes", 'Data table: every field is of type "string".', updatable, () => notAString);
     negative("two-letter-codes", "documented", "A state or country longer than two letters is refused", 'Data table: state and country "in 2-character abbreviation format".', named("state", "country"), () => fc.stringMatching(/^[A-Z]{3,5}$/));
     negative("postal-code-digits", "documented", "A postal code with something other than digits is refused", 'Data table: postalCode "(must contain only digits)".', named("postalCode"), () =>
-      fc.tuple(fc.stringMatching(/^[0-9]{0,5}$/), fc.constantFrom("A", "-", " ", "x", "."), fc.stringMatching(/^[0-9]{1,4}$/)).map((parts) => parts.join("")),
+      fc
+        .tuple(fc.stringMatching(/^[0-9]{1,5}$/), fc.constantFrom("A", "-", " ", "x", "."), fc.stringMatching(/^[0-9]{1,4}$/))
+        .map((parts) => parts.join(""))
+        // ZIP+4 (12345-6789) is left out: the vendor's other pages give it as valid (erratum E11), so a service may take it.
+        .filter((code) => !/^\d{5}-\d{4}$/.test(code)),
     );
     negative("dob-shape", "documented", "A date of birth not written YYYY-MM-DD is refused", 'Data table: dob "in YYYY-MM-DD format".', named("dob"), () =>
       fc.tuple(fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2020-12-31T00:00:00Z"), noInvalidDate: true }), fc.constantFrom("DD-MM-YYYY", "YYYY/MM/DD", "YYYYMMDD", "MM/DD/YYYY")).map(([d, shape]) => {
@@ -96,7 +140,8 @@ export function fuzzFamilies(ctx: FamilyContext): FuzzFamily[] {
       tier: "documented",
       source: '"The request body is a JSON object with two top-level fields: action and data." action "should always be UPDATE_PROFILE".',
       tags: ["fuzz", "fuzz-negative"],
-      kind: "negative",
+      ...oracleOf("negative"),
+      precondition: stillRefused(contract),
       account: "updatableUser",
       weight: 1,
       arbitrary: fc.oneof(
@@ -114,12 +159,15 @@ export function fuzzFamilies(ctx: FamilyContext): FuzzFamily[] {
         tier: "inferred",
         source: 'Data table: email "Required. The user\'s email address."',
         tags: ["fuzz", "fuzz-negative"],
-        kind: "negative",
+        ...oracleOf("negative"),
+        precondition: stillRefused(contract),
         account: "updatableUser",
         weight: 1,
-        arbitrary: fc.oneof(fc.string({ maxLength: 30 }).filter((s) => !s.includes("@")), fc.constant(email.replace("@", "@@")), fc.constant(` ${email}`)).chain((bad) =>
-          validValue(some)!.map((v): FuzzInput => ({ data: { email: bad, [some.name]: v } })),
-        ),
+        // Not " email": a service may trim what it is sent, and that is its address.
+        arbitrary: fc
+          .oneof(fc.string({ maxLength: 30 }).filter((s) => !s.includes("@")), fc.constant(email.replace("@", "@@")))
+          .chain((bad) => validValue(some)!.map((v): FuzzInput => ({ data: { email: bad, [some.name]: v } })))
+          .filter(stillRefused(contract)),
       });
     }
     families.push({
@@ -128,7 +176,7 @@ export function fuzzFamilies(ctx: FamilyContext): FuzzFamily[] {
       tier: "inferred",
       source: "The page documents no answer to a broken body; the answer must still be the envelope, never a server error.",
       tags: ["fuzz", "fuzz-junk"],
-      kind: "junk",
+      ...oracleOf("junk"),
       account: "updatableUser",
       weight: 1,
       arbitrary: fc.oneof(
@@ -149,7 +197,7 @@ export function fuzzFamilies(ctx: FamilyContext): FuzzFamily[] {
       source:
         '"A successful request returns a 200 status code and a JSON object containing the updated user details." Only email is Required, so fields left out stay as they were.',
       tags: ["fuzz", "fuzz-valid"],
-      kind: "valid",
+      ...oracleOf("valid"),
       account: "updatableUser",
       weight: 5,
       arbitrary: partialUpdate(emails.updatableUser!, validFields, phone.length > 0 && updatable.some((f) => f.name === "phoneNumber") ? phone : []),
@@ -159,18 +207,24 @@ export function fuzzFamilies(ctx: FamilyContext): FuzzFamily[] {
   const locked = emails.lockedUser && snapshots.lockedUser ? writable("lockedUser").filter((f) => validValue(f) !== undefined) : [];
   const lockedFields = locked.filter((f) => contract.lockedFields.includes(f.name));
   if (lockedFields.length > 0) {
+    const before = snapshots.lockedUser!;
+    /** A locked field with a value the account does not hold: presence and change alike fire the lock. */
+    const probes = (input: FuzzInput) => lockedFields.some((f) => Object.hasOwn(input.data ?? {}, f.name) && !sameStored(f.name, before[f.name], input.data![f.name]));
     families.push({
       id: "fuzz-lock-probe",
-      title: "Any update that includes a locked field of a locked user is refused with the lock message, and nothing changes",
+      title: "Any update that includes a locked field of a locked user is refused, and nothing changes",
       tier: "documented",
       source: '"Once a case is assigned, the following fields are locked: firstName, lastName, dob, and gender." and the failure "Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases".',
       tags: ["fuzz", "fuzz-probe", "lock"],
-      kind: "lock",
+      ...oracleOf("lock"),
       account: "lockedUser",
       weight: 2,
       arbitrary: fc
-        .tuple(partialUpdate(emails.lockedUser!, lockedFields, [], 1), partialUpdate(emails.lockedUser!, locked.filter((f) => !lockedFields.includes(f)), [], 0))
-        .map(([a, b]): FuzzInput => ({ data: { ...b.data, ...a.data } })),
+        .tuple(partialUpdate(emails.lockedUser!, lockedFields, [], 1), partialUpdate(emails.lockedUser!, locked.filter((f) => !lockedFields.includes(f)), [], 0), fc.boolean())
+        // A dob also as the date-time the API itself answers: a lock that only knows YYYY-MM-DD lets it through.
+        .map(([a, b, dateTime]): FuzzInput => ({ data: { ...b.data, ...a.data, ...(dateTime && typeof a.data?.dob === "string" ? { dob: asDateTime(a.data.dob) } : {}) } }))
+        .filter(probes),
+      precondition: probes,
     });
   }
 
@@ -185,7 +239,8 @@ export function fuzzFamilies(ctx: FamilyContext): FuzzFamily[] {
       tier: "documented",
       source: '"If the new phoneNumber provided is already associated with a different user, the API will return this error."',
       tags: ["fuzz", "fuzz-probe", "phone"],
-      kind: "phone",
+      ...oracleOf("phone"),
+      precondition: (input: FuzzInput) => typeof input.data?.phoneNumber === "string",
       account: "updatableUser",
       weight: 1,
       arbitrary: fc.constantFrom(...new Set(otherPhones)).map((phoneNumber): FuzzInput => ({ data: { email: emails.updatableUser, phoneNumber } })),

@@ -43,7 +43,7 @@ export function createConsoleReporter(write: (line: string) => void, redact: Red
 }
 
 function printScenario(out: (line: string) => void, r: ScenarioResult, options: ConsoleReporterOptions): void {
-  if (r.skipKind === "deselected") return; // counted in the summary
+  if (r.skipKind === "deselected" || r.skipKind === "optional" || r.skipKind === "stopped") return; // counted in the summary
   const tier = r.tier === "inferred" ? " [inferred]" : "";
   const failed = r.steps.flatMap((s) => s.checks.filter((c) => !c.ok).map((check) => ({ check, step: s })));
   const byEffect = (effect: string) => failed.filter(({ check }) => effectOf(check, options) === effect);
@@ -119,8 +119,12 @@ function printSummary(out: (line: string) => void, s: ConformanceSummary, option
   }
   const unavailable = s.results.filter((r) => r.skipKind === "unavailable").length;
   const deselected = s.results.filter((r) => r.skipKind === "deselected").length;
+  const optional = s.results.filter((r) => r.skipKind === "optional");
+  const stopped = s.results.filter((r) => r.skipKind === "stopped").length;
   if (unavailable > 0) out(`Skipped: ${unavailable} (reasons above)`);
   if (deselected > 0) out(`Not selected (--only, --skip, --read-only): ${deselected}`);
+  if (optional.length > 0) out(`Not run, they need otherOrganization in the target file: ${optional.map((r) => r.id).join(", ")}`);
+  if (s.stoppedWriting) out(`!!! The run stopped writing: ${s.stoppedWriting}.${stopped > 0 ? ` ${stopped} scenario(s) not run.` : ""}`);
   const restores = s.results.flatMap((r) => r.restore?.accounts ?? []);
   if (restores.length > 0) out(`Restored: ${restores.filter((a) => a.ok).length} profile(s) put back as they were${s.restoreFailures ? `; ${s.restoreFailures} scenario(s) left a profile changed` : ""}`);
   if (s.restoreFailures) out(`!!! A profile could not be restored: see RESTORE FAILED above, and put it back with the command given.`);
