@@ -34,6 +34,12 @@ export interface Access {
    * a read that must show that nothing changed waits this long first, or a late partial write would go unseen.
    */
   observedLagMs: number;
+  /**
+   * A value sent with a 2xx that showed no user (claimed, not acknowledged) was waited for in full and never showed:
+   * this target answers 200 without applying (a stateless mock), so later claims get only the lag seen, not the
+   * whole patience again.
+   */
+  claimsSeenLost?: boolean;
 }
 
 /** A lag longer than this is not waited for before a read: the restore's own patience covers it. */
@@ -42,6 +48,11 @@ export const MAX_LAG_WAIT_MS = 3000;
 /** Notes a lag seen (ms between an acknowledged write and the first read that shows it). */
 export function noteLag(access: Access, ms: number): void {
   access.observedLagMs = Math.min(MAX_LAG_WAIT_MS, Math.max(access.observedLagMs, Math.ceil(ms)));
+}
+
+/** How long to wait for claimed values: the whole patience until one was seen lost, then the lag seen (and a margin). */
+export function claimPatience(access: Access, patienceMs: number): number {
+  return access.claimsSeenLost ? Math.min(patienceMs, 2 * access.observedLagMs + 250) : patienceMs;
 }
 
 /** The accounts that belong to the second organization (read and put back with its key). */

@@ -10,7 +10,7 @@
  * were and gives one command that puts every one of them back.
  */
 import type { Contract } from "../contract/contract.js";
-import { keyOf, type Access } from "./access.js";
+import { claimPatience, keyOf, type Access } from "./access.js";
 import { dayOf, sameStored } from "./checks/normal-form.js";
 import { endpointUrl, toCurl, type Exchange } from "./exchange.js";
 import { describeAnswer, readAccount, updateRequest, type Profile, type ReadResult } from "./read-profile.js";
@@ -94,7 +94,9 @@ export async function restoreAccount(ctx: RestoreContext, account: string, snaps
   }
   const claimed = Object.entries(options.claimed ?? {}).filter(([f, v]) => !sameStored(f, snapshot[f], v));
   if (claimed.length > 0 && claimed.some(([f, v]) => !sameStored(f, v, current.profile![f]))) {
-    current = await pollUntil(read, (r) => r.profile !== undefined && claimed.every(([f, v]) => sameStored(f, v, r.profile![f])), patience, sleep);
+    const shows = (r: ReadResult) => r.profile !== undefined && claimed.every(([f, v]) => sameStored(f, v, r.profile![f]));
+    current = await pollUntil(read, shows, claimPatience(access, patience), sleep);
+    if (current.profile && !shows(current)) access.claimsSeenLost = true;
     if (!current.profile) return failure(`could not read ${email} after the scenario (${current.refused ?? describeAnswer(current.exchange)}), so it may still be changed`, contract.profileFields);
   }
   const changed = changedFields(contract, snapshot, current.profile!);

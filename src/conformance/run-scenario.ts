@@ -5,7 +5,7 @@
  * exception, a timeout, a run that must stop); after a timeout it first waits for the late write to land.
  */
 import type { Contract } from "../contract/contract.js";
-import { noteLag, restorable, type Access } from "./access.js";
+import { claimPatience, noteLag, restorable, type Access } from "./access.js";
 import type { CheckResult } from "./checks/check-result.js";
 import { sameNormalForm } from "./checks/normal-form.js";
 import { runChecks } from "./checks/registry.js";
@@ -147,8 +147,10 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
           !values || (r.profile !== undefined && Object.keys(values).every((f) => changedFields(contract, { [f]: values[f] }, { [f]: r.profile![f] }).length === 0));
         const shows = (r: ReadResult) => holds(ack, r) && holds(claimed[step.read], r);
         if (read.profile && !shows(read)) {
-          read = await pollUntil(readIt, shows, ctx.patienceMs ?? 3000, sleep);
+          const patience = ctx.patienceMs ?? 3000;
+          read = await pollUntil(readIt, shows, holds(ack, read) ? claimPatience(access, patience) : patience, sleep);
           if (shows(read)) noteLag(access, Date.now() - (acknowledgedAt[step.read] ?? Date.now()));
+          else if (holds(ack, read)) access.claimsSeenLost = true;
         }
         const response = read.exchange.response;
         if (!response || response.status === 429 || (!read.profile && !read.refused)) {
