@@ -34,7 +34,10 @@ Admin API (JSON bodies, Content-Type: application/json; every path and query par
   GET /__admin/health     200 once the fake serves (wait on it)  · POST /__admin/shutdown {}  stops it, exit 0
   POST /__admin/faults {"status":503,"times":1}   a fault: status 429/500/502/503, delay, or effect
                                                  hang/reset/empty/malformedJson (GET lists, DELETE clears)
-  Or per request: the header  Prefer: code=503  (or delay=250, fault=reset), as Prism reads it.`;
+  Or per request: the header  Prefer: code=503  (or delay=250, fault=reset), as Prism reads it.
+
+Exit codes: 0 stopped (Ctrl+C, SIGTERM or POST /__admin/shutdown), 1 it could not start (fixtures, state file),
+2 a flag is wrong or the port is taken.`;
 
 export async function serveCommand(argv: readonly string[]): Promise<number> {
   let fake: FakeServer;
@@ -141,6 +144,6 @@ function banner(url: string, fixtures: FixtureSet, answers: FixtureAnswers): str
     "",
     `Admin: ${url}/__admin/users · PATCH ${url}/__admin/cases/<id> · POST ${url}/__admin/reset (writes send Content-Type: application/json)`,
     `       ${url}/__admin/requests (what was sent) · POST ${url}/__admin/faults (see serve --help)`,
-    "Press Ctrl+C to stop.",
+    `Press Ctrl+C to stop (a script: POST ${url}/__admin/shutdown; GET ${url}/__admin/health answers 200 while it serves).`,
   ].join("\n");
 }
