@@ -79,7 +79,9 @@ describe("POST /__admin/shutdown", () => {
     const saved = JSON.parse(readFileSync(state, "utf8")) as { users: { email: string; city?: string }[] };
     expect(saved.users.find((u) => u.email === "ana.free@clinic-a.test")?.city).toBe("Shutdown City");
     // The lock is gone: a successor starts on the same file at once.
-    const successor = await spawnFake(["--persist", state]);
+    const successor = await spawnFake(["--persist", state]); // it listens: a second fake on a locked file is refused
+    // The banner comes first, the state file's line right after it: wait for that line (bounded).
+    for (let i = 0; i < 100 && !successor.output().includes("State loaded from"); i++) await new Promise((r) => setTimeout(r, 20));
     expect(successor.output()).toContain(`State loaded from ${state}`);
     expect(await successor.kill()).toBe(0);
   });
