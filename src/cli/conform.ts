@@ -196,7 +196,7 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   });
   if (summary.fatal) for (const line of summary.fatal.split("\n")) err(redact(`cv-contract-kit conform: ${line}`));
   if (summary.preflight && !summary.preflight.ok && flags.target === undefined && baseUrl !== target.baseUrl) {
-    err("cv-contract-kit conform: no --target was given, so the accounts are the fake's (conformance/targets/fake-default.yaml). For a deployment, pass --target FILE naming its accounts (README: The target file).");
+    err("cv-contract-kit conform: no --target was given, so the accounts are the fake's (conformance/targets/fake-default.yaml). For a deployment, pass --target FILE naming its accounts (docs/conformance.md: The target file).");
   }
   if (!writeReports(summary)) return 2;
   return summary.exitCode;
