@@ -47,7 +47,8 @@ const CASES: Record<string, () => Promise<{ run: ConformRun; also: (run: Conform
 };
 
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-const table = README.slice(README.indexOf("### Exit codes"), README.indexOf("### The target file"));
+const tableAt = README.indexOf("### Exit codes");
+const table = README.slice(tableAt, README.indexOf("\n#", tableAt + 1)); // up to the next heading
 const ROWS = [...table.matchAll(/^\| ([012]) \| (.+?) \| `([\w-]+)` \|$/gm)].map((m) => ({ exit: Number(m[1]), when: m[2]!, name: m[3]! }));
 
 describe("exit codes, as the README's table lists them", () => {

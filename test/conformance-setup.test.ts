@@ -4,6 +4,7 @@
 // Then the README's exit-code table, one row per test.
 import { describe, expect, it } from "vitest";
 import { conform, targetFileOf, type ConformRunOptions } from "./support/conform-run.js";
+import { checkedReport } from "./support/report-schema.js";
 import { useForeignDeployments } from "./support/use-foreign.js";
 import type { ForeignDeployment } from "./support/foreign-deployment.js";
 import { freePort } from "./support/prism.js";
@@ -107,7 +108,7 @@ describe("setup mistakes: exit 2 within seconds, one line saying what to fix", (
     expect(run.stdout).toMatch(/• The target cannot be reached: could not get an answer from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users: connection refused: nothing listens there \(ECONNREFUSED\)/);
     expect(run.junit).toMatch(/<testsuites tests="\d+" failures="0" errors="1"/);
     expect(run.junit).toContain('<testcase classname="conformance.run" name="preflight">');
-    expect(JSON.parse(run.json)).toMatchObject({ exitCode: 2, preflight: { ok: false } });
+    expect(checkedReport(run.json)).toMatchObject({ exitCode: 2, preflight: { ok: false } });
   });
 
   it("a scenario file with a misspelt message name stops at load, naming the file and the fix", async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conformCommand, DEFAULT_TARGET_FILE } from "../src/cli/conform.js";
 import { loadScenarios, loadTarget, runConformance, startFakeServer, DEFAULT_SCENARIOS_DIR, type ConformanceSummary, type FakeServer, type RuleName } from "../src/index.js";
 import { freePort, startPrism } from "./support/prism.js";
+import { checkedReport } from "./support/report-schema.js";
 
 const target = loadTarget(DEFAULT_TARGET_FILE);
 const apiKey = target.apiKey!;
@@ -140,9 +141,39 @@ describe("the conform command", () => {
     expect(output).toMatch(/Documented behaviour: \d+ passed, 0 failed/);
     const xml = readFileSync(join(dir, "c.xml"), "utf8");
     expect(xml).toMatch(/<testsuites tests="\d+" failures="0" errors="0"/);
-    const json = JSON.parse(readFileSync(join(dir, "c.json"), "utf8")) as ConformanceSummary;
+    const json = checkedReport(readFileSync(join(dir, "c.json"), "utf8"));
     expect(json.exitCode).toBe(0);
     for (const text of [output, xml, JSON.stringify(json)]) expect(text).not.toContain(apiKey);
+    // An all-pass run keeps no exchange (nothing failed or warned), only each step's checks and curl line.
+    const steps = json.results.flatMap((r) => r.steps);
+    expect(json.exchanges).toBe("failuresAndWarnings");
+    expect(steps.length).toBeGreaterThan(50);
+    expect(steps.filter((s) => s.exchange !== undefined)).toEqual([]);
+    expect(steps.every((s) => s.curl.startsWith("curl "))).toBe(true);
+    expect(steps.filter((s) => s.kind === "send").every((s) => s.checks.length > 0)).toBe(true);
+  });
+
+  it("keeps the exchanges of the scenarios that fail or warn, and with --verbose every exchange", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cv-conform-"));
+    const broken = await startFakeServer({ disableRules: ["phoneUniqueness"] });
+    try {
+      expect((await run("--base-url", broken.url, "--only", "phone,success", "--json", join(dir, "b.json"))).code).toBe(1);
+      const report = checkedReport(readFileSync(join(dir, "b.json"), "utf8"));
+      const kept = (status: string) => report.results.filter((r) => r.status === status).flatMap((r) => r.steps).map((s) => s.exchange !== undefined);
+      expect(kept("failed").length).toBeGreaterThan(0);
+      expect(kept("failed").every(Boolean)).toBe(true);
+      expect(kept("passed").length).toBeGreaterThan(0);
+      expect(kept("passed").some(Boolean)).toBe(false);
+
+      expect((await run("--base-url", fake.url, "--only", "success", "--verbose", "--json", join(dir, "v.json"))).code).toBe(0);
+      const verbose = checkedReport(readFileSync(join(dir, "v.json"), "utf8"));
+      expect(verbose.exchanges).toBe("all");
+      const steps = verbose.results.flatMap((r) => r.steps);
+      expect(steps.length).toBeGreaterThan(0);
+      expect(steps.every((s) => s.exchange?.response?.status !== undefined)).toBe(true);
+    } finally {
+      await broken.close();
+    }
   });
 
   it("exits 1 and prints Received/Documented and a curl line when a rule is broken", async () => {

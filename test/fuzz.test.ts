@@ -3,9 +3,10 @@
 // documented or the answer a 5xx; a warning, a failure under --strict, where it is inferred), replayable by its
 // seed, leaving nothing changed. Against the fake: no finding at all, and its state as it was.
 import { describe, expect, it } from "vitest";
-import type { ConformanceSummary } from "../src/index.js";
 import type { FakeServer } from "../src/index.js";
 import { conform, marked, type ConformRun } from "./support/conform-run.js";
+import { checkedReport } from "./support/report-schema.js";
+import type { ConformanceJsonReport } from "../src/conformance/reporters/json-reporter.js";
 import type { ForeignDeployment, PlantedBug } from "./support/foreign-deployment.js";
 import { useFakeServers } from "./support/use-fake.js";
 import { useForeignDeployments } from "./support/use-foreign.js";
@@ -19,17 +20,17 @@ let fake: FakeServer | undefined;
 const startForeign = useForeignDeployments();
 const startFake = useFakeServers();
 
-async function fuzz(bugs: PlantedBug[], ...args: string[]): Promise<ConformRun & { summary: ConformanceSummary }> {
+async function fuzz(bugs: PlantedBug[], ...args: string[]): Promise<ConformRun & { summary: ConformanceJsonReport }> {
   foreign = await startForeign({ bugs });
   const run = await conform(foreign, ["--only", "fuzz", "--fuzz", RUNS, "--seed", SEED, ...args]);
-  return { ...run, summary: JSON.parse(run.json) as ConformanceSummary };
+  return { ...run, summary: checkedReport(run.json) };
 }
 
 /** The data of the minimal request a family reports. */
-function minimal(summary: ConformanceSummary, family: string): Record<string, unknown> {
+function minimal(summary: ConformanceJsonReport, family: string): Record<string, unknown> {
   const result = summary.results.find((r) => r.id === family)!;
   const send = result.steps.find((s) => s.kind === "send")!;
-  return (JSON.parse(send.exchange.request.body!) as { data: Record<string, unknown> }).data;
+  return (JSON.parse(send.exchange!.request.body!) as { data: Record<string, unknown> }).data;
 }
 
 describe("generated requests find what no scripted scenario meets, and shrink it to a minimal example", () => {

@@ -12,7 +12,7 @@ import { FUZZ_FAMILY_IDS, FUZZ_TAGS } from "../conformance/fuzz/families.js";
 import { selectorProblems, planScenarios } from "../conformance/plan.js";
 import { createRedactor, type Redact } from "../conformance/redact.js";
 import { createConsoleReporter } from "../conformance/reporters/console-reporter.js";
-import { writeJsonReport } from "../conformance/reporters/json-reporter.js";
+import { conformanceJsonReport, writeJsonReport } from "../conformance/reporters/json-reporter.js";
 import { writeJunitReport } from "../conformance/reporters/junit-reporter.js";
 import { renderConformanceHtml } from "../conformance/reporters/html/conformance-html.js";
 import { writeHtmlReport } from "../conformance/reporters/html/write-html.js";
@@ -37,14 +37,15 @@ Options:
   --scenarios <dir>      Scenario folder (default: the package's conformance/scenarios)
   --strict               Inferred behaviour gates too (a status or an envelope the page does not document)
   --strict-wording       Inferred wording gates too (implies --strict)
-  --verbose              Also show where inferred wording differs, and each profile restored
+  --verbose              Also show where inferred wording differs, and each profile restored; the --json report
+                         keeps every request and answer (without it, only those of failures and warnings)
   --read-only            Send nothing a conforming target would apply (profile reads are still update calls)
   --dry-run              List what would run, and why the rest would not; send nothing
   --only <ids,tags>      Run only these scenario ids or tags
   --skip <ids,tags>      Leave these out
   --allow-skip <ids,tags>  Documented scenarios that may be skipped for lack of an account without exit 2
   --junit <file>         Write a JUnit XML report (also when the run cannot start)
-  --json <file>          Write a JSON report
+  --json <file>          Write a JSON report (its shape: the package's conformance/report.schema.json)
   --html <file>          Write an HTML report: one self-contained file to open in a browser or attach to CI
   --timeout <ms>         Per request, body included: 1 to ${MAX_TIMEOUT_MS} (default ${DEFAULT_TIMEOUT_MS})
   --fuzz <n>             After the scenarios, n requests generated from openapi.yaml, judged by the vendor's rules;
@@ -102,7 +103,7 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   const writeReports = (summary: ConformanceSummary): boolean => {
     try {
       if (flags.junit) writeJunitReport(flags.junit, summary, redact);
-      if (flags.json) writeJsonReport(flags.json, summary, redact);
+      if (flags.json) writeJsonReport(flags.json, conformanceJsonReport(summary, flags.verbose === true ? "all" : "failuresAndWarnings"), redact);
       if (flags.html) writeHtmlReport(flags.html, renderConformanceHtml(summary, redact), redact);
       return true;
     } catch (error) {
@@ -195,7 +196,7 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   });
   if (summary.fatal) for (const line of summary.fatal.split("\n")) err(redact(`cv-contract-kit conform: ${line}`));
   if (summary.preflight && !summary.preflight.ok && flags.target === undefined && baseUrl !== target.baseUrl) {
-    err("cv-contract-kit conform: no --target was given, so the accounts are the fake's (conformance/targets/fake-default.yaml). For a deployment, pass --target FILE naming its accounts (README: The target file).");
+    err("cv-contract-kit conform: no --target was given, so the accounts are the fake's (conformance/targets/fake-default.yaml). For a deployment, pass --target FILE naming its accounts (docs/conformance.md: The target file).");
   }
   if (!writeReports(summary)) return 2;
   return summary.exitCode;

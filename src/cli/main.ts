@@ -2,7 +2,7 @@
  * @module cli/main
  * `cv-contract-kit <command>`: serve (the fake server) or conform (the conformance suite).
  */
-import { readFileSync } from "node:fs";
+import { packageVersion } from "../package-version.js";
 import { didYouMean } from "../conformance/suggest.js";
 
 const HELP = `Usage: cv-contract-kit <command> [options]
@@ -13,12 +13,6 @@ Commands:
   drift     Run the scenarios against two targets (the fake and a deployment) and list where they differ
 
 Run \`cv-contract-kit <command> --help\` for the options of a command; \`cv-contract-kit --version\` for the version.`;
-
-/** The package's version, from its package.json (two levels above dist/cli and src/cli alike). */
-function version(): string {
-  const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return version;
-}
 
 /** Runs one command and resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -34,7 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     case "--version":
     case "-v":
     case "version":
-      console.log(version());
+      console.log(packageVersion());
       return 0;
     case undefined:
     case "-h":

@@ -31,9 +31,13 @@ Examples:
 Admin API (JSON bodies, Content-Type: application/json; every path and query parameter is in openapi.yaml):
   GET /__admin/users · POST /__admin/users · PATCH /__admin/cases/<id> · POST /__admin/reset · GET /__admin/db
   GET /__admin/requests?email=&status=&since=   what your app sent (DELETE empties it)
+  GET /__admin/health     200 once the fake serves (wait on it)  · POST /__admin/shutdown {}  stops it, exit 0
   POST /__admin/faults {"status":503,"times":1}   a fault: status 429/500/502/503, delay, or effect
                                                  hang/reset/empty/malformedJson (GET lists, DELETE clears)
-  Or per request: the header  Prefer: code=503  (or delay=250, fault=reset), as Prism reads it.`;
+  Or per request: the header  Prefer: code=503  (or delay=250, fault=reset), as Prism reads it.
+
+Exit codes: 0 stopped (Ctrl+C, SIGTERM or POST /__admin/shutdown), 1 it could not start (fixtures, state file),
+2 a flag is wrong or the port is taken.`;
 
 export async function serveCommand(argv: readonly string[]): Promise<number> {
   let fake: FakeServer;
@@ -70,21 +74,35 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
       ...(flags.journal !== undefined ? { journal: countFrom(flags.journal, "--journal", MAX_JOURNAL_SIZE) } : {}),
     });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const hint = code === "EADDRINUSE" ? " Another process uses that port: pass --port <n> (or CV_FAKE_PORT)." : "";
-    console.error(`cv-contract-kit serve: ${(error as Error).message}${hint}`);
+    const { code, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (code === "EADDRINUSE") {
+      // A setup mistake, said in one line (no stack): a script can tell it from a fake that crashed.
+      console.error(`cv-contract-kit serve: port ${port} on ${address} is taken by another process: pass --port <n> (or CV_FAKE_PORT), or --port 0 for a free one.`);
+      return 2;
+    }
+    console.error(`cv-contract-kit serve: ${(error as Error).message}`);
     return error instanceof UsageError ? 2 : 1;
   }
 
   // Listen for the stop signals before saying "listening": a SIGTERM sent as soon as the banner shows must still
   // stop the fake gracefully (release the state file, write nothing more), not kill it.
   const stopped = new Promise<number>((resolve) => {
+    let signalled = false;
     const stop = () => {
+      signalled = true;
       console.log("\nStopping the fake server.");
       void fake.close().then(() => resolve(0));
     };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
+    // POST /__admin/shutdown closed it: the same clean stop, for scripts that cannot send a signal to the right process.
+    void fake.closed.then(() => {
+      if (signalled) return;
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      console.log("\nStopped by POST /__admin/shutdown.");
+      resolve(0);
+    });
   });
   console.log(banner(fake.url, fake.state(), fake.answers));
   if (fake.stateFile) {
@@ -126,6 +144,6 @@ function banner(url: string, fixtures: FixtureSet, answers: FixtureAnswers): str
     "",
     `Admin: ${url}/__admin/users · PATCH ${url}/__admin/cases/<id> · POST ${url}/__admin/reset (writes send Content-Type: application/json)`,
     `       ${url}/__admin/requests (what was sent) · POST ${url}/__admin/faults (see serve --help)`,
-    "Press Ctrl+C to stop.",
+    `Press Ctrl+C to stop (a script: POST ${url}/__admin/shutdown; GET ${url}/__admin/health answers 200 while it serves).`,
   ].join("\n");
 }

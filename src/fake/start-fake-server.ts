@@ -27,6 +27,8 @@ export interface FakeServer extends Fake {
   /** e.g. http://127.0.0.1:4010 */
   url: string;
   port: number;
+  /** Settles once the server is closed: by `close()`, or by POST /__admin/shutdown. */
+  closed: Promise<void>;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT = 30_000;
@@ -53,11 +55,23 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const address = server.address();
     return typeof address === "object" && address !== null && isLoopbackName(address.address);
   };
+  // One close, whoever asks first (close(), or POST /__admin/shutdown); `closed` settles when it is done.
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      void fake.close(); // first: from now on nothing is written, and a successor may take the state file
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+  let markClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
+  const shutdown = () => void close().then(markClosed);
+
   // The admin API (express and json-server) is loaded once the fake listens, not before: the API answers sooner.
   let adminApp: Promise<RequestListener> | undefined;
   const loadAdmin = () =>
     (adminApp ??= import("./http/admin-app.js").then(({ createAdminApp }) =>
-      createAdminApp({ contract, store, bodyLimit, journal, faults, reset: parts.resetAll, listensOnLoopback }),
+      createAdminApp({ contract, store, bodyLimit, journal, faults, reset: parts.resetAll, listensOnLoopback, shutdown }),
     ));
   // An admin request that comes before it is loaded waits for it; its body stays unread (buffered) meanwhile.
   const admin: RequestListener = (req, res) => void loadAdmin().then((listener) => listener(req, res));
@@ -81,11 +95,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     ...fake,
     url: `http://${host}:${address.port}`,
     port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        void fake.close(); // first: from now on nothing is written, and a successor may take the state file
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    closed,
+    close: () => close().then(markClosed),
   };
 }

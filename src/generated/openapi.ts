@@ -80,6 +80,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__admin/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the fake serves (for scripts and CI to wait on)
+         * @description Answers 200 once the fake serves: the API, the admin API and the pages. A script started the fake in the
+         *     background polls this until it answers (WireMock's path), instead of sleeping or reading the banner.
+         */
+        get: operations["adminHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/shutdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop the fake server
+         * @description Answers, then stops the fake: it stops listening, ends the open connections and releases the state file
+         *     (with --persist every change was already written before it was answered; nothing is written after). The
+         *     `cv-contract-kit serve` process then exits 0; a fake embedded with startFakeServer is closed, as
+         *     `fake.close()` closes it. The body is `{}`: a JSON body (`Content-Type: application/json`) is required so
+         *     that a cross-site HTML form cannot stop the fake.
+         */
+        post: operations["adminShutdown"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__admin/requests": {
         parameters: {
             query?: never;
@@ -800,6 +845,12 @@ export interface components {
             min: number;
             max: number;
         };
+        AdminHealth: {
+            /** @constant */
+            status: "ok";
+            /** @description The cv-contract-kit version serving. */
+            version: string;
+        };
         AdminMessage: {
             /** @constant */
             status: 200;
@@ -1160,6 +1211,57 @@ export interface operations {
             };
             400: components["responses"]["AdminInvalidQuery"];
             403: components["responses"]["AdminForbidden"];
+        };
+    };
+    adminHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The fake serves. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminHealth"];
+                };
+            };
+            400: components["responses"]["AdminInvalidQuery"];
+            403: components["responses"]["AdminForbidden"];
+        };
+    };
+    adminShutdown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The fake stops once this answer is sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminMessage"];
+                };
+            };
+            400: components["responses"]["AdminInvalidRecord"];
+            403: components["responses"]["AdminForbidden"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     adminListRequests: {

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { conformCommand } from "../../src/cli/conform.js";
 import type { ForeignDeployment } from "./foreign-deployment.js";
+import { checkedReport } from "./report-schema.js";
 
 /**
  * Requests the preflight sends to a foreign deployment before the first scenario: the probe of an unknown email, a
@@ -71,7 +72,9 @@ export async function conform(deployment: ForeignDeployment, args: string[] = []
       return "";
     }
   };
-  return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n"), junit: read("c.xml"), json: read("c.json"), html: read("c.html"), ms, changed, peakRssGrowthMb: Math.round((peak - baseline) / 2 ** 20) };
+  const json = read("c.json");
+  if (json !== "") checkedReport(json); // every report a test makes keeps to conformance/report.schema.json
+  return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n"), junit: read("c.xml"), json, html: read("c.html"), ms, changed, peakRssGrowthMb: Math.round((peak - baseline) / 2 ** 20) };
 }
 
 /** Ids of the scenarios with this mark in the console output (✗ failed, ! warned, ✓ passed, E error, - skipped). */

@@ -29,6 +29,7 @@ import { isJsonContentType, parseJsonBody } from "../core/json-body.js";
 import { readBody } from "./read-body.js";
 import { errorBody, sendJson } from "./send-json.js";
 import { skipBody } from "./skip-body.js";
+import { packageVersion } from "../../package-version.js";
 
 export { ADMIN_PREFIX } from "./admin-routes.js";
 
@@ -43,11 +44,13 @@ export interface AdminOptions {
   reset: () => CommitResult;
   /** Whether the server listens on a loopback address (known once it listens). */
   listensOnLoopback: () => boolean;
+  /** Stops the fake server (POST /__admin/shutdown), once the answer is sent. */
+  shutdown: () => void;
 }
 
 type Values = Record<string, string>;
 
-export function createAdminApp({ contract, store, bodyLimit, journal, faults, reset, listensOnLoopback }: AdminOptions): RequestListener {
+export function createAdminApp({ contract, store, bodyLimit, journal, faults, reset, listensOnLoopback, shutdown }: AdminOptions): RequestListener {
   const routes = adminRoutes(contract);
   const m = (name: MessageName) => contract.message(name);
   /** Admin answers are indented, for people reading them in a terminal. */
@@ -160,6 +163,12 @@ export function createAdminApp({ contract, store, bodyLimit, journal, faults, re
           return faults.remove(id) ? done(`Deleted fault ${id}`) : fail(res, "adminNotFound", { path: `${ADMIN_PREFIX}/faults/${id}` });
         case "dump":
           return send(res, 200, store.state);
+        case "health":
+          return send(res, 200, { status: "ok", version: packageVersion() });
+        case "shutdown":
+          // Stop only once the answer has left: the script that asked reads 200, then sees the port free.
+          res.once("finish", shutdown);
+          return done("Stopping the fake server");
         case "create": {
           const record = body as StoredRecord;
           return commit(res, planCreate(contract, store.state, collection, record), 201, (change) => change.record, {

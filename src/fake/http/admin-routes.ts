@@ -14,7 +14,7 @@ export const ADMIN_PREFIX = "/__admin";
 
 export type AdminOperationKind =
   | "list" | "create" | "read" | "patch" | "replace" | "delete"
-  | "reset" | "dump"
+  | "reset" | "dump" | "health" | "shutdown"
   | "listRequests" | "clearRequests"
   | "addFault" | "listFaults" | "clearFaults" | "readFault" | "deleteFault";
 
@@ -22,6 +22,8 @@ export type AdminOperationKind =
 const FIXED_KINDS: Readonly<Record<string, AdminOperationKind>> = {
   "POST /__admin/reset": "reset",
   "GET /__admin/db": "dump",
+  "GET /__admin/health": "health",
+  "POST /__admin/shutdown": "shutdown",
   "GET /__admin/requests": "listRequests",
   "DELETE /__admin/requests": "clearRequests",
   "POST /__admin/faults": "addFault",

@@ -3,7 +3,7 @@
  * "If the user has an existing case with a status of Approved, Assigned, InProgress, NoDecision, or Rejected,
  * they cannot update these primary identifier fields. This includes firstName, lastName, dob, and gender."
  *
- * Choices where the page is silent (written down in openapi.yaml and the README):
+ * Choices where the page is silent (written down in openapi.yaml and docs/contract.md):
  * - Presence, not change, fires the rule: re-sending an unchanged value is refused too, as the vendor's
  *   sibling endpoint checks "if the request includes any of firstName, lastName, dob, gender".
  * - Cases in every organization count: the page says "an existing case", and the lock protects an identity

@@ -1,7 +1,7 @@
 /**
  * @module fake/state/default-fixtures
  * "The defaults plus mine": your own organizations, keys, users and cases added to the built-in fixtures, so a test
- * keeps every account the README and the conformance target file name, and adds its own.
+ * keeps every account docs/fake.md and the conformance target file name, and adds its own.
  */
 import { readFileSync } from "node:fs";
 import { DEFAULT_FIXTURES_PATH } from "./load-fixtures.js";
