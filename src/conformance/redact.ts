@@ -50,31 +50,57 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }
 
-/** Replaces each longest run of the text that is a piece (MIN_FRAGMENT or more characters, any case) of the form. */
+/**
+ * The text with each character folded to one lower-case character of the same UTF-16 length, one at a time: a
+ * letter whose lower case is longer (U+0130 İ is "i" and a dot) folds to the first character of it, so positions in
+ * the folded text are positions in the text. There is no other path: every text is compared folded.
+ */
+export function foldCase(text: string): string {
+  let out = "";
+  for (const ch of text) out += foldChar(ch);
+  return out;
+}
+
+const folded = new Map<string, string>();
+function foldChar(ch: string): string {
+  if (ch < "\u0080") return ch >= "A" && ch <= "Z" ? String.fromCharCode(ch.charCodeAt(0) + 32) : ch;
+  let f = folded.get(ch);
+  if (f === undefined) {
+    const first = String.fromCodePoint(ch.toLowerCase().codePointAt(0)!);
+    f = first.length === ch.length ? first : ch;
+    if (folded.size < 4096) folded.set(ch, f);
+  }
+  return f;
+}
+
+/**
+ * Replaces each longest run of the text that is a piece (MIN_FRAGMENT or more characters, any case) of the form.
+ * Linear in the text: one pass over it, with the form's pieces of MIN_FRAGMENT characters in a set; a run grows
+ * while the piece ending at its end is one of the form's and the run as a whole still is.
+ */
 function fragmentMatcher(form: string): Redact {
-  const lower = form.toLowerCase();
+  const lower = foldCase(form);
   const size = Math.min(MIN_FRAGMENT, lower.length);
   const seeds = new Set<string>();
   for (let i = 0; i + size <= lower.length; i++) seeds.add(lower.slice(i, i + size));
   return (text) => {
     if (text.length < size) return text;
-    const folded = text.toLowerCase();
-    // toLowerCase can change a string's length (rare letters): positions would not line up; fall back to the whole form.
-    if (folded.length !== text.length) return text.split(form).join(REDACTED);
-    // Where a piece starts: native indexOf per seed is far cheaper than a slice at every position of a long body.
-    const starts: number[] = [];
-    for (const seed of seeds) for (let at = folded.indexOf(seed); at >= 0; at = folded.indexOf(seed, at + 1)) starts.push(at);
-    if (starts.length === 0) return text;
-    starts.sort((a, b) => a - b);
+    const low = foldCase(text);
     let out = "";
     let from = 0;
-    for (const start of starts) {
-      if (start < from) continue;
+    let start = 0;
+    while (start + size <= low.length) {
+      if (!seeds.has(low.slice(start, start + size))) {
+        start++;
+        continue;
+      }
+      // The longest run from here that is still one piece of the form (the form is short: a key).
       let end = start + size;
-      while (end < folded.length && lower.includes(folded.slice(start, end + 1))) end++;
+      while (end < low.length && end - start < lower.length && lower.includes(low.slice(start, end + 1))) end++;
       out += `${text.slice(from, start)}${REDACTED}`;
       from = end;
+      start = end;
     }
-    return out + text.slice(from);
+    return from === 0 ? text : out + text.slice(from);
   };
 }
