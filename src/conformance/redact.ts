@@ -7,6 +7,8 @@
  * more, in any letter case: a target that echoes "sk_live_acme_7Q***", the key's last characters, or the key in
  * upper case leaks it as surely as one that echoes it whole, and a text cut for display keeps only a part.
  */
+import { foldCase } from "../contract/fold-case.js";
+
 export type Redact = (text: string) => string;
 
 export const REDACTED = "<redacted>";
@@ -48,29 +50,6 @@ function formsOf(secret: string): string[] {
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
-}
-
-/**
- * The text with each character folded to one lower-case character of the same UTF-16 length, one at a time: a
- * letter whose lower case is longer (U+0130 İ is "i" and a dot) folds to the first character of it, so positions in
- * the folded text are positions in the text. There is no other path: every text is compared folded.
- */
-export function foldCase(text: string): string {
-  let out = "";
-  for (const ch of text) out += foldChar(ch);
-  return out;
-}
-
-const folded = new Map<string, string>();
-function foldChar(ch: string): string {
-  if (ch < "\u0080") return ch >= "A" && ch <= "Z" ? String.fromCharCode(ch.charCodeAt(0) + 32) : ch;
-  let f = folded.get(ch);
-  if (f === undefined) {
-    const first = String.fromCodePoint(ch.toLowerCase().codePointAt(0)!);
-    f = first.length === ch.length ? first : ch;
-    if (folded.size < 4096) folded.set(ch, f);
-  }
-  return f;
 }
 
 /**

@@ -52,7 +52,7 @@ function alignedAnswer(contract: Contract, w: WordingComparison, redact: Redact)
   if (w.examplesB.some((text) => /\{\w+\}/.test(text))) return { reason: "B's own words hold {…}, which the fake would read as a placeholder" };
   const own = withoutSharedDetail(w.b, w.a, contract.message(w.name as MessageName).template);
   // Redacted before anything is learned: an answer holding the key, or a piece of it in any case, is not learned at all.
-  if (redact(own) !== own || own.includes(REDACTED)) return { reason: "B repeats the API key it was sent (or a piece of it); the fake never echoes a key" };
+  if (redact(own) !== own || own.includes(REDACTED)) return { reason: "B repeats the API key it was sent; the fake never echoes a key" };
   // Control, format and bidi characters would be served raw to every client of the fake.
   if (visible(own) !== own) return { reason: `B's wording ${quote(visible(own))} holds control or format characters, which the fake would serve to every client` };
   const message = own;
