@@ -153,7 +153,7 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
     ...(options.persist ? { stateFile: { path: store.stateFilePath!, created } } : {}),
     close: async () => {
       store.close(); // from now on nothing is written, and a successor may take the state file
-      inProcess.dropHanging();
+      inProcess.close(); // every waiting request settled, every later one refused
     },
   };
   return { fake, contract, core, store, journal, faults, rules, bodyLimit, resetAll, dropHanging: inProcess.dropHanging };
