@@ -9,12 +9,16 @@ import type { FixtureAnswers, FixtureSet } from "../fake/state/types.js";
 import { parseArgs } from "node:util";
 import { bytesFrom, countFrom, delayFrom, portFrom, UsageError, withUsage } from "./parse-options.js";
 import { visible } from "../conformance/reporters/visible.js";
+import { isLoopbackName, isWildcard } from "../fake/http/cross-site-guard.js";
 
 const HELP = `Usage: cv-contract-kit serve [options]
 
 Options:
   --port <n>         Port (env CV_FAKE_PORT; default 4010; 0 picks a free one)
   --host <host>      Host (env CV_FAKE_HOST; default 127.0.0.1)
+  --allowed-host <name>  A Host name the admin API and the start page answer besides loopback and the bound
+                     address, e.g. a container's service name (repeatable; env CV_FAKE_ALLOWED_HOSTS, comma-separated).
+                     Any other name is refused with 403: a DNS-rebinding page
   --fixtures <file>  Fixtures JSON (env CV_FAKE_FIXTURES; default: the built-in fixtures/default.json)
   --persist <file>   Keep the state in this file across restarts (env CV_FAKE_PERSIST)
   --body-limit <n>   Largest request body: bytes, or 100kb, 1mb (default 100kb); larger ones get 413
@@ -37,6 +41,7 @@ Admin API (JSON bodies, Content-Type: application/json; every path and query par
 
 export async function serveCommand(argv: readonly string[]): Promise<number> {
   let fake: FakeServer;
+  let allowedHosts: string[] = [];
   try {
     const { values: flags } = withUsage(
       () =>
@@ -45,6 +50,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
           options: {
             port: { type: "string" },
             host: { type: "string" },
+            "allowed-host": { type: "string", multiple: true },
             fixtures: { type: "string" },
             persist: { type: "string" },
             "body-limit": { type: "string" },
@@ -60,9 +66,11 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const env = process.env;
+    allowedHosts = flags["allowed-host"] ?? (env.CV_FAKE_ALLOWED_HOSTS ?? "").split(",").map((name) => name.trim()).filter(Boolean);
     fake = await startFakeServer({
       port: flags.port !== undefined ? portFrom(flags.port, "--port", 4010) : portFrom(env.CV_FAKE_PORT, "CV_FAKE_PORT", 4010),
       host: flags.host ?? (env.CV_FAKE_HOST || "127.0.0.1"),
+      allowedHosts,
       fixtures: flags.fixtures ?? (env.CV_FAKE_FIXTURES || undefined),
       persist: flags.persist ?? (env.CV_FAKE_PERSIST || undefined),
       ...(flags["body-limit"] !== undefined ? { bodyLimit: bytesFrom(flags["body-limit"], "--body-limit") } : {}),
@@ -87,6 +95,13 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     process.once("SIGTERM", stop);
   });
   console.log(banner(fake.url, fake.state(), fake.answers));
+  const hostname = new URL(fake.url).hostname;
+  if (!isLoopbackName(hostname) && allowedHosts.length === 0) {
+    // Said, not refused: in a container this is the usual; the clients' name must then be given.
+    console.log(
+      `Note: the fake listens beyond loopback (${hostname}). The admin API and the start page answer only Host names it serves: loopback, ${isWildcard(hostname.replace(/^\[|\]$/g, "")) ? "this machine's addresses" : hostname}, and --allowed-host names (none given). Clients that reach it by a name (a container's service name) need --allowed-host <name>.`,
+    );
+  }
   if (fake.stateFile) {
     // Never a silent reseed: say which state the fake runs on.
     console.log(

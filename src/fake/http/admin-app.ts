@@ -24,7 +24,7 @@ import type { CommitResult, FakeStore } from "../state/fake-store.js";
 import { planCreate, planDelete, planUpdate, type RecordChange, type StoredRecord } from "../state/record-changes.js";
 import { COLLECTIONS, type FixtureSet } from "../state/types.js";
 import { ADMIN_PREFIX, adminRoutes, checkQuery, matchAdminRoute, type AdminMatch, type AdminOperation } from "./admin-routes.js";
-import { crossSiteRefusal } from "./cross-site-guard.js";
+import { crossSiteRefusal, type ServesHost } from "./cross-site-guard.js";
 import { isJsonContentType, parseJsonBody } from "../core/json-body.js";
 import { readBody } from "./read-body.js";
 import { errorBody, sendJson } from "./send-json.js";
@@ -41,13 +41,13 @@ export interface AdminOptions {
   faults: FaultSet;
   /** Back to the fixtures, the journal emptied and the faults removed. */
   reset: () => CommitResult;
-  /** Whether the server listens on a loopback address (known once it listens). */
-  listensOnLoopback: () => boolean;
+  /** Whether a Host name is one the fake serves (see cross-site-guard). */
+  servesHost: ServesHost;
 }
 
 type Values = Record<string, string>;
 
-export function createAdminApp({ contract, store, bodyLimit, journal, faults, reset, listensOnLoopback }: AdminOptions): RequestListener {
+export function createAdminApp({ contract, store, bodyLimit, journal, faults, reset, servesHost }: AdminOptions): RequestListener {
   const routes = adminRoutes(contract);
   const m = (name: MessageName) => contract.message(name);
   /** Admin answers are indented, for people reading them in a terminal. */
@@ -71,7 +71,7 @@ export function createAdminApp({ contract, store, bodyLimit, journal, faults, re
     const queryAt = url.indexOf("?");
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
 
-    const refusal = crossSiteRefusal(req, listensOnLoopback);
+    const refusal = crossSiteRefusal(req, servesHost);
     if (refusal) return refuse(req, res, "adminForbidden", { detail: refusal });
 
     const match = matchAdminRoute(routes, path);
