@@ -101,7 +101,14 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
   const delay = typeof options.delay === "number" ? { ms: options.delay } : options.delay;
   const delayIssue = delay && delayProblem(delay);
   if (delayIssue) throw new RangeError(`delay: ${delayIssue}.`);
-  const journal = new RequestJournal(options.journal ?? DEFAULT_JOURNAL_SIZE);
+  // The journal redacts any value equal to a key the fake knows now (the admin API can add keys).
+  let knownKeys: { state: unknown; keys: string[] } = { state: undefined, keys: [] };
+  const secrets = () => {
+    const state = store.state;
+    if (knownKeys.state !== state) knownKeys = { state, keys: state.apiKeys.map((k) => k.id) };
+    return knownKeys.keys;
+  };
+  const journal = new RequestJournal(options.journal ?? DEFAULT_JOURNAL_SIZE, { secrets });
 
   if (options.persist && typeof options.fixtures === "string" && samePath(options.persist, options.fixtures)) {
     // The state file holds records only: it would overwrite the fixtures, and their answers section with them.

@@ -127,9 +127,16 @@ export function createAdminApp({ contract, store, bodyLimit, journal, faults, re
           return done("State reset to the fixtures");
         }
         case "listRequests": {
-          const { email, status, since } = query;
+          const { email, status, since, _limit: limit, _page: page } = query;
           try {
-            return send(res, 200, journal.read({ ...(email ? { email } : {}), ...(status ? { status: Number(status) } : {}), ...(since ? { since } : {}) }));
+            const read = journal.readPage({
+              ...(email ? { email } : {}),
+              ...(status ? { status: Number(status) } : {}),
+              ...(since ? { since } : {}),
+              ...(limit ? { limit: Number(limit) } : {}),
+              ...(page ? { page: Number(page) } : {}),
+            });
+            return send(res, 200, read.page, { "x-total-count": String(read.matched) });
           } catch (error) {
             return fail(res, "adminInvalidQuery", { detail: (error as Error).message });
           }
