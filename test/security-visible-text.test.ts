@@ -24,6 +24,7 @@ const HOSTILE = [
   "zero\u200bwidth\u2028next",
 ].join(" ");
 /** Characters no output may hold raw: C0 (but \n and \t), DEL, C1, bidi and zero-width marks, line separators. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]/u;
 
 function expectVisible(where: string, text: string): void {
