@@ -115,7 +115,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
 
 function banner(url: string, fixtures: FixtureSet, answers: FixtureAnswers): string {
   // Said where it shows: these answers are a deployment's (drift --write-profile), not openapi.yaml's.
-  const aligned = Object.entries(answers).map(([name, answer]) => `  ${name.padEnd(21)} ${answer.status} ${visible(JSON.stringify(answer.message))}`);
+  const aligned = Object.entries(answers).map(([name, answer]) => `  ${name.padEnd(21)} ${answer.status} ${JSON.stringify(answer.message)}`);
   const orgName = new Map(fixtures.organizations.map((o) => [o.id, o.name]));
   const keys = fixtures.apiKeys.map((k) => `  ${k.id}  → ${orgName.get(k.organizationId) ?? k.organizationId}`);
   const SHOWN = 20; // a generated fixture set can hold 100,000 users
@@ -142,5 +142,7 @@ function banner(url: string, fixtures: FixtureSet, answers: FixtureAnswers): str
     `Admin: ${url}/__admin/users · PATCH ${url}/__admin/cases/<id> · POST ${url}/__admin/reset (writes send Content-Type: application/json)`,
     `       ${url}/__admin/requests (what was sent) · POST ${url}/__admin/faults (see serve --help)`,
     "Press Ctrl+C to stop.",
-  ].join("\n");
+  ]
+    .map((line) => visible(line)) // names, emails and notes come from a fixtures file: shown, never obeyed
+    .join("\n");
 }

@@ -22,8 +22,16 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
   const forms = [...new Set(secrets.filter((s): s is string => typeof s === "string" && s.length >= MIN_SECRET_LENGTH).flatMap(formsOf))];
   if (forms.length === 0) return (text) => text;
   const matchers = forms.map(fragmentMatcher);
-  // Pieces redacted by different forms side by side read as one.
-  return (text) => matchers.reduce((out, match) => match(out), text).replace(/(?:<redacted>)+/g, REDACTED);
+  return (text) => {
+    let out = text;
+    let folded = foldCase(text); // folded once, and again only after a form redacted something
+    for (const match of matchers) {
+      const next = match(out, folded);
+      if (next !== out) folded = foldCase((out = next));
+    }
+    // Pieces redacted by different forms side by side read as one.
+    return out.replace(/(?:<redacted>)+/g, REDACTED);
+  };
 }
 
 /** Does the text hold the secret, or a piece of it of MIN_FRAGMENT characters or more, in any of its forms? */
@@ -53,33 +61,31 @@ function escapeXml(text: string): string {
 }
 
 /**
- * Replaces each longest run of the text that is a piece (MIN_FRAGMENT or more characters, any case) of the form.
- * Linear in the text: one pass over it, with the form's pieces of MIN_FRAGMENT characters in a set; a run grows
- * while the piece ending at its end is one of the form's and the run as a whole still is.
+ * Replaces each longest run of the text that is a piece (MIN_FRAGMENT or more characters, any case) of the form,
+ * on the folded text (same positions). Linear in the text: each of the form's pieces of MIN_FRAGMENT characters is
+ * looked for with the native indexOf, and a run, once found, grows at most to the form's length.
  */
-function fragmentMatcher(form: string): Redact {
+function fragmentMatcher(form: string): (text: string, folded: string) => string {
   const lower = foldCase(form);
   const size = Math.min(MIN_FRAGMENT, lower.length);
   const seeds = new Set<string>();
   for (let i = 0; i + size <= lower.length; i++) seeds.add(lower.slice(i, i + size));
-  return (text) => {
+  return (text, low) => {
     if (text.length < size) return text;
-    const low = foldCase(text);
+    const starts: number[] = [];
+    for (const seed of seeds) for (let at = low.indexOf(seed); at >= 0; at = low.indexOf(seed, at + 1)) starts.push(at);
+    if (starts.length === 0) return text;
+    starts.sort((a, b) => a - b);
     let out = "";
     let from = 0;
-    let start = 0;
-    while (start + size <= low.length) {
-      if (!seeds.has(low.slice(start, start + size))) {
-        start++;
-        continue;
-      }
+    for (const start of starts) {
+      if (start < from) continue;
       // The longest run from here that is still one piece of the form (the form is short: a key).
       let end = start + size;
       while (end < low.length && end - start < lower.length && lower.includes(low.slice(start, end + 1))) end++;
       out += `${text.slice(from, start)}${REDACTED}`;
       from = end;
-      start = end;
     }
-    return from === 0 ? text : out + text.slice(from);
+    return out + text.slice(from);
   };
 }

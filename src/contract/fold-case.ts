@@ -6,10 +6,14 @@
  * no fallback to exact comparison for any text. Browser-safe (no Node API).
  */
 export function foldCase(text: string): string {
-  let out = "";
-  for (const ch of text) out += foldChar(ch);
-  return out;
+  // Latin-1 text (most of it) lower-cases one character for one: the native lower case is then the fold.
+  if (!BEYOND_LATIN1.test(text)) return text.toLowerCase();
+  return text.replace(TO_FOLD, foldChar);
 }
+
+const BEYOND_LATIN1 = /[\u0100-\u{10ffff}]/u;
+/** Capitals of Latin-1, and every character beyond it (one code point at a time). */
+const TO_FOLD = /[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u{10ffff}]/gu;
 
 const cache = new Map<string, string>();
 const CACHE_SIZE = 4096;
