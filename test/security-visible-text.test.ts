@@ -98,3 +98,13 @@ describe("the same hostile strings to every output", () => {
     expect(lines.join("\n")).toMatch(/left out malformedJson: .*holds control or format characters/);
   });
 });
+
+describe("a fixtures file's answers", () => {
+  it("refuses an answer whose message holds control or bidi characters (openapi.yaml: AlignedAnswer)", async () => {
+    const { createFake, defaultFixtures } = await import("../src/index.js");
+    for (const message of ["Unauthorized\u202e ,detaerc", "Unauthorized\u001b[2K", "Un\u200bauthorized"]) {
+      expect(() => createFake({ fixtures: { ...defaultFixtures(), answers: { unknownApiKey: { status: 401, message } } } })).toThrow(/unknownApiKey\/message/);
+    }
+    await createFake({ fixtures: { ...defaultFixtures(), answers: { unknownApiKey: { status: 401, message: "Unauthorized" } } } }).close();
+  });
+});

@@ -711,6 +711,7 @@ export interface components {
              * @enum {integer}
              */
             status: 400 | 401 | 403 | 404 | 405 | 413 | 415 | 422;
+            /** @description No control, format or bidi character (the fake serves these words to every client, and prints them). */
             message: string;
         };
         /** @description The request journal's entries (oldest first), and how full it is. */
