@@ -20,6 +20,8 @@ import { summaryOfFailedStart, type ConformanceSummary } from "../conformance/re
 import { DEFAULT_SCENARIOS_DIR, DEFAULT_TIMEOUT_MS, problemsBeforeSending, runConformance } from "../conformance/run-conformance.js";
 import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
 import { loadTarget, otherOrganizationKey } from "../conformance/target.js";
+import { credentialsProblem, withoutCredentials } from "../conformance/preflight.js";
+import { safeLine } from "../conformance/reporters/visible.js";
 import { hideValues, MAX_TIMEOUT_MS, SELECTION_OPTIONS, selectionFrom, timeoutFrom } from "./parse-options.js";
 
 export const DEFAULT_TARGET_FILE = fileURLToPath(new URL("../../conformance/targets/fake-default.yaml", import.meta.url));
@@ -93,10 +95,11 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   const apiKey = flags["api-key"] ?? (process.env.CV_API_KEY || undefined);
   let redact: Redact = createRedactor([apiKey]);
   let baseUrl = flags["base-url"] ?? (process.env.CV_BASE_URL || undefined);
+  const line = safeLine((text) => redact(text));
   /** A run that cannot start: one line per problem, and the reports still say so. */
   const cannotStart = (problems: readonly string[]): number => {
-    for (const problem of problems) err(redact(`cv-contract-kit conform: ${problem}`));
-    writeReports(summaryOfFailedStart(baseUrl ?? "(none)", problems));
+    for (const problem of problems) for (const part of problem.split("\n")) err(line(`cv-contract-kit conform: ${part}`));
+    writeReports(summaryOfFailedStart(baseUrl === undefined ? "(none)" : withoutCredentials(baseUrl), problems));
     return 2;
   };
   /** A report CI cannot read is a run CI cannot judge: false when one could not be written. */
@@ -107,7 +110,7 @@ export async function conformCommand(argv: readonly string[], out: (line: string
       if (flags.html) writeHtmlReport(flags.html, renderConformanceHtml(summary, redact), redact);
       return true;
     } catch (error) {
-      err(`cv-contract-kit conform: could not write a report: ${(error as Error).message}`);
+      err(line(`cv-contract-kit conform: could not write a report: ${(error as Error).message}`));
       return false;
     }
   };
@@ -139,16 +142,18 @@ export async function conformCommand(argv: readonly string[], out: (line: string
 
   baseUrl ??= target.baseUrl;
   const key = apiKey ?? target.apiKey;
+  const credentials = baseUrl === undefined ? undefined : credentialsProblem(baseUrl);
+  if (credentials) return cannotStart([credentials]);
   if (flags["dry-run"]) {
     const plan = planScenarios(scenarios, target, selection);
     out(`Would run ${plan.run.length} scenarios${fuzz ? ` and ${fuzz.runs} generated requests` : ""}:`);
-    for (const s of plan.run) out(`  ${s.id}${s.tier === "inferred" ? " [inferred]" : ""}: ${s.title}`);
+    for (const s of plan.run) out(line(`  ${s.id}${s.tier === "inferred" ? " [inferred]" : ""}: ${s.title}`));
     out(`Would skip ${plan.skipped.length}:`);
-    for (const { scenario, reason } of plan.skipped) out(`  ${scenario.id}: ${reason}`);
+    for (const { scenario, reason } of plan.skipped) out(line(`  ${scenario.id}: ${reason}`));
     // What would stop the real run before its first request, it says now.
     const otherKey = otherOrganizationKey(target);
     const blocking = problemsBeforeSending(scenarios, target, { ...selection, baseUrl: baseUrl ?? "http://127.0.0.1", ...(fuzz ? { fuzz } : {}), ...(otherKey ? { otherApiKey: otherKey } : {}) });
-    for (const problem of blocking) err(`cv-contract-kit conform: the run would stop: ${problem}`);
+    for (const problem of blocking) err(line(`cv-contract-kit conform: the run would stop: ${problem}`));
     return blocking.length > 0 ? 2 : 0;
   }
 
@@ -194,7 +199,7 @@ export async function conformCommand(argv: readonly string[], out: (line: string
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   });
-  if (summary.fatal) for (const line of summary.fatal.split("\n")) err(redact(`cv-contract-kit conform: ${line}`));
+  if (summary.fatal) for (const part of summary.fatal.split("\n")) err(line(`cv-contract-kit conform: ${part}`));
   if (summary.preflight && !summary.preflight.ok && flags.target === undefined && baseUrl !== target.baseUrl) {
     err("cv-contract-kit conform: no --target was given, so the accounts are the fake's (conformance/targets/fake-default.yaml). For a deployment, pass --target FILE naming its accounts (docs/conformance.md: The target file).");
   }

@@ -21,7 +21,8 @@ import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
 import { loadTarget } from "../conformance/target.js";
 import { DEFAULT_TARGET_FILE } from "./conform.js";
 import { hideValues, SELECTION_OPTIONS, selectionFrom, timeoutFrom } from "./parse-options.js";
-import { visible } from "../conformance/reporters/visible.js";
+import { safeLine } from "../conformance/reporters/visible.js";
+import { credentialsProblem } from "../conformance/preflight.js";
 
 const HELP = `Usage: cv-contract-kit drift [options]
 
@@ -85,8 +86,9 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
   const keyA = flags["a-api-key"] ?? (process.env.CV_API_KEY_A || undefined);
   const keyB = flags["b-api-key"] ?? (process.env.CV_API_KEY || undefined);
   let redact = createRedactor([keyA, keyB]);
+  const line = safeLine((text) => redact(text));
   const fail = (problem: string) => {
-    err(redact(`cv-contract-kit drift: ${problem}`));
+    for (const part of problem.split("\n")) err(line(`cv-contract-kit drift: ${part}`));
     return 2;
   };
 
@@ -110,6 +112,8 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
     const url = baseUrl ?? target.baseUrl;
     const apiKey = key ?? target.apiKey;
     if (!url) throw new Error(`No base URL for ${label}: pass --${label.toLowerCase()}-base-url <url> or give baseUrl in its target file.`);
+    const credentials = credentialsProblem(url);
+    if (credentials) throw new Error(`${label}: ${credentials.replace("--base-url", `--${label.toLowerCase()}-base-url`)}`);
     if (!apiKey) throw new Error(`No API key for ${label}: pass --${label.toLowerCase()}-api-key <key>${label === "B" ? " or set CV_API_KEY" : ""}.`);
     return { name: name ?? fallbackName, baseUrl: url, apiKey, target };
   };
@@ -130,14 +134,14 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
     }
   }
 
-  out(redact(`cv-contract-kit drift: A ${a.name} (${a.baseUrl}) ↔ B ${b.name} (${b.baseUrl})`));
-  const report = await runDrift({ a, b, scenarios, timeoutMs, contract, ...selection, onProgress: (line) => out(redact(`  ${line}`)) });
+  out(line(`cv-contract-kit drift: A ${a.name} (${a.baseUrl}) ↔ B ${b.name} (${b.baseUrl})`));
+  const report = await runDrift({ a, b, scenarios, timeoutMs, contract, ...selection, onProgress: (progress) => out(line(`  ${progress}`)) });
   printDriftReport(report, out, redact, { verbose: flags.verbose === true });
   try {
     if (flags.json) writeJsonReport(flags.json, report, redact);
     if (flags.html) writeHtmlReport(flags.html, renderDriftHtml(report, redact), redact);
   } catch (error) {
-    err(`cv-contract-kit drift: could not write a report: ${(error as Error).message}`);
+    err(line(`cv-contract-kit drift: could not write a report: ${(error as Error).message}`));
   }
   if (flags["write-profile"]) {
     const written = writeProfile(contract, flags["write-profile"], report, b.name, redact, out);
@@ -156,13 +160,14 @@ function writeProfile(contract: Contract, file: string, report: DriftReport, nam
   const profile = answersProfileOf(contract, report.comparison, redact);
   let kept: string[], dropped: string[];
   try {
-    ({ kept, dropped } = writeAnswersProfile(contract, file, profile, BUILT_IN_FIXTURES));
+    ({ kept, dropped } = writeAnswersProfile(contract, file, profile, BUILT_IN_FIXTURES, undefined, redact));
   } catch (error) {
-    out(redact(`Profile: ${(error as Error).message}`));
+    out(safeLine(redact)(`Profile: ${(error as Error).message}`));
     return false;
   }
   const names = Object.entries(profile.answers);
-  const line = (text: string) => out(redact(visible(text)));
+  const safe = safeLine(redact);
+  const line = (text: string) => out(safe(text));
   out("");
   line(`Profile of ${nameB} written to ${file}: ${names.length} answer${names.length === 1 ? "" : "s"} where the page is silent.`);
   for (const [name, answer] of names) line(`  ${name}: ${answer.status} ${JSON.stringify(answer.message)}`);

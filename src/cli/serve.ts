@@ -9,12 +9,16 @@ import type { FixtureAnswers, FixtureSet } from "../fake/state/types.js";
 import { parseArgs } from "node:util";
 import { bytesFrom, countFrom, delayFrom, portFrom, UsageError, withUsage } from "./parse-options.js";
 import { visible } from "../conformance/reporters/visible.js";
+import { isLoopbackName, isWildcard } from "../fake/http/cross-site-guard.js";
 
 const HELP = `Usage: cv-contract-kit serve [options]
 
 Options:
   --port <n>         Port (env CV_FAKE_PORT; default 4010; 0 picks a free one)
   --host <host>      Host (env CV_FAKE_HOST; default 127.0.0.1)
+  --allowed-host <name>  A Host name the admin API and the start page answer besides loopback and the bound
+                     address, e.g. a container's service name (repeatable; env CV_FAKE_ALLOWED_HOSTS, comma-separated).
+                     Any other name is refused with 403: a DNS-rebinding page
   --fixtures <file>  Fixtures JSON (env CV_FAKE_FIXTURES; default: the built-in fixtures/default.json)
   --persist <file>   Keep the state in this file across restarts (env CV_FAKE_PERSIST)
   --body-limit <n>   Largest request body: bytes, or 100kb, 1mb (default 100kb); larger ones get 413
@@ -41,6 +45,7 @@ Exit codes: 0 stopped (Ctrl+C, SIGTERM or POST /__admin/shutdown), 1 it could no
 
 export async function serveCommand(argv: readonly string[]): Promise<number> {
   let fake: FakeServer;
+  let allowedHosts: string[] = [];
   try {
     const { values: flags } = withUsage(
       () =>
@@ -49,6 +54,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
           options: {
             port: { type: "string" },
             host: { type: "string" },
+            "allowed-host": { type: "string", multiple: true },
             fixtures: { type: "string" },
             persist: { type: "string" },
             "body-limit": { type: "string" },
@@ -64,9 +70,11 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const env = process.env;
+    allowedHosts = flags["allowed-host"] ?? (env.CV_FAKE_ALLOWED_HOSTS ?? "").split(",").map((name) => name.trim()).filter(Boolean);
     fake = await startFakeServer({
       port: flags.port !== undefined ? portFrom(flags.port, "--port", 4010) : portFrom(env.CV_FAKE_PORT, "CV_FAKE_PORT", 4010),
       host: flags.host ?? (env.CV_FAKE_HOST || "127.0.0.1"),
+      allowedHosts,
       fixtures: flags.fixtures ?? (env.CV_FAKE_FIXTURES || undefined),
       persist: flags.persist ?? (env.CV_FAKE_PERSIST || undefined),
       ...(flags["body-limit"] !== undefined ? { bodyLimit: bytesFrom(flags["body-limit"], "--body-limit") } : {}),
@@ -105,6 +113,13 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     });
   });
   console.log(banner(fake.url, fake.state(), fake.answers));
+  const hostname = new URL(fake.url).hostname;
+  if (!isLoopbackName(hostname) && allowedHosts.length === 0) {
+    // Said, not refused: in a container this is the usual; the clients' name must then be given.
+    console.log(
+      `Note: the fake listens beyond loopback (${hostname}). The admin API and the start page answer only Host names it serves: loopback, ${isWildcard(hostname.replace(/^\[|\]$/g, "")) ? "this machine's addresses" : hostname}, and --allowed-host names (none given). Clients that reach it by a name (a container's service name) need --allowed-host <name>.`,
+    );
+  }
   if (fake.stateFile) {
     // Never a silent reseed: say which state the fake runs on.
     console.log(
@@ -118,7 +133,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
 
 function banner(url: string, fixtures: FixtureSet, answers: FixtureAnswers): string {
   // Said where it shows: these answers are a deployment's (drift --write-profile), not openapi.yaml's.
-  const aligned = Object.entries(answers).map(([name, answer]) => `  ${name.padEnd(21)} ${answer.status} ${visible(JSON.stringify(answer.message))}`);
+  const aligned = Object.entries(answers).map(([name, answer]) => `  ${name.padEnd(21)} ${answer.status} ${JSON.stringify(answer.message)}`);
   const orgName = new Map(fixtures.organizations.map((o) => [o.id, o.name]));
   const keys = fixtures.apiKeys.map((k) => `  ${k.id}  → ${orgName.get(k.organizationId) ?? k.organizationId}`);
   const SHOWN = 20; // a generated fixture set can hold 100,000 users
@@ -145,5 +160,7 @@ function banner(url: string, fixtures: FixtureSet, answers: FixtureAnswers): str
     `Admin: ${url}/__admin/users · PATCH ${url}/__admin/cases/<id> · POST ${url}/__admin/reset (writes send Content-Type: application/json)`,
     `       ${url}/__admin/requests (what was sent) · POST ${url}/__admin/faults (see serve --help)`,
     `Press Ctrl+C to stop (a script: POST ${url}/__admin/shutdown; GET ${url}/__admin/health answers 200 while it serves).`,
-  ].join("\n");
+  ]
+    .map((line) => visible(line)) // names, emails and notes come from a fixtures file: shown, never obeyed
+    .join("\n");
 }

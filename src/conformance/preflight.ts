@@ -30,6 +30,27 @@ export interface EndpointPreflight extends PreflightResult {
   readMethod: ReadMethod;
 }
 
+/**
+ * A base URL that carries a user name or password (http://admin:pw@host) would be printed in every line and report
+ * that names the target: it is refused, and said without them.
+ */
+export function credentialsProblem(baseUrl: string): string | undefined {
+  if (!URL.canParse(baseUrl)) return undefined;
+  const url = new URL(baseUrl);
+  if (!url.username && !url.password) return undefined;
+  return `--base-url carries credentials (user:password@ before the host): remove them and pass ${withoutCredentials(baseUrl)}; the suite authenticates with the cv-api-key alone, and would print the URL in every report.`;
+}
+
+/** The URL as it may be shown: without a user name or password. */
+export function withoutCredentials(baseUrl: string): string {
+  if (!URL.canParse(baseUrl)) return baseUrl;
+  const url = new URL(baseUrl);
+  if (!url.username && !url.password) return baseUrl;
+  url.username = "";
+  url.password = "";
+  return url.href.replace(/\/$/, "");
+}
+
 /** A base URL must be the service's root: the suite adds /api/v1/users itself. */
 export function baseUrlProblem(baseUrl: string): string | undefined {
   let url: URL;
@@ -38,6 +59,8 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
   } catch {
     return `--base-url ${baseUrl} is not a URL: pass one like https://api-staging.example.com.`;
   }
+  const credentials = credentialsProblem(baseUrl);
+  if (credentials) return credentials;
   if (url.protocol !== "http:" && url.protocol !== "https:") return `--base-url must start with http:// or https:// (received "${baseUrl}").`;
   if (url.search || url.hash) return `--base-url ${baseUrl} carries a query or fragment: pass only ${url.origin}${url.pathname.replace(/\/+$/, "")}.`;
   const api = /\/api\/v1(\/users)?\/*$/i.exec(url.pathname);

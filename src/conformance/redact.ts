@@ -7,6 +7,8 @@
  * more, in any letter case: a target that echoes "sk_live_acme_7Q***", the key's last characters, or the key in
  * upper case leaks it as surely as one that echoes it whole, and a text cut for display keeps only a part.
  */
+import { foldCase } from "../contract/fold-case.js";
+
 export type Redact = (text: string) => string;
 
 export const REDACTED = "<redacted>";
@@ -20,8 +22,16 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
   const forms = [...new Set(secrets.filter((s): s is string => typeof s === "string" && s.length >= MIN_SECRET_LENGTH).flatMap(formsOf))];
   if (forms.length === 0) return (text) => text;
   const matchers = forms.map(fragmentMatcher);
-  // Pieces redacted by different forms side by side read as one.
-  return (text) => matchers.reduce((out, match) => match(out), text).replace(/(?:<redacted>)+/g, REDACTED);
+  return (text) => {
+    let out = text;
+    let folded = foldCase(text); // folded once, and again only after a form redacted something
+    for (const match of matchers) {
+      const next = match(out, folded);
+      if (next !== out) folded = foldCase((out = next));
+    }
+    // Pieces redacted by different forms side by side read as one.
+    return out.replace(/(?:<redacted>)+/g, REDACTED);
+  };
 }
 
 /** Does the text hold the secret, or a piece of it of MIN_FRAGMENT characters or more, in any of its forms? */
@@ -50,28 +60,29 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }
 
-/** Replaces each longest run of the text that is a piece (MIN_FRAGMENT or more characters, any case) of the form. */
-function fragmentMatcher(form: string): Redact {
-  const lower = form.toLowerCase();
+/**
+ * Replaces each longest run of the text that is a piece (MIN_FRAGMENT or more characters, any case) of the form,
+ * on the folded text (same positions). Linear in the text: each of the form's pieces of MIN_FRAGMENT characters is
+ * looked for with the native indexOf, and a run, once found, grows at most to the form's length.
+ */
+function fragmentMatcher(form: string): (text: string, folded: string) => string {
+  const lower = foldCase(form);
   const size = Math.min(MIN_FRAGMENT, lower.length);
   const seeds = new Set<string>();
   for (let i = 0; i + size <= lower.length; i++) seeds.add(lower.slice(i, i + size));
-  return (text) => {
+  return (text, low) => {
     if (text.length < size) return text;
-    const folded = text.toLowerCase();
-    // toLowerCase can change a string's length (rare letters): positions would not line up; fall back to the whole form.
-    if (folded.length !== text.length) return text.split(form).join(REDACTED);
-    // Where a piece starts: native indexOf per seed is far cheaper than a slice at every position of a long body.
     const starts: number[] = [];
-    for (const seed of seeds) for (let at = folded.indexOf(seed); at >= 0; at = folded.indexOf(seed, at + 1)) starts.push(at);
+    for (const seed of seeds) for (let at = low.indexOf(seed); at >= 0; at = low.indexOf(seed, at + 1)) starts.push(at);
     if (starts.length === 0) return text;
     starts.sort((a, b) => a - b);
     let out = "";
     let from = 0;
     for (const start of starts) {
       if (start < from) continue;
+      // The longest run from here that is still one piece of the form (the form is short: a key).
       let end = start + size;
-      while (end < folded.length && lower.includes(folded.slice(start, end + 1))) end++;
+      while (end < low.length && end - start < lower.length && lower.includes(low.slice(start, end + 1))) end++;
       out += `${text.slice(from, start)}${REDACTED}`;
       from = end;
     }

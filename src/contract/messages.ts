@@ -2,6 +2,7 @@
  * @module contract/messages
  * The messages the contract documents, read from the named examples of openapi.yaml, never retyped.
  */
+import { foldCase } from "./fold-case.js";
 import type { OpenApiDocument, Tier } from "./load-spec.js";
 
 /** The named examples whose `message` the fake sends and the conformance suite expects (generated from openapi.yaml). */
@@ -46,35 +47,59 @@ export function compileTemplate(template: string): (values: Readonly<Record<stri
   };
 }
 
+/** A message longer than this matches no template: no answer of the contract is near it, and matching stays cheap. */
+export const MAX_MATCHED_MESSAGE = 10_000;
+
+type Part = { literal: string; caseless: boolean } | { wildcard: true };
+
 /**
- * A RegExp that a received message must match: the placeholders given are filled in exactly,
- * the others (detail text of inferred messages) match any non-empty text.
+ * A template turned into a test a received message must pass: the placeholders given are filled in exactly (an
+ * email in any letter case: the service may quote it as stored, not as sent), the others (detail text of inferred
+ * messages) match any non-empty text. Matching is by the literal parts, found left to right, each at its first
+ * place after the one before (enough, since a wildcard takes any text): linear in the message's length, whatever
+ * it holds, and a message over MAX_MATCHED_MESSAGE characters matches nothing.
  */
-export function templatePattern(template: string, values: Readonly<Record<string, string>>): RegExp {
-  const parts = template.split(/(\{\w+\})/);
-  const source = parts
-    .map((part) => {
-      const key = /^\{(\w+)\}$/.exec(part)?.[1];
-      if (key === undefined) return escapeRegExp(part);
-      const value = values[key];
-      // An email is matched in any case: the service may quote it as stored, not as sent.
-      if (key === "email" && value !== undefined) return caseless(value);
-      return value === undefined ? "[\\s\\S]+" : escapeRegExp(value);
-    })
-    .join("");
-  return new RegExp(`^${source}$`);
+export function templateMatcher(template: string, values: Readonly<Record<string, string>>): (message: unknown) => boolean {
+  const parts: Part[] = [];
+  for (const [i, piece] of template.split(/\{(\w+)\}/).entries()) {
+    if (i % 2 === 0) {
+      if (piece) parts.push({ literal: piece, caseless: false });
+      continue;
+    }
+    const value = Object.hasOwn(values, piece) ? values[piece] : undefined;
+    if (value === undefined) parts.push({ wildcard: true });
+    else if (value) parts.push({ literal: piece === "email" ? foldCase(value) : value, caseless: piece === "email" });
+  }
+  const folds = parts.some((p) => "literal" in p && p.caseless);
+  return (message) => {
+    if (typeof message !== "string" || message.length > MAX_MATCHED_MESSAGE) return false;
+    const folded = folds ? foldCase(message) : message;
+    let at = 0;
+    let pending = 0; // wildcards since the last literal: each needs one character at least
+    for (const [i, part] of parts.entries()) {
+      if ("wildcard" in part) {
+        pending++;
+        continue;
+      }
+      const text = part.caseless ? folded : message;
+      const last = i === parts.length - 1;
+      let found: number;
+      if (pending === 0 && at === 0 && i === 0) found = text.startsWith(part.literal) ? 0 : -1;
+      else if (last) {
+        found = message.length - part.literal.length;
+        if (found < at + pending || !text.endsWith(part.literal)) found = -1;
+      } else {
+        found = text.indexOf(part.literal, at + pending);
+      }
+      if (found < 0 || (pending === 0 && found !== at)) return false;
+      at = found + part.literal.length;
+      pending = 0;
+    }
+    return pending === 0 ? at === message.length : message.length - at >= pending;
+  };
 }
 
 /** Does a message say what the template says, with these values? */
 export function matchesTemplate(template: string, values: Readonly<Record<string, string>>, message: unknown): boolean {
-  return typeof message === "string" && templatePattern(template, values).test(message);
-}
-
-/** A pattern matching the text in any letter case (JavaScript has no inline case-insensitive group). */
-function caseless(text: string): string {
-  return [...text].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${escapeRegExp(c.toLowerCase())}${escapeRegExp(c.toUpperCase())}]` : escapeRegExp(c))).join("");
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return templateMatcher(template, values)(message);
 }

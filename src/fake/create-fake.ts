@@ -101,7 +101,14 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
   const delay = typeof options.delay === "number" ? { ms: options.delay } : options.delay;
   const delayIssue = delay && delayProblem(delay);
   if (delayIssue) throw new RangeError(`delay: ${delayIssue}.`);
-  const journal = new RequestJournal(options.journal ?? DEFAULT_JOURNAL_SIZE);
+  // The journal redacts any value equal to a key the fake knows now (the admin API can add keys).
+  let knownKeys: { state: unknown; keys: string[] } = { state: undefined, keys: [] };
+  const secrets = () => {
+    const state = store.state;
+    if (knownKeys.state !== state) knownKeys = { state, keys: state.apiKeys.map((k) => k.id) };
+    return knownKeys.keys;
+  };
+  const journal = new RequestJournal(options.journal ?? DEFAULT_JOURNAL_SIZE, { secrets });
 
   if (options.persist && typeof options.fixtures === "string" && samePath(options.persist, options.fixtures)) {
     // The state file holds records only: it would overwrite the fixtures, and their answers section with them.
@@ -153,7 +160,7 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
     ...(options.persist ? { stateFile: { path: store.stateFilePath!, created } } : {}),
     close: async () => {
       store.close(); // from now on nothing is written, and a successor may take the state file
-      inProcess.dropHanging();
+      inProcess.close(); // every waiting request settled, every later one refused
     },
   };
   return { fake, contract, core, store, journal, faults, rules, bodyLimit, resetAll, dropHanging: inProcess.dropHanging };

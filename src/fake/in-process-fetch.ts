@@ -4,6 +4,8 @@
  * an app under test. Any origin is accepted (only the path counts), so `http://fake/api/v1/users` works.
  * Faults behave as they do over HTTP: a delay waits (and honours the request's signal), `hang` waits until the
  * signal aborts or the fake closes, `reset` and `empty` reject the way Node's fetch does when a connection drops.
+ * Closing settles every request still waiting (in a delay, a hang, or both), as a closed server drops its
+ * connections; a fetch after close is refused, as a connection to a closed port is, and changes nothing.
  */
 import type { FakeCore } from "./core/fake-core.js";
 import { serializeAnswer, type FakeAnswer, type FakeRequest } from "./core/fake-request.js";
@@ -12,10 +14,10 @@ import { serializeAnswer, type FakeAnswer, type FakeRequest } from "./core/fake-
 export class FakeNetworkError extends TypeError {
   override name = "TypeError";
   constructor(
-    readonly effect: "reset" | "empty",
-    readonly code = effect === "reset" ? "ECONNRESET" : "UND_ERR_SOCKET",
+    readonly effect: "reset" | "empty" | "refused",
+    readonly code = effect === "reset" ? "ECONNRESET" : effect === "refused" ? "ECONNREFUSED" : "UND_ERR_SOCKET",
   ) {
-    const cause = Object.assign(new Error(effect === "reset" ? "read ECONNRESET" : "other side closed"), { code });
+    const cause = Object.assign(new Error(effect === "reset" ? "read ECONNRESET" : effect === "refused" ? "connect ECONNREFUSED (the fake is closed)" : "other side closed"), { code });
     super("fetch failed", { cause });
   }
 }
@@ -27,12 +29,21 @@ export interface InProcessFetch {
   fetch: typeof globalThis.fetch;
   /** Ends every request that hangs (as closing a server drops its connections). */
   dropHanging(): void;
+  /** Settles every request still waiting and refuses every later one. */
+  close(): void;
 }
 
 export function createInProcessFetch(core: FakeCore): InProcessFetch {
+  /** Every request waiting (in a delay or a hang), by how to end it. */
+  const waiting = new Set<() => void>();
   const hanging = new Set<() => void>();
+  let closed = false;
+  const refuseIfClosed = () => {
+    if (closed) throw new FakeNetworkError("refused");
+  };
 
   async function fakeFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    refuseIfClosed();
     const request = new Request(input, init);
     const { signal } = request;
     signal.throwIfAborted();
@@ -46,12 +57,15 @@ export function createInProcessFetch(core: FakeCore): InProcessFetch {
     if ("answer" in begun) answer = begun.answer;
     else {
       const bytes = new Uint8Array(await request.arrayBuffer());
+      refuseIfClosed(); // closed while the body was read: nothing is applied
       answer = bytes.length > begun.bodyLimit ? begun.tooLarge() : begun.finish(bytes);
     }
     // The client may have given up while the body was read: its signal fired before anyone listened.
     signal.throwIfAborted();
-    if (answer.delayMs) await sleep(answer.delayMs, signal);
+    if (answer.delayMs) await sleep(answer.delayMs, signal, waiting);
     if (answer.effect === "hang") await hang(signal);
+    // Closed while the answer waited: the connection is gone, as over HTTP.
+    if (closed) throw new FakeNetworkError("empty");
     if (answer.effect === "reset" || answer.effect === "empty") throw new FakeNetworkError(answer.effect);
     const { text, headers: responseHeaders } = serializeAnswer(answer);
     delete responseHeaders.connection;
@@ -60,6 +74,7 @@ export function createInProcessFetch(core: FakeCore): InProcessFetch {
 
   function hang(signal: AbortSignal): Promise<never> {
     return new Promise<never>((_, reject) => {
+      if (closed) return reject(new FakeNetworkError("empty"));
       const drop = () => {
         hanging.delete(drop);
         reject(new FakeNetworkError("empty"));
@@ -75,19 +90,29 @@ export function createInProcessFetch(core: FakeCore): InProcessFetch {
   return {
     fetch: fakeFetch as typeof globalThis.fetch,
     dropHanging: () => [...hanging].forEach((drop) => drop()),
+    close: () => {
+      closed = true;
+      for (const end of [...waiting, ...hanging]) end();
+    },
   };
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits ms; ends early (resolved, the caller then sees the fake closed) when `waiting`'s entry is called. */
+function sleep(ms: number, signal: AbortSignal, waiting: Set<() => void>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const end = () => {
+      clearTimeout(timer);
       signal.removeEventListener("abort", abort);
+      waiting.delete(end);
       resolve();
-    }, ms);
+    };
+    const timer = setTimeout(end, ms);
     const abort = () => {
       clearTimeout(timer);
+      waiting.delete(end);
       reject(signal.reason);
     };
     signal.addEventListener("abort", abort, { once: true });
+    waiting.add(end);
   });
 }

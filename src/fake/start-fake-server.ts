@@ -7,7 +7,7 @@ import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { answerClientError } from "./http/client-errors.js";
-import { isLoopbackName } from "./http/cross-site-guard.js";
+import { hostsServed } from "./http/cross-site-guard.js";
 import { createRequestHandler } from "./http/create-request-handler.js";
 import { assembleFake, type Fake, type FakeOptions } from "./create-fake.js";
 import { withPages } from "./http/pages.js";
@@ -19,6 +19,11 @@ export interface FakeServerOptions extends FakeOptions {
   port?: number;
   /** Host to listen on; 127.0.0.1 by default. */
   host?: string;
+  /**
+   * Host names the admin API and the pages answer besides loopback and the bound address (e.g. a container's
+   * service name). Any other Host is refused: a DNS-rebinding page.
+   */
+  allowedHosts?: readonly string[];
   /** How long a client may take to send a whole request, in ms (30 s by default); slower ones get 408. */
   requestTimeout?: number;
 }
@@ -51,9 +56,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     headersTimeout: Math.min(10_000, requestTimeout),
     connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(requestTimeout / 4))),
   });
-  const listensOnLoopback = () => {
+  const boundAddress = () => {
     const address = server.address();
-    return typeof address === "object" && address !== null && isLoopbackName(address.address);
+    return typeof address === "object" && address !== null ? address.address : undefined;
   };
   // One close, whoever asks first (close(), or POST /__admin/shutdown); `closed` settles when it is done.
   let closing: Promise<void> | undefined;
@@ -67,16 +72,17 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
   const shutdown = () => void close().then(markClosed);
 
+  const servesHost = hostsServed(boundAddress, options.allowedHosts);
   // The admin API (express and json-server) is loaded once the fake listens, not before: the API answers sooner.
   let adminApp: Promise<RequestListener> | undefined;
   const loadAdmin = () =>
     (adminApp ??= import("./http/admin-app.js").then(({ createAdminApp }) =>
-      createAdminApp({ contract, store, bodyLimit, journal, faults, reset: parts.resetAll, listensOnLoopback, shutdown }),
+      createAdminApp({ contract, store, bodyLimit, journal, faults, reset: parts.resetAll, servesHost, shutdown }),
     ));
   // An admin request that comes before it is loaded waits for it; its body stays unread (buffered) meanwhile.
   const admin: RequestListener = (req, res) => void loadAdmin().then((listener) => listener(req, res));
   // The start page and the API reference, for a browser (see pages); everything else goes to the core or the admin API.
-  const pages = { contract, state: () => store.state, view: () => store.view(), rules, bodyLimit, listensOnLoopback };
+  const pages = { contract, state: () => store.state, view: () => store.view(), rules, bodyLimit, servesHost };
   server.on("request", withPages(pages, createRequestHandler(core, admin, bodyLimit)));
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(contract, error, socket));
 

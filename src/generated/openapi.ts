@@ -135,9 +135,13 @@ export interface paths {
         /**
          * The request journal
          * @description What the fake was sent, oldest first (WireMock's request journal): every request but the admin API's, with
-         *     its headers (cv-api-key, Authorization and Cookie redacted), its body (cut at 8 KiB), the status answered,
-         *     what it came to, and how long it took. The journal keeps the last 1,000 requests unless the fake was started
-         *     with another size (`--journal N`; 0 turns it off). A reset empties it.
+         *     its headers, its query and its body (cut at 8 KiB), the status answered, what it came to, and how long it
+         *     took. The journal never holds a key: any value equal to one of the fake's API keys is `[redacted]` wherever
+         *     it appears (headers, query, body), and so is the value of any header, query parameter or body field whose
+         *     name looks like a key, token, secret, password, cookie or auth. The journal keeps the last 1,000 requests
+         *     unless the fake was started with another size (`--journal N`; 0 turns it off), and at most 64 MiB of request
+         *     text beyond its fixed arena: past that, the oldest entries are dropped (counted in `dropped`). A read gives
+         *     at most 1,000 entries, a page (`_page`, `_limit`); a larger `_limit` is refused with 400. A reset empties it.
          */
         get: operations["adminListRequests"];
         put?: never;
@@ -166,7 +170,8 @@ export interface paths {
          *     502, 503), no answer until the client gives up (`hang`), a reset connection, a connection closed with no
          *     answer (`empty`), or a 200 whose JSON stops half-way (`malformedJson`). A faulted request changes nothing;
          *     a delay alone only makes the rules' answer late (the change is made at once, as on a slow network). The first
-         *     matching fault, in the order they were added, is used. A reset removes every fault.
+         *     matching fault, in the order they were added, is used. At most 1,000 faults are in force at once: one more is
+         *     refused with 400 (invalidFault), and nothing changes. A reset removes every fault.
          */
         post: operations["adminAddFault"];
         /** Remove every fault */
@@ -603,6 +608,7 @@ export interface components {
         /** @description Fake server state. An organization that API keys resolve to. */
         Organization: {
             id: string;
+            /** @description At most 200 characters, so that no page or answer that names organizations grows without bound. */
             name: string;
         };
         /** @description Fake server only. Some fields of an organization (PATCH). The id is the path's. */
@@ -750,6 +756,7 @@ export interface components {
              * @enum {integer}
              */
             status: 400 | 401 | 403 | 404 | 405 | 413 | 415 | 422;
+            /** @description No control, format or bidi character (the fake serves these words to every client, and prints them). */
             message: string;
         };
         /** @description The request journal's entries (oldest first), and how full it is. */
@@ -770,9 +777,9 @@ export interface components {
             time: string;
             method: string;
             path: string;
-            /** @description The query string without `?`, when there was one. */
+            /** @description The query string without `?`, when there was one; values as in `headers` are `[redacted]`. */
             query?: string;
-            /** @description As received, names in lower case; cv-api-key, Authorization and Cookie are `[redacted]`. */
+            /** @description As received, names in lower case; a value equal to an API key, and the value of any header whose name looks like a key, token, secret, password, cookie or auth (cv-api-key, Authorization, X-Auth-Token, …), are `[redacted]`. */
             headers: {
                 [key: string]: string;
             };
@@ -1273,6 +1280,10 @@ export interface operations {
                 status?: number;
                 /** @description Only requests that arrived at or after this time. */
                 since?: string;
+                /** @description Page number, from 1 (`_limit` entries a page, oldest first). */
+                _page?: number;
+                /** @description At most this many entries (1,000 when left out, the most a read gives). */
+                _limit?: number;
             };
             header?: never;
             path?: never;
@@ -1280,9 +1291,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The requests the journal holds, filtered. */
+            /** @description The requests the journal holds, filtered, one page of them. */
             200: {
                 headers: {
+                    /** @description How many entries match the filters, before paging. */
+                    "X-Total-Count": number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -14,7 +14,8 @@ import type { MessageName } from "../../contract/messages.js";
 import type { components } from "../../generated/openapi.js";
 import { toPointer } from "../../contract/pointer.js";
 import { formatIssues } from "../../contract/validators.js";
-import type { Redact } from "../redact.js";
+import { REDACTED, type Redact } from "../redact.js";
+import { visible } from "../reporters/visible.js";
 import type { DriftComparison, WordingComparison } from "./compare-runs.js";
 
 /** One answer of a fixtures file's answers section (AlignedAnswer in openapi.yaml). */
@@ -49,7 +50,12 @@ function alignedAnswer(contract: Contract, w: WordingComparison, redact: Redact)
   }
   if (w.statusesB.length > 1) return { reason: `B answers it with ${w.statusesB.join(" or ")}, depending on the request; the fake gives one status per answer` };
   if (w.examplesB.some((text) => /\{\w+\}/.test(text))) return { reason: "B's own words hold {…}, which the fake would read as a placeholder" };
-  const message = redact(withoutSharedDetail(w.b, w.a, contract.message(w.name as MessageName).template));
+  const own = withoutSharedDetail(w.b, w.a, contract.message(w.name as MessageName).template);
+  // Redacted before anything is learned: an answer holding the key, or a piece of it in any case, is not learned at all.
+  if (redact(own) !== own || own.includes(REDACTED)) return { reason: "B repeats the API key it was sent; the fake never echoes a key" };
+  // Control, format and bidi characters would be served raw to every client of the fake.
+  if (visible(own) !== own) return { reason: `B's wording ${quote(visible(own))} holds control or format characters, which the fake would serve to every client` };
+  const message = own;
   const unknown = unknownPlaceholders(contract, w.name, message);
   if (unknown.includes("key")) return { reason: "B repeats the API key it was sent; the fake never echoes a key" };
   if (unknown.length > 0) return { reason: `B's wording ${quote(message)} varies in a part the fake cannot fill ({${unknown.join("}, {")}})` };
@@ -127,7 +133,13 @@ export function writeAnswersProfile(
   profile: AnswersProfile,
   baseFixtures: string,
   tempName: (target: string) => string = (target) => `${target}.${randomBytes(6).toString("hex")}.tmp`,
+  redact: Redact = (t) => t,
 ): { kept: string[]; dropped: string[] } {
+  // The last line of defence: the fake serves these words to every client, so none may hold a key or a piece of one.
+  for (const [name, answer] of Object.entries(profile.answers)) {
+    if (redact(answer.message) !== answer.message || answer.message.includes(REDACTED)) throw new Error(`the answer ${name} holds the API key or a piece of it, so nothing was written`);
+    if (visible(answer.message) !== answer.message) throw new Error(`the answer ${name} holds control or format characters, so nothing was written`);
+  }
   const base = profileBase(contract, file, baseFixtures);
   const previous = { ...((base.answers ?? {}) as Record<string, AlignedAnswer>) };
   // An answer B now gives in a way the fake cannot copy is no longer B's: the old one goes, and is named.

@@ -8,7 +8,7 @@
  */
 import type { Contract } from "../../contract/contract.js";
 import type { Tier } from "../../contract/load-spec.js";
-import { templatePattern } from "../../contract/messages.js";
+import { matchesTemplate } from "../../contract/messages.js";
 import { KEY_REFERENCE } from "../exchange.js";
 import type { ConformanceSummary, ScenarioResult, StepResult } from "../results.js";
 import type { Scenario } from "../scenario.js";
@@ -245,7 +245,7 @@ function kindOfMessage(contract: Contract, ...steps: (StepResult | undefined)[])
   for (const step of steps) {
     const message = messageOf(step?.exchange.response?.json);
     if (message === undefined) continue;
-    const match = INFERRED_KINDS.find((name) => templatePattern(contract.message(name).template, valuesOf(step!) as Record<string, string>).test(message));
+    const match = INFERRED_KINDS.find((name) => matchesTemplate(contract.message(name).template, valuesOf(step!) as Record<string, string>, message));
     if (match) return match;
   }
   return "other";
@@ -263,7 +263,7 @@ const MAX_PLACEHOLDERS = 3;
 export function fitsTemplate(template: string, text: string, values: Readonly<Record<string, string | undefined>>): boolean {
   if (text.length > 1000 || (template.match(/\{\w+\}/g)?.length ?? 0) > MAX_PLACEHOLDERS) return false;
   if (template.replace(/\{\w+\}/g, "").trim().length < 3) return false;
-  return templatePattern(template, values as Record<string, string>).test(text);
+  return matchesTemplate(template, values as Record<string, string>, text);
 }
 
 const INFERRED_KINDS = ["missingApiKey", "unknownApiKey", "malformedJson", "invalidRequestBody", "methodNotAllowed", "payloadTooLarge", "unsupportedMediaType"] as const;

@@ -9,6 +9,7 @@ import type { CheckResult } from "../checks/check-result.js";
 import { effectOf, type GatingOptions } from "../gating.js";
 import type { Redact } from "../redact.js";
 import type { ConformanceEvent, ConformanceSummary, ScenarioResult } from "../results.js";
+import { safeLine } from "./visible.js";
 
 const MARK: Record<ScenarioResult["status"], string> = { passed: "✓", failed: "✗", warned: "!", skipped: "-", error: "E" };
 
@@ -18,7 +19,9 @@ export interface ConsoleReporterOptions extends GatingOptions {
 }
 
 export function createConsoleReporter(write: (line: string) => void, redact: Redact, options: ConsoleReporterOptions = {}) {
-  const out = (line: string) => write(redact(line));
+  // A deployment's words reach this terminal: no control or bidirectional character gets through.
+  const safe = safeLine(redact);
+  const out = (line: string) => write(safe(line));
   return (event: ConformanceEvent): void => {
     switch (event.type) {
       case "runStarted":

@@ -6,11 +6,12 @@
 import type { Difference } from "../drift/compare-runs.js";
 import type { DriftReport } from "../drift/run-drift.js";
 import type { Redact } from "../redact.js";
-import { visible } from "./visible.js";
+import { safeLine } from "./visible.js";
 
 export function printDriftReport(report: DriftReport, write: (line: string) => void, redact: Redact, options: { verbose?: boolean } = {}): void {
   // A deployment's words reach this terminal: no control or bidirectional character gets through.
-  const out = (line: string) => write(redact(visible(line)));
+  const safe = safeLine(redact);
+  const out = (line: string) => write(safe(line));
   const { a, b, comparison, counts } = report;
   const differing = comparison.scenarios.filter((s) => s.differences.some((d) => d.kind !== "allowed"));
   const order = (d: Difference) => (d.tier === "documented" ? 0 : d.kind === "behaviour" ? 1 : 2);

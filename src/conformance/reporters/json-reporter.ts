@@ -1,12 +1,12 @@
 /**
  * @module conformance/reporters/json-reporter
- * The result model (of a conformance run or a drift) as JSON, for tools and dashboards. Every string is redacted before
- * serializing (so an escaped key is caught too), and the output once more after. A conformance report's shape is
- * conformance/report.schema.json.
+ * The result model (of a conformance run or a drift) as JSON, for tools and dashboards. Every string is made visible
+ * and redacted before serializing (so an escaped key is caught too), and the output redacted once more after. A
+ * conformance report's shape is conformance/report.schema.json.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
-import { redactValue, type Redact } from "../redact.js";
+import type { Redact } from "../redact.js";
+import { safeValue } from "./visible.js";
+import { writeReportFile } from "./write-report-file.js";
 import type { DriftReport } from "../drift/run-drift.js";
 import type { Exchange } from "../exchange.js";
 import type { ConformanceSummary, ScenarioResult, ScenarioStatus, StepResult } from "../results.js";
@@ -35,6 +35,5 @@ export function conformanceJsonReport(summary: ConformanceSummary, exchanges: Ke
 
 /** A conformance report (see conformanceJsonReport) or a drift report, whole. */
 export function writeJsonReport(path: string, report: ConformanceSummary | ConformanceJsonReport | DriftReport, redact: Redact): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${redact(JSON.stringify(redactValue(report, redact), null, 2))}\n`);
+  writeReportFile(path, `${redact(JSON.stringify(safeValue(report, redact), null, 2))}\n`);
 }

@@ -5,17 +5,19 @@
  * could not start or had to stop, and a run that cannot say "conforms" are each an <error>, so a CI dashboard
  * never shows green for a run that tested nothing. A warning is a passing case with the warning in its system-out.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import junitBuilderModule, { type Builder } from "junit-report-builder";
 import { effectOf } from "../gating.js";
 import type { Redact } from "../redact.js";
 import type { ConformanceSummary } from "../results.js";
+import { safeValue } from "./visible.js";
+import { writeReportFile } from "./write-report-file.js";
 
 // The package is CommonJS (module.exports = builder) while its types declare an ES default export.
 const junitBuilder = junitBuilderModule as unknown as Builder;
 
-export function writeJunitReport(path: string, summary: ConformanceSummary, redact: Redact): void {
+export function writeJunitReport(path: string, input: ConformanceSummary, redact: Redact): void {
+  // Outside text made visible and redacted before it is put into XML (an XML 1.0 file cannot even hold most controls).
+  const summary = safeValue(input, redact);
   const builder = junitBuilder.newBuilder();
   const gating = { strict: summary.strict, strictWording: summary.strictWording };
   if (summary.fatal || summary.incomplete?.length) {
@@ -47,6 +49,5 @@ export function writeJunitReport(path: string, summary: ConformanceSummary, reda
       if (r.restore?.accounts.some((a) => a.ok)) testCase.standardError(r.restore.accounts.filter((a) => a.ok).map((a) => a.message).join("\n"));
     }
   }
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, redact(builder.build()));
+  writeReportFile(path, redact(builder.build()));
 }

@@ -46,16 +46,26 @@ export class FaultError extends Error {
 
 const STATUS_TEXT: Record<FaultStatus, string> = { 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" };
 
+/**
+ * At most this many faults are in force at once: every API request tries them in order, so a tester's loop that
+ * forgets to remove them would slow every request and grow the fake without bound.
+ */
+export const MAX_FAULTS = 1000;
+
 export class FaultSet {
   private faults: Fault[] = [];
+  /** Each fault's email in lower case, worked out once when it is added (by fault, as `faults`). */
+  private emails: (string | undefined)[] = [];
   private sequence = 0;
 
-  /** Adds a fault; throws FaultError with what to change when the spec is not one. */
+  /** Adds a fault; throws FaultError with what to change when the spec is not one, or when MAX_FAULTS are in force. */
   add(spec: FaultSpec): Fault {
     const problem = faultProblem(spec);
     if (problem) throw new FaultError(problem);
+    if (this.faults.length >= MAX_FAULTS) throw new FaultError(`at most ${MAX_FAULTS} faults are in force at once: remove some first (DELETE /__admin/faults, or one by its id)`);
     const fault: Fault = { id: `fault-${++this.sequence}`, ...spec, ...(spec.times !== undefined ? { remaining: spec.times } : {}) };
     this.faults.push(fault);
+    this.emails.push(spec.email?.toLowerCase());
     return { ...fault };
   }
 
@@ -64,13 +74,16 @@ export class FaultSet {
   }
 
   remove(id: string): boolean {
-    const before = this.faults.length;
-    this.faults = this.faults.filter((f) => f.id !== id);
-    return this.faults.length < before;
+    const index = this.faults.findIndex((f) => f.id === id);
+    if (index < 0) return false;
+    this.faults.splice(index, 1);
+    this.emails.splice(index, 1);
+    return true;
   }
 
   clear(): void {
     this.faults = [];
+    this.emails = [];
   }
 
   get active(): boolean {
@@ -80,10 +93,13 @@ export class FaultSet {
   /** The first fault that matches this email, used once (and removed when used up). */
   take(email: string | undefined): Fault | undefined {
     const lower = email?.toLowerCase();
-    const index = this.faults.findIndex((f) => f.email === undefined || f.email.toLowerCase() === lower);
+    const index = this.emails.findIndex((e, i) => this.faults[i]!.email === undefined || e === lower);
     if (index < 0) return undefined;
     const fault = this.faults[index]!;
-    if (fault.remaining !== undefined && --fault.remaining <= 0) this.faults.splice(index, 1);
+    if (fault.remaining !== undefined && --fault.remaining <= 0) {
+      this.faults.splice(index, 1);
+      this.emails.splice(index, 1);
+    }
     return fault;
   }
 }

@@ -24,7 +24,7 @@ import type { CommitResult, FakeStore } from "../state/fake-store.js";
 import { planCreate, planDelete, planUpdate, type RecordChange, type StoredRecord } from "../state/record-changes.js";
 import { COLLECTIONS, type FixtureSet } from "../state/types.js";
 import { ADMIN_PREFIX, adminRoutes, checkQuery, matchAdminRoute, type AdminMatch, type AdminOperation } from "./admin-routes.js";
-import { crossSiteRefusal } from "./cross-site-guard.js";
+import { crossSiteRefusal, type ServesHost } from "./cross-site-guard.js";
 import { isJsonContentType, parseJsonBody } from "../core/json-body.js";
 import { readBody } from "./read-body.js";
 import { errorBody, sendJson } from "./send-json.js";
@@ -42,15 +42,15 @@ export interface AdminOptions {
   faults: FaultSet;
   /** Back to the fixtures, the journal emptied and the faults removed. */
   reset: () => CommitResult;
-  /** Whether the server listens on a loopback address (known once it listens). */
-  listensOnLoopback: () => boolean;
+  /** Whether a Host name is one the fake serves (see cross-site-guard). */
+  servesHost: ServesHost;
   /** Stops the fake server (POST /__admin/shutdown), once the answer is sent. */
   shutdown: () => void;
 }
 
 type Values = Record<string, string>;
 
-export function createAdminApp({ contract, store, bodyLimit, journal, faults, reset, listensOnLoopback, shutdown }: AdminOptions): RequestListener {
+export function createAdminApp({ contract, store, bodyLimit, journal, faults, reset, servesHost, shutdown }: AdminOptions): RequestListener {
   const routes = adminRoutes(contract);
   const m = (name: MessageName) => contract.message(name);
   /** Admin answers are indented, for people reading them in a terminal. */
@@ -74,7 +74,7 @@ export function createAdminApp({ contract, store, bodyLimit, journal, faults, re
     const queryAt = url.indexOf("?");
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
 
-    const refusal = crossSiteRefusal(req, listensOnLoopback);
+    const refusal = crossSiteRefusal(req, servesHost);
     if (refusal) return refuse(req, res, "adminForbidden", { detail: refusal });
 
     const match = matchAdminRoute(routes, path);
@@ -130,9 +130,16 @@ export function createAdminApp({ contract, store, bodyLimit, journal, faults, re
           return done("State reset to the fixtures");
         }
         case "listRequests": {
-          const { email, status, since } = query;
+          const { email, status, since, _limit: limit, _page: page } = query;
           try {
-            return send(res, 200, journal.read({ ...(email ? { email } : {}), ...(status ? { status: Number(status) } : {}), ...(since ? { since } : {}) }));
+            const read = journal.readPage({
+              ...(email ? { email } : {}),
+              ...(status ? { status: Number(status) } : {}),
+              ...(since ? { since } : {}),
+              ...(limit ? { limit: Number(limit) } : {}),
+              ...(page ? { page: Number(page) } : {}),
+            });
+            return send(res, 200, read.page, { "x-total-count": String(read.matched) });
           } catch (error) {
             return fail(res, "adminInvalidQuery", { detail: (error as Error).message });
           }

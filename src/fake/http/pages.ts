@@ -17,7 +17,7 @@ import type { RuleConfig } from "../rules/rule-config.js";
 import type { StateView } from "../state/state-index.js";
 import type { FixtureSet } from "../state/types.js";
 import { trackExchange } from "./client-errors.js";
-import { crossSiteRefusal } from "./cross-site-guard.js";
+import { crossSiteRefusal, type ServesHost } from "./cross-site-guard.js";
 import { sendError } from "./send-json.js";
 import { skipBody } from "./skip-body.js";
 
@@ -29,7 +29,8 @@ export interface PagesOptions {
   /** The rules as the endpoint applies them. */
   rules: RuleConfig;
   bodyLimit: number;
-  listensOnLoopback: () => boolean;
+  /** Whether a Host name is one the fake serves (see cross-site-guard). */
+  servesHost: ServesHost;
   /** The built API reference (dist/reference/index.html by default). */
   referenceFile?: string;
 }
@@ -50,7 +51,7 @@ export function withPages(options: PagesOptions, next: RequestListener): Request
       if (!acceptsHtml(req.headers.accept)) return next(req, res);
       trackExchange(req, res);
       skipBody(req, res, bodyLimit);
-      const refusal = crossSiteRefusal(req, options.listensOnLoopback);
+      const refusal = crossSiteRefusal(req, options.servesHost);
       if (refusal) return sendError(res, contract.message("adminForbidden"), { detail: refusal });
       const html = renderRootPage(options.state(), { ...info, baseUrl: baseUrlOf(req) }, options.view());
       return sendHtml(res, html, ROOT_PAGE_CSP, "no-store");

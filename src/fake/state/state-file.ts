@@ -11,6 +11,7 @@ import {
   fstatSync,
   fsyncSync,
   lstatSync,
+  fchmodSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -124,8 +125,10 @@ export class StateFile {
 
   /** Writes every byte (a write may take fewer than asked), then flushes; returns the temp file's stat. */
   private writeTemp(bytes: Buffer): BigIntStats {
-    const fd = stateFileIo.openSync(this.tempPath, "w");
+    // The state holds the API keys: readable by its owner only (0600), also when a temp file was left behind.
+    const fd = stateFileIo.openSync(this.tempPath, "w", 0o600);
     try {
+      fchmodSync(fd, 0o600);
       for (let offset = 0; offset < bytes.length; ) {
         const count = stateFileIo.writeSync(fd, bytes, offset, bytes.length - offset);
         if (!(count > 0)) throw Object.assign(new Error("ENOSPC: no space left on device, write (no byte was written)"), { code: "ENOSPC" });

@@ -6,7 +6,8 @@
  */
 import { effectOf, type GatingOptions } from "../../gating.js";
 import type { Exchange } from "../../exchange.js";
-import { redactValue, type Redact } from "../../redact.js";
+import type { Redact } from "../../redact.js";
+import { safeValue } from "../visible.js";
 import type { ConformanceSummary, ScenarioResult, ScenarioStatus, StepResult } from "../../results.js";
 import { escapeHtml as e, filterGroup, renderPage, shown, type Verdict } from "./page.js";
 
@@ -14,7 +15,7 @@ const MARK: Record<ScenarioStatus, string> = { passed: "✓", failed: "✗", war
 const STATUSES: ScenarioStatus[] = ["failed", "error", "warned", "passed", "skipped"];
 
 export function renderConformanceHtml(input: ConformanceSummary, redact: Redact): string {
-  const summary = redactValue(input, redact);
+  const summary = safeValue(input, redact);
   const gating: GatingOptions = { strict: summary.strict, strictWording: summary.strictWording };
   const verdict: Verdict = summary.exitCode === 0 ? "pass" : summary.exitCode === 1 ? "fail" : "error";
   const headline = ["Conforms: every gating check passed", "Does NOT conform: a gating check failed", "Could not run or conclude"][summary.exitCode]!;

@@ -6,7 +6,8 @@
  */
 import type { DriftAspect, DriftScenario, PairedStep } from "../../drift/compare-runs.js";
 import type { DriftReport } from "../../drift/run-drift.js";
-import { redactValue, type Redact } from "../../redact.js";
+import type { Redact } from "../../redact.js";
+import { safeValue } from "../visible.js";
 import { escapeHtml as e, filterGroup, renderPage, shown, type Verdict } from "./page.js";
 
 type Outcome = "differs-documented" | "differs" | "same" | "one-side";
@@ -14,7 +15,7 @@ const OUTCOME_LABEL: Record<Outcome, string> = { "differs-documented": "document
 const MARK: Record<Outcome, string> = { "differs-documented": "✗", differs: "~", same: "=", "one-side": "–" };
 
 export function renderDriftHtml(input: DriftReport, redact: Redact): string {
-  const report = redactValue(input, redact);
+  const report = safeValue(input, redact);
   const { a, b, counts, comparison } = report;
   const verdict: Verdict = report.exitCode === 0 ? "pass" : report.exitCode === 1 ? "fail" : "error";
   const headline = ["No documented behaviour differs", "Documented behaviour differs", "Drift could not run or conclude"][report.exitCode]!;

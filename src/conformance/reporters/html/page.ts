@@ -2,8 +2,11 @@
  * @module conformance/reporters/html/page
  * The shell of the HTML reports: one self-contained file, CSS and script inline, nothing fetched, so it reads
  * offline and can be attached to a CI run. The verdict comes first, big enough to be read in five seconds; the
- * filters show or hide sections by their data-tier and data-outcome.
+ * filters show or hide sections by their data-tier and data-outcome. A Content-Security-Policy allows the one
+ * inline script and style by their hashes and nothing else: a payload that ever got past the escaping could not
+ * run, load or send anything.
  */
+import { createHash } from "node:crypto";
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(value: unknown): string {
@@ -36,6 +39,7 @@ export function renderPage(parts: PageParts): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(parts.title)}</title>
 <style>${CSS}</style>
@@ -128,3 +132,7 @@ const SCRIPT = `
   apply();
 })();
 `;
+
+const hashOf = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+/** Exported for the test that checks the browser runs the script under it. */
+export const CSP = `default-src 'none'; script-src ${hashOf(SCRIPT)}; style-src ${hashOf(CSS)}; img-src data:; base-uri 'none'; form-action 'none'`;

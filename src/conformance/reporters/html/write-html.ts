@@ -1,12 +1,10 @@
 /**
  * @module conformance/reporters/html/write-html
- * Writes a rendered report, redacted once more as the last line of defence.
+ * Writes a rendered report, redacted once more as the last line of defence, through a temp file and a rename.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import type { Redact } from "../../redact.js";
+import { writeReportFile } from "../write-report-file.js";
 
 export function writeHtmlReport(path: string, html: string, redact: Redact): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, redact(html));
+  writeReportFile(path, redact(html));
 }
