@@ -2,7 +2,8 @@
 // any letter case, pages through meta.cursor; refusals in the update's envelope. Every answer is held against
 // openapi.yaml's searchUsers operation (expectConforms), over HTTP and in-process.
 import { describe, expect, it } from "vitest";
-import { createFake, defaultFixtures, loadContract } from "../src/index.js";
+import { loadTarget } from "../src/conformance/target.js";
+import { createFake, DEFAULT_SCENARIOS_DIR, defaultFixtures, loadContract, loadScenarios, runConformance } from "../src/index.js";
 import { admin, expectConforms, KEY_A, KEY_B, readUser, toReply, update, type Reply } from "./support/http.js";
 import { useFakeServer, useFakeServers } from "./support/use-fake.js";
 
@@ -195,5 +196,17 @@ describe("GET /api/v1/users on other fakes", () => {
     expect((await admin(fake.url, "DELETE", "/users/u-zed")).status).toBe(200);
     expect(emails(await search(fake.url, { email: "zed" }))).toEqual([]);
     expect((await search(fake.url, { after: cursor })).status).toBe(400);
+  });
+
+  it("is what the conformance suite reads profiles through, and says so; every scenario still passes", async () => {
+    const fake = createFake();
+    const target = loadTarget("conformance/targets/fake-default.yaml");
+    const summary = await runConformance({ baseUrl: "http://fake.invalid", apiKey: KEY_A, target, scenarios: loadScenarios(DEFAULT_SCENARIOS_DIR, contract), fetch: fake.fetch });
+    expect(summary.readMethod).toBe("search");
+    expect(summary.preflight?.notes).toContain("profiles are read through GET /api/v1/users?email= (the vendor's search users endpoint), which writes nothing");
+    expect(summary.results.filter((r) => r.status === "failed" || r.status === "error").map((r) => r.id)).toEqual([]);
+    const searches = fake.requests().filter((e) => e.method === "GET");
+    expect(searches.length).toBeGreaterThan(30);
+    expect(searches.filter((e) => e.status !== 200)).toEqual([]);
   });
 });
