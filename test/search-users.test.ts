@@ -178,6 +178,15 @@ describe("GET /api/v1/users on other fakes", () => {
     expect(fake.requests().map((e) => [e.method, e.status])).toEqual([["GET", 200], ["GET", 400]]);
   });
 
+  it("stays within the key's organization on a fake whose update has its organization scope switched off", async () => {
+    const fake = createFake({ disableRules: ["organizationScope"] });
+    const reply = await toReply(await fake.fetch(`http://fake.invalid${PATH}?email=eve`, { headers: { "cv-api-key": KEY_A } }));
+    expect([reply.status, reply.body.data]).toEqual([200, []]);
+    // The switch is the update's: there, the other organization's user is now reachable.
+    const updated = await fake.fetch(`http://fake.invalid${PATH}`, { method: "POST", headers: { "cv-api-key": KEY_A, "content-type": "application/json" }, body: JSON.stringify({ action: "UPDATE_PROFILE", data: { email: "eve.other@clinic-b.test" } }) });
+    expect(updated.status).toBe(200);
+  });
+
   it("answers a key refusal with the status a fixtures file's answers section aligned", async () => {
     const fake = await start({ fixtures: { ...defaultFixtures(), answers: { unknownApiKey: { status: 404, message: "Organization not found" } } } });
     const reply = await search(fake.url, { email: "ana" }, "cvk_not_a_key");
