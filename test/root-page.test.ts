@@ -46,6 +46,7 @@ describe("GET / from a browser", () => {
     expect(reply.headers.get("x-content-type-options")).toBe("nosniff");
     expect(reply.text).toMatch(/^<!DOCTYPE html>/);
     expect(reply.text).toContain('<code class="endpoint" data-testid="endpoint">POST /api/v1/users</code>');
+    expect(reply.text).toContain('<code data-testid="search-endpoint">GET /api/v1/users?email=</code>');
     expect(reply.text).not.toMatch(/<script|<img|<link|<iframe|\bsrc=/i); // runs nothing, loads nothing
     expect(contractStatuses("/", "get")).toContain(200);
   });
