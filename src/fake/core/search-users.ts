@@ -1,7 +1,7 @@
 /**
  * @module fake/core/search-users
  * GET /api/v1/users (the vendor's "Search users" page, not the seed), without a transport: key → query → search →
- * answer. It writes nothing, and reads no body. The answer is `{meta, data}` with no status/success wrapper, as
+ * answer. It writes nothing, reads no body, and never throws. The answer is `{meta, data}` with no status/success wrapper, as
  * that page shows it; each user as the update shows it, but dob as stored (YYYY-MM-DD, the search page's example).
  */
 import type { Contract } from "../../contract/contract.js";
@@ -29,6 +29,16 @@ export interface SearchOutcome {
 export function createSearchUsersPipeline({ contract, store, answers }: SearchUsersOptions): (req: FakeRequest) => SearchOutcome {
   const userJson = compilePublicUserJson(publicUserFields(contract), "date");
   return (req) => {
+    try {
+      return answer(req);
+    } catch (error) {
+      // A bug of the fake answers 503, as the update's does, instead of ending the process.
+      console.error("[cv-contract-kit] unexpected error on GET /api/v1/users:", error);
+      return { answer: answers.error("stateNotSaved", { detail: "internal error of the fake server" }) };
+    }
+  };
+
+  function answer(req: FakeRequest): SearchOutcome {
     const auth = authenticate(store.view(), req.headers["cv-api-key"]);
     if (!auth.ok) return { answer: answers.error(auth.failure) };
     const { organizationId } = auth;
@@ -41,5 +51,5 @@ export function createSearchUsersPipeline({ contract, store, answers }: SearchUs
     const cursor = found.cursor === null ? "null" : jsonString(found.cursor);
     const json = `{"meta":{"hasMore":${found.hasMore},"cursor":${cursor}},"data":[${found.users.map(userJson).join(",")}]}`;
     return { answer: { status: 200, headers: {}, json, outcome: "success" }, organizationId };
-  };
+  }
 }
