@@ -46,7 +46,8 @@ describe("the fixtures' answers section", () => {
     expect(await seen(await post(fake, "{}", { "cv-api-key": "nope" }))).toEqual([401, "Unauthorized"]);
     expect(await seen(await post(fake, "{"))).toEqual([400, "Malformed JSON"]);
     expect(await seen(await post(fake, JSON.stringify({ action: "UPDATE_PROFILE", data: { email: UPDATABLE, dob: "1995-02-30" } })))).toEqual([422, expect.stringMatching(/^Validation error: data\.dob /)]);
-    expect(await seen(await post(fake, "", {}, "GET"))).toEqual([404, "Cannot GET /api/v1/users"]);
+    // GET is the search (the vendor's search users page): another method is refused.
+    expect(await seen(await post(fake, "", {}, "DELETE"))).toEqual([404, "Cannot DELETE /api/v1/users"]);
     expect(await seen(await post(fake, "{}", { "content-type": "text/plain" }))).toEqual([415, "Unsupported content type text/plain"]);
     expect(await seen(await post(fake, "x".repeat(2000)))).toEqual([413, "Payload over 1000 bytes"]);
     await fake.close();
@@ -55,8 +56,8 @@ describe("the fixtures' answers section", () => {
   it("sends Allow only with a 405, as RFC 9110 asks", async () => {
     const plain = createFake();
     const asDeployment = createFake({ fixtures: { ...defaultFixtures(), answers: { methodNotAllowed: aligned.methodNotAllowed } } });
-    const [a, b] = [await post(plain, "", {}, "GET"), await post(asDeployment, "", {}, "GET")];
-    expect([a.status, a.headers.get("allow")]).toEqual([405, "POST"]);
+    const [a, b] = [await post(plain, "", {}, "PUT"), await post(asDeployment, "", {}, "PUT")];
+    expect([a.status, a.headers.get("allow")]).toEqual([405, "GET, POST"]);
     expect([b.status, b.headers.get("allow")]).toEqual([404, null]);
   });
 

@@ -47,16 +47,16 @@ describe("drift between the fake and a deployment with its own wording", () => {
     expect(code, output).toBe(0);
     expect(counted(report).filter((d) => !d.startsWith("inferred wording"))).toEqual([
       "inferred behaviour api-key-unknown#0 status: 400 | 401",
-      "inferred behaviour method-delete#0 header: POST | (none)",
+      "inferred behaviour method-delete#0 header: GET, POST | (none)",
       "inferred behaviour method-delete#0 status: 405 | 404",
-      "inferred behaviour method-put#0 header: POST | (none)",
+      "inferred behaviour method-put#0 header: GET, POST | (none)",
       "inferred behaviour method-put#0 status: 405 | 404",
     ]);
     // Its wording, compared once per kind of message, as templates.
     expect(report.comparison.wording.filter((w) => !w.same).map((w) => [w.name, w.a, w.b])).toEqual([
       ["invalidRequestBody", "Invalid request body: {detail}", "Validation error: {detail}"],
       ["malformedJson", expect.stringMatching(/^Request body is not valid JSON: /), "Malformed JSON"],
-      ["methodNotAllowed", "Method {method} is not allowed on {path}. Use POST", "Cannot {method} {path}"],
+      ["methodNotAllowed", "Method {method} is not allowed on {path}. Use GET, POST", "Cannot {method} {path}"],
       ["missingApiKey", "Secret key not provided!", "Missing API key"],
       ["payloadTooLarge", "Request body is larger than 102400 bytes", "Payload too large"],
       ["unknownApiKey", "Organization with provided cv-api-key not found!", "Unauthorized"],
@@ -65,8 +65,10 @@ describe("drift between the fake and a deployment with its own wording", () => {
     expect(counted(report).filter((d) => d.startsWith("inferred wording"))).toHaveLength(7);
     // The fields the contract lets a service add are listed, not counted.
     // So are requests the suite could send on one side only, or with other fields: each side's accounts decide them.
+    // And the reads: the fake reads through its search (GET), the deployment, which has none, with email-only updates.
     const allowed = report.comparison.differences.filter((d) => d.kind === "allowed");
-    expect(allowed.every((d) => d.what.includes("B only: createdAt, id, updatedAt") || /sent on one side only|null was sent to other fields/.test(d.what))).toBe(true);
+    expect(allowed.every((d) => d.what.includes("B only: createdAt, id, updatedAt") || /sent on one side only|null was sent to other fields|a read through the vendor's search on one side/.test(d.what))).toBe(true);
+    expect(allowed.filter((d) => /a read through the vendor's search on one side/.test(d.what)).map((d) => [d.a, d.b])).toContainEqual(["read through search", "read with an email-only update"]);
     expect(report.counts).toMatchObject({ documented: 0, inferredBehaviour: 5, inferredWording: 7 });
     expect(output).toMatch(/no documented behaviour differs · .* · exit 0$/);
     expect(output).toContain("  ~ api-key-unknown: "); // ✗ is kept for what gates: a documented difference

@@ -51,12 +51,12 @@ describe("createFake: the fake in-process", () => {
     const fake = createFake({ bodyLimit: 64 });
     const big = await post(fake, { email: "ana.free@clinic-a.test", city: "x".repeat(100) });
     expect([big.status, (await json(big)).message]).toEqual([413, "Request body is larger than 64 bytes"]);
-    const get = await fake.fetch(`${BASE}/api/v1/users`, { headers: { "cv-api-key": KEY_A } });
-    expect([get.status, get.headers.get("allow")]).toEqual([405, "POST"]);
+    const put = await fake.fetch(`${BASE}/api/v1/users`, { method: "PUT", headers: { "cv-api-key": KEY_A } });
+    expect([put.status, put.headers.get("allow")]).toEqual([405, "GET, POST"]);
     for (const path of ["/elsewhere", "/__admin/requests"]) {
       const other = await fake.fetch(`${BASE}${path}`);
       expect(other.status).toBe(404);
-      expect(await json(other)).toMatchObject({ success: false, message: expect.stringContaining("In-process, the fake serves POST /api/v1/users only") });
+      expect(await json(other)).toMatchObject({ success: false, message: expect.stringContaining("In-process, the fake serves GET and POST /api/v1/users only") });
     }
   });
 
@@ -218,7 +218,7 @@ describe("the answer check", () => {
   it("names what breaks openapi.yaml: an unlisted status, a body the status's schema refuses", () => {
     expect(answerProblem(contract, "/api/v1/users", "POST", { status: 418, headers: {}, body: {}, outcome: "x" })).toMatch(/answered 418, which openapi.yaml does not list/);
     expect(answerProblem(contract, "/api/v1/users", "POST", { status: 400, headers: {}, body: { status: 400, success: true }, outcome: "x" })).toMatch(/a body openapi.yaml refuses/);
-    expect(answerProblem(contract, "/api/v1/users", "GET", { status: 405, headers: {}, body: { status: 405, success: false, message: "m" }, outcome: "x" })).toBeUndefined();
+    expect(answerProblem(contract, "/api/v1/users", "PUT", { status: 405, headers: {}, body: { status: 405, success: false, message: "m" }, outcome: "x" })).toBeUndefined();
   });
 
   it("is on in this test suite, so every answer above was checked", () => {

@@ -26,6 +26,15 @@ describe("cv-contract-kit/msw", () => {
     expect(await json(locked)).toEqual({ status: 400, success: false, message: "Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases" });
   });
 
+  it("answers the app's search (GET /api/v1/users?email=, the vendor's search users page) from the same state", async () => {
+    await appUpdates({ email: "ana.free@clinic-a.test", city: "Boston" });
+    const found = await fetch(`${BASE}/api/v1/users?email=ANA`, { headers: { "cv-api-key": KEY_A } });
+    const body = await json(found);
+    expect([found.status, body.meta, body.data.map((u: { email: string; city: string }) => [u.email, u.city])]).toEqual([200, { hasMore: false, cursor: expect.any(String) }, [["ana.free@clinic-a.test", "Boston"]]]);
+    const other = await fetch(`${BASE}/api/v1/users?email=eve`, { headers: { "cv-api-key": KEY_A } });
+    expect((await json(other)).data).toEqual([]);
+  });
+
   it("records the app's requests in the fake's journal", async () => {
     await appUpdates({ email: "carla.open@clinic-a.test", city: "Lyon" });
     expect(fake.requests().map((e) => [e.path, e.outcome, e.headers["cv-api-key"]])).toEqual([["/api/v1/users", "success", "[redacted]"]]);

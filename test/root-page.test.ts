@@ -17,7 +17,7 @@ import { admin, expectConforms, KEY_A, KEY_B, toReply, update } from "./support/
 const bash = async (line: string) => (await promisify(execFile)("bash", ["-c", line], { encoding: "utf8" })).stdout;
 const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 /** What GET / answered before the page existed, for anything but a browser. */
-const NOT_FOUND = (method: string) => `{"status":404,"success":false,"message":"Not found: ${method} /. This server serves POST /api/v1/users and /__admin"}`;
+const NOT_FOUND = (method: string) => `{"status":404,"success":false,"message":"Not found: ${method} /. This server serves GET and POST /api/v1/users and /__admin"}`;
 
 let fake: FakeServer;
 beforeAll(async () => {
@@ -46,6 +46,7 @@ describe("GET / from a browser", () => {
     expect(reply.headers.get("x-content-type-options")).toBe("nosniff");
     expect(reply.text).toMatch(/^<!DOCTYPE html>/);
     expect(reply.text).toContain('<code class="endpoint" data-testid="endpoint">POST /api/v1/users</code>');
+    expect(reply.text).toContain('<code data-testid="search-endpoint">GET /api/v1/users?email=</code>');
     expect(reply.text).not.toMatch(/<script|<img|<link|<iframe|\bsrc=/i); // runs nothing, loads nothing
     expect(contractStatuses("/", "get")).toContain(200);
   });

@@ -156,6 +156,7 @@ function banner(url: string, fixtures: FixtureSet, answers: FixtureAnswers): str
     "Try it:",
     `  curl -s ${url}/api/v1/users -H 'cv-api-key: ${firstKey}' -H 'Content-Type: application/json' \\`,
     `    --data '{"action":"UPDATE_PROFILE","data":{"email":"ana.free@clinic-a.test","city":"Boston"}}'`,
+    `  curl -s '${url}/api/v1/users?email=ana' -H 'cv-api-key: ${firstKey}'   # search users (the vendor's search page; docs/search-users.md)`,
     "",
     `Admin: ${url}/__admin/users · PATCH ${url}/__admin/cases/<id> · POST ${url}/__admin/reset (writes send Content-Type: application/json)`,
     `       ${url}/__admin/requests (what was sent) · POST ${url}/__admin/faults (see serve --help)`,

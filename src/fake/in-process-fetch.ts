@@ -23,7 +23,7 @@ export class FakeNetworkError extends TypeError {
 }
 
 /** Said in the 404 of any other path: the admin API and the pages need a listener. */
-const IN_PROCESS_PATHS = "In-process, the fake serves POST /api/v1/users only: use fake.reset(), fake.requests() and fake.faults, or startFakeServer() for the admin API";
+const IN_PROCESS_PATHS = "In-process, the fake serves GET and POST /api/v1/users only: use fake.reset(), fake.requests() and fake.faults, or startFakeServer() for the admin API";
 
 export interface InProcessFetch {
   fetch: typeof globalThis.fetch;

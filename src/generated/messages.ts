@@ -63,6 +63,11 @@ export const MESSAGES = {
     "template": "Invalid request body: {detail}",
     "tier": "inferred"
   },
+  "invalidSearchQuery": {
+    "status": 400,
+    "template": "Invalid search query: {detail}",
+    "tier": "inferred"
+  },
   "malformedHttpRequest": {
     "status": 400,
     "template": "Malformed HTTP request: {detail}",

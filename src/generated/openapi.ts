@@ -11,7 +11,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Search users
+         * @description Not on the seed page: documented on the vendor's "Search users by email" page (staging: "Get Users"),
+         *     https://docs.careglp.com/docs/User/get-users. A paginated list of the users "within the organization" of
+         *     the API key, sorted by createdAt, `email` a prefix filter ("startsWith"). The answer is `{meta, data}`, with
+         *     no status/success wrapper (documented on that page); each user has the fields of the update's answer (User).
+         *
+         *     Where that page is silent (inferred, see docs/search-users.md): the prefix matches in any letter case, as
+         *     emails do everywhere else in this contract; users of every role are listed (the page says "users", not
+         *     "patients"); without `email` (or with it empty) every user of the organization is listed; parameters the
+         *     operation does not declare are ignored, as most services do, and a declared one given twice is refused; the
+         *     refusals use the same envelope and messages as the update's (400 missingApiKey, unknownApiKey, or
+         *     invalidSearchQuery). `meta.cursor` is opaque: the cursor of the last user of the page (null when the page is
+         *     empty); `after` continues after that user, and a cursor naming no user of the organization is refused.
+         *
+         *     Fake server only: the fake has no createdAt; it sorts by the order users were added to its state (the
+         *     fixtures' order, then admin creations), which is the order they were created in. dob is answered as the
+         *     page's example writes it, YYYY-MM-DD. Faults (POST /__admin/faults, whose `email` then matches the `email`
+         *     parameter, or the `Prefer` header) answer before the key is checked, as on the update; a fixtures file's
+         *     `answers` section sets the key refusals' status and wording here too.
+         */
+        get: operations["searchUsers"];
         put?: never;
         /**
          * Update user profile
@@ -555,7 +576,7 @@ export interface components {
             /**
              * @description The page's success response shows an ISO date-time, 1995-10-01T00:00:00.000Z (documented, erratum E6); its
              *     data table and the vendor's other user pages write YYYY-MM-DD. Either is accepted in an answer; the fake
-             *     answers the date-time.
+             *     answers the date-time to an update and YYYY-MM-DD to a search (GET /api/v1/users), as each page shows.
              */
             dob?: string | null;
             phoneNumber?: string | null;
@@ -582,6 +603,19 @@ export interface components {
             data: {
                 user: components["schemas"]["User"];
             };
+        };
+        /**
+         * @description One page of GET /api/v1/users (documented on the vendor's search users page): `meta` says whether more
+         *     follow and the cursor to ask for them with; `data` the users, with the fields of the update's answer. No
+         *     status/success wrapper.
+         */
+        SearchUsersPage: {
+            meta: {
+                hasMore: boolean;
+                /** @description Pass it as `after` for the next page. Opaque; null when the page is empty (inferred). */
+                cursor?: string | null;
+            };
+            data: components["schemas"]["User"][];
         };
         /**
          * @description The failure envelope (documented for 400). `status` repeats the HTTP status. A real service may add
@@ -742,7 +776,7 @@ export interface components {
             malformedJson?: components["schemas"]["AlignedAnswer"];
             /** @description The body breaks the request schema. `{detail}`: each field and the rule it breaks. */
             invalidRequestBody?: components["schemas"]["AlignedAnswer"];
-            /** @description A method other than POST. The `Allow` header is sent with a 405 only. */
+            /** @description A method other than GET and POST. The `Allow` header is sent with a 405 only. */
             methodNotAllowed?: components["schemas"]["AlignedAnswer"];
             /** @description The Content-Type is not application/json. `{received}` and `{detail}`: the Content-Type received. */
             unsupportedMediaType?: components["schemas"]["AlignedAnswer"];
@@ -980,10 +1014,10 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The method is not allowed on this path (inferred; the page documents POST only). The `Allow` header lists the allowed method. */
+        /** @description The method is not allowed on this path (inferred; the page documents POST, the vendor's search users page GET). The `Allow` header lists the allowed methods. */
         MethodNotAllowed: {
             headers: {
-                /** @description The allowed method. */
+                /** @description The allowed methods. */
                 Allow?: string;
                 [name: string]: unknown;
             };
@@ -1108,6 +1142,75 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    searchUsers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only users whose email starts with this (documented: "startsWith"). Matched in any letter case
+                 *     (inferred). Left out or empty: every user of the organization (inferred).
+                 * @example john.doe@
+                 */
+                email?: string;
+                /**
+                 * @description asc or desc, by createdAt (documented, with this spelling: the page's parameter is `sorOrder` while its
+                 *     text says "sortOrder"). `sortOrder` is accepted too (inferred); given both, they must agree.
+                 */
+                sorOrder?: "asc" | "desc";
+                /** @description The spelling the page's text uses for `sorOrder`; accepted as the same parameter (inferred). */
+                sortOrder?: "asc" | "desc";
+                /** @description The field sorted by; only createdAt (documented). */
+                sortBy?: "createdAt";
+                /** @description At most this many users a page (documented, default 10). The page gives no maximum; 100 here (inferred, as the vendor's get-cases page). */
+                limit?: number;
+                /** @description The cursor of the previous page's `meta.cursor` (documented); the page after it. */
+                after?: string;
+            };
+            header?: {
+                /**
+                 * @description Fake server only (a real deployment ignores it, as RFC 7240 asks of unknown preferences): a fault for this
+                 *     request alone, the way Prism reads `Prefer: code=…`. `code=503` (429, 500, 502, 503), `delay=250` or
+                 *     `delay=100-400` (milliseconds), `fault=hang|reset|empty|malformedJson`; several separated by commas. Other
+                 *     preferences are ignored; a value the fake cannot use is answered 400 (invalidFault).
+                 * @example code=503, delay=200
+                 */
+                Prefer?: components["parameters"]["Prefer"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the organization's users (documented on the vendor's search users page). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchUsersPage"];
+                };
+            };
+            /**
+             * @description The search was refused (inferred: the search page's refusals could not be read). The key refusals are
+             *     the update's; a query the operation cannot use is invalidSearchQuery, `{detail}` naming the parameter.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            401: components["responses"]["AlignedUnauthorized"];
+            403: components["responses"]["AlignedForbidden"];
+            404: components["responses"]["AlignedNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["InjectedFault"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     updateUserProfile: {
         parameters: {
             query?: never;

@@ -1,6 +1,7 @@
 /**
  * @module fake/core/fake-core
- * The fake without a transport: routes a request to the API pipeline (or a 404), with the faults a tester asked
+ * The fake without a transport: routes a request to the API pipelines (POST /api/v1/users, the update; GET, the
+ * search of the vendor's search users page) or a 404, with the faults a tester asked
  * for, the request journal and, when on, the check of every answer against openapi.yaml. Adapters (node:http, the
  * in-process fetch, MSW) call `begin` when the headers are in, read the body only if asked to, and realize the
  * answer's delay and transport effect.
@@ -16,6 +17,8 @@ import type { FakeAnswer, FakeRequest } from "./fake-request.js";
 import { delayLength, faultAnswer, type Delay, type FaultSet, type FaultSpec } from "./faults.js";
 import { faultFromPrefer } from "./prefer-header.js";
 import { emailOf, type RequestJournal } from "./request-journal.js";
+import { searchEmailOf } from "./search-query.js";
+import { createSearchUsersPipeline } from "./search-users.js";
 import { createUpdateProfilePipeline, type Admitted } from "./update-profile.js";
 
 export const ADMIN_PREFIX = "/__admin";
@@ -54,6 +57,7 @@ export interface FakeCore {
 export function createFakeCore(options: FakeCoreOptions): FakeCore {
   const { contract, store, rules, answers, journal, faults, bodyLimit } = options;
   const pipeline = createUpdateProfilePipeline({ contract, store, rules, answers, bodyLimit });
+  const search = createSearchUsersPipeline({ contract, store, answers });
   const isApiPath = (path: string) => path === UPDATE_PROFILE_PATH || path === `${UPDATE_PROFILE_PATH}/`;
   const isAdminPath = (path: string) => path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`);
 
@@ -73,9 +77,13 @@ export function createFakeCore(options: FakeCoreOptions): FakeCore {
     return settled;
   }
 
+  /** The answer a fault forces, if it forces one (a delay alone does not). */
+  const forcedBy = (fault: FaultSpec | undefined) =>
+    fault && faultAnswer(fault, (status, reason) => fillTemplate(answers.message("injectedFault").template, { status: String(status), reason }));
+
   /** A fault's answer, or the rules' answer (late, if the fault is a delay alone). */
   function answerWithFault(req: FakeRequest, arrivedAt: number, fault: FaultSpec | undefined, bytes: Uint8Array): FakeAnswer {
-    const forced = fault && faultAnswer(fault, (status, reason) => fillTemplate(answers.message("injectedFault").template, { status: String(status), reason }));
+    const forced = forcedBy(fault);
     if (forced) return settle(req, arrivedAt, forced, bytes);
     const head = pipeline.head(req);
     const answer = "answer" in head ? head.answer : pipeline.body(head.admitted, bytes);
@@ -83,7 +91,20 @@ export function createFakeCore(options: FakeCoreOptions): FakeCore {
     return settle(req, arrivedAt, delayMs === undefined ? answer : { ...answer, delayMs }, bytes, "admitted" in head ? head.admitted : undefined);
   }
 
+  /** A search reads no body: its fault, if any, matches the email filter, and it answers at once. */
+  function searchAnswer(req: FakeRequest, arrivedAt: number): FakeAnswer {
+    const prefer = faultFromPrefer(req.headers.prefer);
+    if (prefer && "problem" in prefer) return settle(req, arrivedAt, answers.error("invalidFault", { detail: prefer.problem }));
+    const fault = prefer?.fault ?? (faults.active ? faults.take(searchEmailOf(req.query)) : undefined);
+    const forced = forcedBy(fault);
+    if (forced) return settle(req, arrivedAt, forced);
+    const { answer, organizationId } = search(req);
+    const delayMs = delayLength(fault?.delay);
+    return settle(req, arrivedAt, delayMs === undefined ? answer : { ...answer, delayMs }, undefined, organizationId === undefined ? undefined : { organizationId });
+  }
+
   function beginApi(req: FakeRequest, arrivedAt: number): Begun {
+    if (req.method === "GET") return { answer: searchAnswer(req, arrivedAt) };
     const refused = pipeline.checkMethod(req);
     if (refused) return { answer: settle(req, arrivedAt, refused) };
     const prefer = faultFromPrefer(req.headers.prefer);
@@ -110,7 +131,7 @@ export function createFakeCore(options: FakeCoreOptions): FakeCore {
   return {
     isApiPath,
     isAdminPath,
-    begin(req, notFoundDetail = `This server serves POST ${UPDATE_PROFILE_PATH} and ${ADMIN_PREFIX}`) {
+    begin(req, notFoundDetail = `This server serves GET and POST ${UPDATE_PROFILE_PATH} and ${ADMIN_PREFIX}`) {
       const arrivedAt = Date.now();
       if (isApiPath(req.path)) return beginApi(req, arrivedAt);
       return { answer: settle(req, arrivedAt, answers.error("adminNotFound", { path: `${req.method} ${req.path}. ${notFoundDetail}` })) };

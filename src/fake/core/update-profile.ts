@@ -22,7 +22,8 @@ import type { FakeAnswer, FakeRequest } from "./fake-request.js";
 import { jsonString } from "./json-text.js";
 import { isJsonContentType, parseJsonBody } from "./json-body.js";
 
-export const UPDATE_PROFILE_ALLOW = "POST";
+/** The methods /api/v1/users serves: POST (the seed page's update) and GET (the vendor's search users page). */
+export const USERS_PATH_ALLOW = "GET, POST";
 
 /** A request that passed the head stages: its body may be read. */
 export interface Admitted {
@@ -57,11 +58,12 @@ export function createUpdateProfilePipeline({ contract, store, rules, answers, b
   // A refused body may be endless: the answer closes the connection so it is never read on.
   const tooLarge = (): FakeAnswer => ({ ...answers.error("payloadTooLarge", { limit: String(bodyLimit), detail: String(bodyLimit) }), close: true });
   // Allow belongs to a 405 (RFC 9110): a fake aligned with a deployment that answers 404 sends none.
-  const allowHeader: Record<string, string> = answers.message("methodNotAllowed").status === 405 ? { allow: UPDATE_PROFILE_ALLOW } : {};
+  const allowHeader: Record<string, string> = answers.message("methodNotAllowed").status === 405 ? { allow: USERS_PATH_ALLOW } : {};
 
   // ---- head stages ----
+  // GET is routed to the search before this (fake-core): here it is only POST.
   const checkMethod = (req: FakeRequest) =>
-    req.method === "POST" ? undefined : answers.error("methodNotAllowed", { method: req.method, path: req.path, allow: UPDATE_PROFILE_ALLOW }, allowHeader);
+    req.method === "POST" ? undefined : answers.error("methodNotAllowed", { method: req.method, path: req.path, allow: USERS_PATH_ALLOW }, allowHeader);
 
   const checkKey = (req: FakeRequest): FakeAnswer | Admitted => {
     const auth = authenticate(store.view(), req.headers["cv-api-key"]);

@@ -38,7 +38,11 @@ export function renderRootPage(state: FixtureSet, context: RootPageContext, view
     <h1>cv-contract-kit <span>fake server</span></h1>
     <p class="lead">A stand-in for the CareValidate <b>${text(context.endpointSummary)}</b> API, with the vendor's rules and the
     accounts below. The endpoint: <code class="endpoint" data-testid="endpoint">${text(endpoint.method)} ${text(endpoint.path)}</code>,
-    with your key in the <code>cv-api-key</code> header.</p>
+    with your key in the <code>cv-api-key</code> header.${
+      context.search
+        ? ` Profiles can be read, changing nothing, with <code data-testid="search-endpoint">GET ${text(endpoint.path)}?email=</code> (a prefix; the vendor's search users page).`
+        : ""
+    }</p>
   </div>
   <nav>${
     context.referencePath

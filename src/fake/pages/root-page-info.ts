@@ -20,6 +20,8 @@ export interface RootPageInfo {
   endpoint: { method: string; path: string };
   /** The contract's summary of the endpoint ("Update user profile"). */
   endpointSummary: string;
+  /** Whether the contract describes the search on the same path (GET, the vendor's search users page). */
+  search: boolean;
   /** The rules as the fake applies them (with any rule switched off). */
   rules: RuleConfig;
   /** "Profile updated successfully". */
@@ -48,6 +50,7 @@ export function rootPageInfo(contract: Contract, rules: RuleConfig, referencePat
   return {
     endpoint: { method: UPDATE_PROFILE_METHOD.toUpperCase(), path: UPDATE_PROFILE_PATH },
     endpointSummary: operation?.summary ?? "",
+    search: spec.paths[UPDATE_PROFILE_PATH]?.get !== undefined,
     rules,
     successMessage: contract.successMessage,
     messages: Object.fromEntries(FAILURES.map((name) => [name, contract.message(name).template])) as Record<ProfileFailure, string>,

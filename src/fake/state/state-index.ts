@@ -12,6 +12,8 @@ export interface StateView {
   userByEmail(email: string): StoredUser | undefined;
   userByPhone(phoneNumber: string): StoredUser | undefined;
   casesOfUser(userId: string): readonly Case[];
+  /** The organization's users in the order they were added to the state (the order of creation). */
+  usersOfOrganization(organizationId: string): readonly StoredUser[];
 }
 
 /** Emails match case-insensitively. Most are stored lower-case already: keep that string, allocate no copy. */
@@ -24,12 +26,18 @@ export class StateIndex implements StateView {
   private readonly usersByEmail = new Map<string, StoredUser>();
   private readonly usersByPhone = new Map<string, StoredUser>();
   private readonly casesByUser = new Map<string, Case[]>();
+  private readonly usersByOrganization = new Map<string, StoredUser[]>();
 
   constructor(state: FixtureSet) {
     this.apiKeys = new ApiKeyTable(state.apiKeys);
     for (const user of state.users) {
       this.usersByEmail.set(emailKey(user.email), user);
       if (user.phoneNumber) this.usersByPhone.set(user.phoneNumber, user);
+      for (const organizationId of user.organizationIds) {
+        const members = this.usersByOrganization.get(organizationId);
+        if (members) members.push(user);
+        else this.usersByOrganization.set(organizationId, [user]);
+      }
     }
     for (const c of state.cases) {
       const list = this.casesByUser.get(c.userId);
@@ -53,6 +61,10 @@ export class StateIndex implements StateView {
 
   casesOfUser(userId: string): readonly Case[] {
     return this.casesByUser.get(userId) ?? [];
+  }
+
+  usersOfOrganization(organizationId: string): readonly StoredUser[] {
+    return this.usersByOrganization.get(organizationId) ?? [];
   }
 
   /** Keeps the phone lookup true after a user's phone number changed. */
