@@ -131,4 +131,9 @@ describe.each([
     expect(stdout).toContain("client: 200, then demographicFieldsLocked");
     expect(stdout).toContain("msw: 200 Denver, 1 request in the journal");
   });
+
+  it("runs the CLI from the package's bin", () => {
+    const { stdout } = run(join(project, "node_modules/.bin/cv-contract-kit"), ["--version"], project, 30_000);
+    expect(stdout.trim()).toContain(pkg.version);
+  });
 });
