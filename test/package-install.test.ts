@@ -1,8 +1,9 @@
-// SLOW (about a minute; bounded at 2): the kit as a user gets it. `npm pack` (whose prepack builds dist) in a copy of
-// the source tree, so this test never rebuilds the dist other tests run; then the tarball installed into a fresh
-// CommonJS TypeScript project and a fresh ESM one (`npm install <tarball>`, from npm's cache where it can), where the
-// README's examples (the typed client from cv-contract-kit/client, createFake, MSW handlers from cv-contract-kit/msw)
-// are type-checked with `module: nodenext` and run. The tarball must install without running any script of the kit.
+// SLOW (about a minute alone; every step has a time cap): the kit as a user gets it. `npm pack` (whose
+// prepack builds dist) in a copy of the source tree, so this test never rebuilds the dist other tests run; then the
+// tarball installed into a fresh CommonJS TypeScript project and a fresh ESM one (`npm install <tarball>`, from
+// npm's cache where it can), where the README's examples (the typed client from cv-contract-kit/client, createFake,
+// MSW handlers from cv-contract-kit/msw) are type-checked with `module: nodenext` and run, and so is the bin. The
+// tarball must install without running any script of the kit.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,10 +35,10 @@ beforeAll(() => {
     if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(source, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, "node_modules"), join(source, "node_modules"), "dir");
-  const { stdout } = run("npm", ["pack", "--json", "--pack-destination", work], source, 90_000);
+  const { stdout } = run("npm", ["pack", "--json", "--pack-destination", work], source, 120_000);
   [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as [{ filename: string; files: { path: string }[] }];
   tarball = join(work, (packed as unknown as { filename: string }).filename);
-}, 100_000);
+}, 130_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
