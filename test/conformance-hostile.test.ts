@@ -3,11 +3,11 @@
 // `"` and `\` (so its JSON and XML forms differ from the raw one), and the target echoes it everywhere it can.
 import { createGzip } from "node:zlib";
 import type { ServerResponse } from "node:http";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createRedactor } from "../src/conformance/redact.js";
 import { conform, PREFLIGHT_REQUESTS, type ConformRun } from "./support/conform-run.js";
 import { useForeignDeployments } from "./support/use-foreign.js";
-import type { ForeignRequest } from "./support/foreign-deployment.js";
+import { startForeignDeployment, type ForeignRequest } from "./support/foreign-deployment.js";
 
 const KEY = 'sk_live_"quoted"\\back\\slash_7Qp2xZ9wLm4Rt8Vn3Kc6';
 const KEY_IN_JSON = JSON.stringify(KEY).slice(1, -1);
@@ -43,6 +43,17 @@ function expectNoKey(run: ConformRun): void {
 }
 
 describe("hostile answers: bounded, the right exit code, the key never shown", () => {
+  // One ordinary run first, so the memory measured below is what a hostile answer costs and not the first run's
+  // loading of modules and compiling of the contract's validators (some 70 MB on Node 20, 120 MB on Node 24).
+  beforeAll(async () => {
+    const plain = await startForeignDeployment({ apiKey: KEY });
+    try {
+      expect((await conform(plain)).code).toBe(0);
+    } finally {
+      await plain.close();
+    }
+  }, 60_000);
+
   it("an endless body is read up to 1 MiB, then reported as too large (exit 1)", async () => {
     const d = await start({
       intercept: (r, res) => {

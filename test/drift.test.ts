@@ -103,3 +103,62 @@ describe("drift between the fake and a deployment with its own wording", () => {
     expect(output).toMatch(/• B \(staging\) could not run: The API key was refused/);
   });
 });
+
+/** drift as first typed: only B's flags, and its own JSON report. */
+async function driftWith(args: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), "cv-drift-"));
+  const target = join(dir, "staging.yaml");
+  writeFileSync(target, stringify({ accounts: foreign!.accounts, freePhoneNumber: foreign!.freePhoneNumber }));
+  const lines: string[] = [];
+  const code = await driftCommand(["--b-target", target, "--b-base-url", foreign!.url, "--b-name", "staging", "--json", join(dir, "drift.json"), ...args], (l) => lines.push(l), (l) => lines.push(l));
+  const report = JSON.parse(readFileSync(join(dir, "drift.json"), "utf8")) as DriftReport;
+  return { code, output: lines.join("\n"), report };
+}
+
+/** Scenarios a side actually sent (skipped ones sent nothing). */
+const sent = (summary: DriftReport["a"]["summary"]) => summary.results.filter((r) => r.status !== "skipped").length;
+
+describe("drift as first typed", () => {
+  it("with no --a-* flag, A is the fake in this process on its built-in fixtures (no port), and the differences are the same", async () => {
+    foreign = await startForeign();
+    const { code, output, report } = await driftWith(["--b-api-key", foreign.apiKey]);
+    expect(code, output).toBe(0);
+    expect(output).toContain("cv-contract-kit drift: A fake (in this process, on the built-in fixtures) ↔ B staging");
+    expect(sent(report.a.summary)).toBeGreaterThan(30);
+    // What the fake on a port gives (the first test above), from the fake in this process.
+    expect(counted(report).filter((d) => !d.startsWith("inferred wording"))).toEqual([
+      "inferred behaviour api-key-unknown#0 status: 400 | 401",
+      "inferred behaviour method-delete#0 header: POST | (none)",
+      "inferred behaviour method-delete#0 status: 405 | 404",
+      "inferred behaviour method-put#0 header: POST | (none)",
+      "inferred behaviour method-put#0 status: 405 | 404",
+    ]);
+    expect(report.counts).toMatchObject({ documented: 0, inferredBehaviour: 5, inferredWording: 7 });
+  });
+
+  it("B that cannot run (its key refused) stops drift before A sends a scenario (exit 2)", async () => {
+    foreign = await startForeign();
+    fake = await startFake();
+    const before = fake.state();
+    const { code, output, report } = await driftWith(["--a-base-url", fake.url, "--b-api-key", "sk_live_wrong_key_000000000000000000"]);
+    expect(code).toBe(2);
+    expect(output).toMatch(/• B \(staging\) could not run: The API key was refused/);
+    expect(output).not.toMatch(/A \(fake\) could not run/);
+    expect(sent(report.a.summary)).toBe(0);
+    expect(sent(report.b.summary)).toBe(0);
+    // A saw its preflight only: reads, a handful of them, and nothing changed.
+    expect(fake.requests().length).toBeLessThan(12);
+    expect(fake.state()).toEqual(before);
+  });
+
+  it("A that cannot run (its key refused) stops drift before B sends anything at all (exit 2)", async () => {
+    foreign = await startForeign();
+    fake = await startFake();
+    const { code, output, report } = await driftWith(["--a-base-url", fake.url, "--a-api-key", "cvk_wrong_key_0000000000", "--b-api-key", foreign.apiKey]);
+    expect(code).toBe(2);
+    expect(output).toMatch(/• A \(fake\) could not run: The API key was refused/);
+    expect(output).not.toMatch(/B \(staging\) could not run/);
+    expect(foreign.requestCount()).toBe(0);
+    expect(report.b.summary.fatal).toBe("Not run: A (fake) could not run, so B sent nothing.");
+  });
+});

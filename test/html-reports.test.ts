@@ -65,7 +65,7 @@ describe("the conformance report (conform --html) of a deployment that breaks th
     expect(await failing.getAttribute("open")).not.toBeNull();
     const text = await failing.innerText();
     expect(text).toContain("If the new phoneNumber provided is already associated with a different user");
-    expect(text).toMatch(/expected_status[\s\S]*Received: 200[\s\S]*Documented: 400/);
+    expect(text).toMatch(/failure_status[\s\S]*Received: 200[\s\S]*Documented: 400/);
     expect(await failing.locator('[data-testid="curl"]').first().innerText()).toMatch(/^curl -i -X POST 'http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users' -H "cv-api-key: \$CV_API_KEY"/);
     expect(await visible("scenario-user-does-not-exist").getAttribute("open")).toBeNull();
     await failing.screenshot({ path: join(REPORTS, "conformance-failure.png") });

@@ -41,6 +41,10 @@ it("the client entry exports exactly these names", async () => {
 it("the msw entry exports exactly these names, and package.json maps it", async () => {
   expect(Object.keys(await import("../src/msw/index.js")).sort()).toEqual(["handlers"]);
   const pkg = (await import("../package.json", { with: { type: "json" } })).default as { exports: Record<string, unknown>; peerDependenciesMeta: Record<string, unknown> };
-  expect(pkg.exports["./msw"]).toEqual({ types: "./dist/msw/index.d.ts", default: "./dist/msw/index.js" });
+  // Types for each import mode: a CommonJS project reads index.d.cts, so msw's types resolve as its own do.
+  expect(pkg.exports["./msw"]).toEqual({
+    import: { types: "./dist/msw/index.d.ts", default: "./dist/msw/index.js" },
+    require: { types: "./dist/msw/index.d.cts", default: "./dist/msw/index.js" },
+  });
   expect(pkg.peerDependenciesMeta.msw).toEqual({ optional: true });
 });

@@ -1,13 +1,15 @@
 /**
  * @module cli/drift
  * `cv-contract-kit drift`: the same scenarios against two targets, and where they answer differently.
- * A is the fake on its built-in fixtures unless told otherwise; B is the deployment.
+ * A is the fake on its built-in fixtures, in this process (no port, nothing to start), unless an --a-* flag says
+ * otherwise; B is the deployment.
  * Exit codes: 0 no documented behaviour differs; 1 one does; 2 drift could not run.
  */
 import { basename, extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadContract, type Contract } from "../contract/contract.js";
+import { createFake } from "../fake/create-fake.js";
 import { answersProfileOf, profileBase, writeAnswersProfile } from "../conformance/drift/answers-profile.js";
 import { runDrift, type DriftReport } from "../conformance/drift/run-drift.js";
 import { selectorProblems } from "../conformance/plan.js";
@@ -30,10 +32,11 @@ Runs the same scenarios against two targets and lists where they answer differen
 (documented wording and inferred wording apart), the user's shape, and whether a profile changed. Every safety rule
 of \`conform\` holds on both sides.
 
-Side A (default: the fake on its built-in fixtures, as \`npm start\` serves it):
+Side A (default: the fake on its built-in fixtures, run inside this command: no port, nothing to start first):
   --a-target <file>      Target file of A (default: conformance/targets/fake-default.yaml)
   --a-base-url <url>     Default: A's target file's baseUrl
-  --a-api-key <key>      Default: A's target file's apiKey (env CV_API_KEY_A)
+  --a-api-key <key>      Default: env CV_API_KEY_A, then A's target file's apiKey
+                         With any of these three (or CV_API_KEY_A set), A is the target they name, over HTTP.
   --a-name <name>        How reports name A (default: fake, or the target file's name)
 Side B (the deployment):
   --b-target <file>      Target file of B (required)
@@ -50,6 +53,8 @@ Both:
                          new file starts from the built-in fixtures); then \`serve --fixtures <file>\` answers like B
   --verbose              Also list the scenarios that ran on one side only
   -h, --help             Show this help
+
+Neither side sends a scenario before both have passed their preflight: a side that cannot run stops drift first.
 
 Exit codes: 0 no documented behaviour differs, 1 documented behaviour differs, 2 drift could not run.`;
 
@@ -117,9 +122,13 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
     if (!apiKey) throw new Error(`No API key for ${label}: pass --${label.toLowerCase()}-api-key <key>${label === "B" ? " or set CV_API_KEY" : ""}.`);
     return { name: name ?? fallbackName, baseUrl: url, apiKey, target };
   };
+  // No flag names A: the fake itself, in this process, on its built-in fixtures.
+  const inProcessA = !flags["a-target"] && !flags["a-base-url"] && keyA === undefined;
   let a, b;
   try {
-    a = side("A", targetA, flags["a-base-url"], keyA, flags["a-name"], flags["a-target"] ? basename(flags["a-target"], extname(flags["a-target"])) : "fake");
+    a = inProcessA
+      ? side("A", targetA, IN_PROCESS_BASE_URL, undefined, flags["a-name"], "fake")
+      : side("A", targetA, flags["a-base-url"], keyA, flags["a-name"], flags["a-target"] ? basename(flags["a-target"], extname(flags["a-target"])) : "fake");
     b = side("B", targetB, flags["b-base-url"], keyB, flags["b-name"], basename(flags["b-target"], extname(flags["b-target"])));
   } catch (error) {
     return fail((error as Error).message);
@@ -134,8 +143,14 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
     }
   }
 
-  out(line(`cv-contract-kit drift: A ${a.name} (${a.baseUrl}) ↔ B ${b.name} (${b.baseUrl})`));
-  const report = await runDrift({ a, b, scenarios, timeoutMs, contract, ...selection, onProgress: (progress) => out(line(`  ${progress}`)) });
+  out(line(`cv-contract-kit drift: A ${a.name} (${inProcessA ? "in this process, on the built-in fixtures" : a.baseUrl}) ↔ B ${b.name} (${b.baseUrl})`));
+  const fakeA = inProcessA ? createFake() : undefined;
+  let report: DriftReport;
+  try {
+    report = await runDrift({ a: fakeA ? { ...a, fetch: fakeA.fetch } : a, b, scenarios, timeoutMs, contract, ...selection, onProgress: (progress) => out(line(`  ${progress}`)) });
+  } finally {
+    await fakeA?.close();
+  }
   printDriftReport(report, out, redact, { verbose: flags.verbose === true });
   try {
     if (flags.json) writeJsonReport(flags.json, report, redact);
@@ -149,6 +164,9 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
   }
   return report.exitCode;
 }
+
+/** Where the in-process fake is "reached": its fetch answers any origin, and reports need a URL to name it by. */
+const IN_PROCESS_BASE_URL = "http://in-process.fake";
 
 /** The built-in fixtures: a new profile file starts from them, as `serve` does without --fixtures. */
 const BUILT_IN_FIXTURES = fileURLToPath(new URL("../../fixtures/default.json", import.meta.url));

@@ -7,7 +7,7 @@
  */
 import { UPDATE_PROFILE_PATH } from "../contract/contract.js";
 import { MAX_RESPONSE_BYTES, readBounded } from "./bounded-body.js";
-import { createRedactor, redactValue } from "./redact.js";
+import { createRedactor, createSecretFinder, redactValue } from "./redact.js";
 
 export interface RecordedRequest {
   method: string;
@@ -137,19 +137,19 @@ function redactorFor(options: ExchangeOptions) {
 
 /** The key, or a piece of it, in any form, anywhere in the answer. */
 function echoes(text: string, headers: Record<string, string>, key: string): boolean {
-  const redact = echoRedactor(key);
-  return redact(text) !== text || Object.values(headers).some((v) => redact(v) !== v);
+  const holds = echoFinder(key);
+  return holds(text) || Object.values(headers).some(holds);
 }
 
-/** A run sends one or two keys: their redactors are built once, not for every answer. */
-const echoRedactors = new Map<string, ReturnType<typeof createRedactor>>();
-function echoRedactor(key: string) {
-  let redact = echoRedactors.get(key);
-  if (!redact) {
-    if (echoRedactors.size > 16) echoRedactors.clear();
-    echoRedactors.set(key, (redact = createRedactor([key])));
+/** A run sends one or two keys: their finders are built once, not for every answer. */
+const echoFinders = new Map<string, ReturnType<typeof createSecretFinder>>();
+function echoFinder(key: string) {
+  let holds = echoFinders.get(key);
+  if (!holds) {
+    if (echoFinders.size > 16) echoFinders.clear();
+    echoFinders.set(key, (holds = createSecretFinder([key])));
   }
-  return redact;
+  return holds;
 }
 
 function parseJson(text: string): unknown {

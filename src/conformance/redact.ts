@@ -19,25 +19,29 @@ const MIN_SECRET_LENGTH = 4;
 export const MIN_FRAGMENT = 8;
 
 export function createRedactor(secrets: readonly (string | undefined)[]): Redact {
-  const forms = [...new Set(secrets.filter((s): s is string => typeof s === "string" && s.length >= MIN_SECRET_LENGTH).flatMap(formsOf))];
-  if (forms.length === 0) return (text) => text;
-  const matchers = forms.map(fragmentMatcher);
-  return (text) => {
-    let out = text;
-    let folded = foldCase(text); // folded once, and again only after a form redacted something
-    for (const match of matchers) {
-      const next = match(out, folded);
-      if (next !== out) folded = foldCase((out = next));
-    }
-    // Pieces redacted by different forms side by side read as one.
-    return out.replace(/(?:<redacted>)+/g, REDACTED);
-  };
+  const matchers = matchersOf(secrets);
+  if (matchers.length === 0) return (text) => text;
+  // Pieces redacted by different forms side by side read as one.
+  return (text) => matchers.reduce((out, matcher) => matcher.redact(out), text).replace(/(?:<redacted>)+/g, REDACTED);
 }
 
-/** Does the text hold the secret, or a piece of it of MIN_FRAGMENT characters or more, in any of its forms? */
+/**
+ * Does the text hold the secret, or a piece of it of MIN_FRAGMENT characters or more, in any of its forms? Stops at
+ * the first piece found, and copies nothing but the text's lower case: cheap on a 1 MiB answer.
+ */
+export function createSecretFinder(secrets: readonly (string | undefined)[]): (text: string) => boolean {
+  const matchers = matchersOf(secrets);
+  return (text) => matchers.some((matcher) => matcher.holds(text));
+}
+
+/** One-off form of createSecretFinder; build the finder once where many texts are checked. */
 export function holdsSecret(text: string, secret: string): boolean {
-  const redact = createRedactor([secret]);
-  return redact(text) !== text;
+  return createSecretFinder([secret])(text);
+}
+
+function matchersOf(secrets: readonly (string | undefined)[]): FragmentMatcher[] {
+  const forms = [...new Set(secrets.filter((s): s is string => typeof s === "string" && s.length >= MIN_SECRET_LENGTH).flatMap(formsOf))];
+  return forms.map(fragmentMatcher);
 }
 
 /** Redacts every string inside a JSON value (keys included), before it is serialized. */
@@ -60,32 +64,74 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }
 
+interface FragmentMatcher {
+  /** Replaces each longest run of the text that is a piece (MIN_FRAGMENT or more characters, any case) of the form. */
+  redact: Redact;
+  /** Whether the text holds such a piece at all. */
+  holds: (text: string) => boolean;
+}
+
 /**
- * Replaces each longest run of the text that is a piece (MIN_FRAGMENT or more characters, any case) of the form,
- * on the folded text (same positions). Linear in the text: each of the form's pieces of MIN_FRAGMENT characters is
- * looked for with the native indexOf, and a run, once found, grows at most to the form's length.
+ * A long answer can hold the key thousands of times (a target that echoes it in an endless body: 1 MiB read, some
+ * 16,000 copies). Every copy is found by each of its ~40 pieces, so the matcher allocates nothing per find: for each
+ * piece it keeps only where that piece next occurs, and measures how far a match runs by comparing characters, not
+ * by slicing. (Collecting every find and a slice per character cost some 40 MB of garbage per MiB redacted, which
+ * newer engines let grow into the process's memory before collecting it.)
  */
-function fragmentMatcher(form: string): (text: string, folded: string) => string {
+function fragmentMatcher(form: string): FragmentMatcher {
   const lower = foldCase(form);
   const size = Math.min(MIN_FRAGMENT, lower.length);
-  const seeds = new Set<string>();
-  for (let i = 0; i + size <= lower.length; i++) seeds.add(lower.slice(i, i + size));
-  return (text, low) => {
-    if (text.length < size) return text;
-    const starts: number[] = [];
-    for (const seed of seeds) for (let at = low.indexOf(seed); at >= 0; at = low.indexOf(seed, at + 1)) starts.push(at);
-    if (starts.length === 0) return text;
-    starts.sort((a, b) => a - b);
-    let out = "";
-    let from = 0;
-    for (const start of starts) {
-      if (start < from) continue;
-      // The longest run from here that is still one piece of the form (the form is short: a key).
-      let end = start + size;
-      while (end < low.length && end - start < lower.length && lower.includes(low.slice(start, end + 1))) end++;
-      out += `${text.slice(from, start)}${REDACTED}`;
-      from = end;
+  /** Each distinct piece of `size` characters, with every position where it starts in the form. */
+  const seeds = new Map<string, number[]>();
+  for (let i = 0; i + size <= lower.length; i++) {
+    const seed = lower.slice(i, i + size);
+    const at = seeds.get(seed);
+    if (at) at.push(i);
+    else seeds.set(seed, [i]);
+  }
+  const pieces = [...seeds];
+  /** How far from `start` the folded text goes on matching the form somewhere a piece of it starts. */
+  const runEnd = (folded: string, start: number, formStarts: number[]): number => {
+    let end = start + size;
+    for (const j of formStarts) {
+      let k = size;
+      while (j + k < lower.length && start + k < folded.length && lower.charCodeAt(j + k) === folded.charCodeAt(start + k)) k++;
+      end = Math.max(end, start + k);
     }
-    return out + text.slice(from);
+    return end;
+  };
+  return {
+    holds: (text) => {
+      if (text.length < size) return false;
+      const folded = foldCase(text);
+      return pieces.some(([seed]) => folded.includes(seed));
+    },
+    redact: (text) => {
+      if (text.length < size) return text;
+      // Folded character by character (contract/fold-case): positions line up with the text's, for any text.
+      const folded = foldCase(text);
+      // Where each piece next occurs at or after `from` (-1: nowhere more); native indexOf, far cheaper than a slice at
+      // every position of a long body.
+      const next = pieces.map(([seed]) => folded.indexOf(seed));
+      const parts: string[] = [];
+      let from = 0;
+      for (;;) {
+        let best = -1;
+        for (let i = 0; i < pieces.length; i++) {
+          if (next[i]! >= 0 && next[i]! < from) next[i] = folded.indexOf(pieces[i]![0], from);
+          if (next[i]! >= 0 && (best < 0 || next[i]! < next[best]!)) best = i;
+        }
+        if (best < 0) break;
+        const start = next[best]!;
+        // The longest run from here: over every piece that starts here, the longest match against the form.
+        let end = start + size;
+        for (let i = 0; i < pieces.length; i++) if (next[i] === start) end = Math.max(end, runEnd(folded, start, pieces[i]![1]));
+        parts.push(text.slice(from, start), REDACTED);
+        from = end;
+      }
+      if (parts.length === 0) return text;
+      parts.push(text.slice(from));
+      return parts.join("");
+    },
   };
 }

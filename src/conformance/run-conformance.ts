@@ -51,6 +51,11 @@ export interface ConformanceOptions extends PlanOptions, GatingOptions {
   fuzz?: { runs: number; seed: number };
   /** Aborts the run (Ctrl-C): the scenario under way stops sending, its accounts are restored, nothing else runs. */
   signal?: AbortSignal;
+  /**
+   * Called once, after the checks and the preflight and before the first scenario, with why the run cannot go on
+   * (undefined: it can). A reason returned stops the run there (drift: the other side could not run).
+   */
+  beforeScenarios?: (problem: string | undefined) => Promise<string | undefined>;
 }
 
 export async function runConformance(given: ConformanceOptions): Promise<ConformanceSummary> {
@@ -149,6 +154,10 @@ export async function runConformance(given: ConformanceOptions): Promise<Conform
     }
     emit({ type: "preflightFinished", preflight: checked });
     if (!checked.ok) fatal = checked.problems.join("\n");
+  }
+  if (options.beforeScenarios) {
+    const stop = await options.beforeScenarios(fatal);
+    if (!fatal && stop) fatal = stop;
   }
   for (const [index, scenario] of canaries.entries()) {
     if (fatal || stoppedWriting) break;
