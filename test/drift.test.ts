@@ -128,9 +128,9 @@ describe("drift as first typed", () => {
     // What the fake on a port gives (the first test above), from the fake in this process.
     expect(counted(report).filter((d) => !d.startsWith("inferred wording"))).toEqual([
       "inferred behaviour api-key-unknown#0 status: 400 | 401",
-      "inferred behaviour method-delete#0 header: POST | (none)",
+      "inferred behaviour method-delete#0 header: GET, POST | (none)",
       "inferred behaviour method-delete#0 status: 405 | 404",
-      "inferred behaviour method-put#0 header: POST | (none)",
+      "inferred behaviour method-put#0 header: GET, POST | (none)",
       "inferred behaviour method-put#0 status: 405 | 404",
     ]);
     expect(report.counts).toMatchObject({ documented: 0, inferredBehaviour: 5, inferredWording: 7 });
