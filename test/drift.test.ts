@@ -41,17 +41,20 @@ const counted = (report: DriftReport) =>
     .map((d) => `${d.tier} ${d.kind} ${d.scenario}${d.step !== undefined ? `#${d.step}` : ""} ${d.aspect}: ${d.a} | ${d.b}`)
     .sort();
 
+/** The behaviour the foreign deployment differs in from the fake (its wording aside): all of it inferred. */
+const PLANTED_BEHAVIOUR = [
+  "inferred behaviour api-key-unknown#0 status: 400 | 401",
+  "inferred behaviour method-delete#0 header: GET, POST | (none)",
+  "inferred behaviour method-delete#0 status: 405 | 404",
+  "inferred behaviour method-put#0 header: GET, POST | (none)",
+  "inferred behaviour method-put#0 status: 405 | 404",
+];
+
 describe("drift between the fake and a deployment with its own wording", () => {
   it("lists exactly the planted differences, none documented (exit 0), and leaves both sides as they were", async () => {
     const { code, output, report, before } = await drift();
     expect(code, output).toBe(0);
-    expect(counted(report).filter((d) => !d.startsWith("inferred wording"))).toEqual([
-      "inferred behaviour api-key-unknown#0 status: 400 | 401",
-      "inferred behaviour method-delete#0 header: GET, POST | (none)",
-      "inferred behaviour method-delete#0 status: 405 | 404",
-      "inferred behaviour method-put#0 header: GET, POST | (none)",
-      "inferred behaviour method-put#0 status: 405 | 404",
-    ]);
+    expect(counted(report).filter((d) => !d.startsWith("inferred wording"))).toEqual(PLANTED_BEHAVIOUR);
     // Its wording, compared once per kind of message, as templates.
     expect(report.comparison.wording.filter((w) => !w.same).map((w) => [w.name, w.a, w.b])).toEqual([
       ["invalidRequestBody", "Invalid request body: {detail}", "Validation error: {detail}"],
@@ -126,13 +129,7 @@ describe("drift as first typed", () => {
     expect(output).toContain("cv-contract-kit drift: A fake (in this process, on the built-in fixtures) ↔ B staging");
     expect(sent(report.a.summary)).toBeGreaterThan(30);
     // What the fake on a port gives (the first test above), from the fake in this process.
-    expect(counted(report).filter((d) => !d.startsWith("inferred wording"))).toEqual([
-      "inferred behaviour api-key-unknown#0 status: 400 | 401",
-      "inferred behaviour method-delete#0 header: GET, POST | (none)",
-      "inferred behaviour method-delete#0 status: 405 | 404",
-      "inferred behaviour method-put#0 header: GET, POST | (none)",
-      "inferred behaviour method-put#0 status: 405 | 404",
-    ]);
+    expect(counted(report).filter((d) => !d.startsWith("inferred wording"))).toEqual(PLANTED_BEHAVIOUR);
     expect(report.counts).toMatchObject({ documented: 0, inferredBehaviour: 5, inferredWording: 7 });
   });
 
