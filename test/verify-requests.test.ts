@@ -33,6 +33,9 @@ describe("POST /__admin/requests/find and /count", () => {
     // The journal's redaction holds in what find returns: the key is never shown.
     expect(found.body.requests.map((e: JournalEntry) => e.headers["cv-api-key"])).toEqual(["[redacted]", "[redacted]"]);
     expect(JSON.stringify(found.body)).not.toContain(KEY_A);
+    // Nor can a matcher find a request by its key: the journal never held it.
+    expect((await admin(fake().url, "/__admin/requests/count", { headers: { "cv-api-key": KEY_A } })).body).toEqual({ count: 0 });
+    expect((await admin(fake().url, "/__admin/requests/count", { headers: { "cv-api-key": { contains: "clinic_a" } } })).body).toEqual({ count: 0 });
 
     const patterns = { data: { city: { matches: "^L" } }, headers: { "X-Trace": { contains: "42" } }, outcome: "success" };
     expect((await admin(fake().url, "/__admin/requests/count", patterns)).body).toEqual({ count: 1 });
@@ -60,12 +63,11 @@ describe("POST /__admin/requests/find and /count", () => {
   it("refuse a regex that could backtrack exponentially, and answer at once", async () => {
     // A header value that would make (a+)+$ take longer than the test runs, were the regex run on it.
     await update(fake().url, { email: ANA, city: "Boston" }, { headers: { "x-trace": `${"a".repeat(40)}!` } });
-    const started = Date.now();
+    // Were one of these run on that value, the request would not come back before the test's timeout.
     for (const matches of ["(a+)+$", "(a*)*b", "(a|aa)+$", "((ab)+c)*", "(x+x+)+y", "(a)\\1", "(a{1,9}){2,}"]) {
       const reply = await admin(fake().url, "/__admin/requests/count", { headers: { "x-trace": { matches } } });
       expect([matches, reply.status, reply.body.message]).toEqual([matches, 400, expect.stringMatching(/exponential time/)]);
     }
-    expect(Date.now() - started).toBeLessThan(5_000);
     // Safe repetitions are not refused.
     for (const matches of ["^a+!$", "(ab)?c", "[a-z]+@(clinic-a)\\.test", "a{3}"]) expect([matches, compileSafePattern(matches).ok]).toEqual([matches, true]);
   });
