@@ -35,6 +35,10 @@ export { defaultFixtures, withDefaultFixtures } from "./fake/state/default-fixtu
 export { DEFAULT_JOURNAL_SIZE } from "./fake/core/request-journal.js";
 export type { JournalEntry, JournalFilter } from "./fake/core/request-journal.js";
 export { FaultError } from "./fake/core/faults.js";
+export { MatcherError } from "./fake/journal/match-request.js";
+export type { RequestMatcher, TextPattern, ValuePattern, PartDifference } from "./fake/journal/match-request.js";
+export { VerificationError } from "./fake/journal/verify-requests.js";
+export type { NearMiss, VerifyOptions, VerifyTimes } from "./fake/journal/verify-requests.js";
 export type { Delay, Fault, FaultSpec } from "./fake/core/faults.js";
 export { RULE_NAMES } from "./fake/rules/rule-config.js";
 export type { RuleName } from "./fake/rules/rule-config.js";

@@ -13,6 +13,8 @@ import { createFakeCore, type FakeCore } from "./core/fake-core.js";
 import { delayProblem, FaultSet, type Delay, type Fault, type FaultSpec } from "./core/faults.js";
 import { DEFAULT_JOURNAL_SIZE, RequestJournal, type JournalEntry, type JournalFilter } from "./core/request-journal.js";
 import { createInProcessFetch } from "./in-process-fetch.js";
+import { compileMatcher, type RequestMatcher } from "./journal/match-request.js";
+import { countRequests, findRequests, verifyRequests, type VerifyOptions } from "./journal/verify-requests.js";
 import { ruleConfigFrom, type RuleConfig, type RuleName } from "./rules/rule-config.js";
 import { collectGarbage } from "./state/collect-garbage.js";
 import { FakeStore, type CommitResult } from "./state/fake-store.js";
@@ -61,6 +63,19 @@ export interface Fake {
   reset(): void;
   /** The request journal, oldest first (see JournalEntry in openapi.yaml). */
   requests(filter?: JournalFilter): JournalEntry[];
+  /**
+   * The journal's requests that match every part of `matcher` (RequestMatcher in openapi.yaml), oldest first, at
+   * most 1,000; throws MatcherError saying what is wrong with a matcher that is not one.
+   */
+  findRequests(matcher: RequestMatcher): JournalEntry[];
+  /** How many of the journal's requests match `matcher`. */
+  countRequests(matcher: RequestMatcher): number;
+  /**
+   * WireMock's verify: throws VerificationError unless `times` requests match (at least 1 when left out), its
+   * message naming the closest requests the fake saw and the parts of the matcher each fails.
+   * @example fake.verify({ method: "POST", data: { email: "alice@example.com" } }, { times: 1 });
+   */
+  verify(matcher: RequestMatcher, options?: VerifyOptions): void;
   clearRequests(): void;
   faults: FakeFaults;
   /** With `persist`: the state file, and whether this start created it from the fixtures. */
@@ -150,6 +165,9 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
       if (!result.ok) throw new StateFileError(result.detail);
     },
     requests: (filter) => journal.read(filter).requests,
+    findRequests: (matcher) => findRequests(journal, compileMatcher(contract, matcher)),
+    countRequests: (matcher) => countRequests(journal, compileMatcher(contract, matcher)),
+    verify: (matcher, verifyOptions) => verifyRequests(contract, journal, matcher, verifyOptions),
     clearRequests: () => journal.clear(),
     faults: {
       add: (spec) => faults.add(spec),

@@ -13,6 +13,11 @@ export const MESSAGES = {
     "template": "The fake server's answer breaks openapi.yaml: {detail}",
     "tier": "inferred"
   },
+  "invalidMatcher": {
+    "status": 400,
+    "template": "Invalid request matcher: {detail}",
+    "tier": "inferred"
+  },
   "invalidFault": {
     "status": 400,
     "template": "Invalid fault: {detail}",

@@ -174,6 +174,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__admin/requests/find": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The journal's requests that match a matcher
+         * @description The requests of the journal that match every part of the matcher (WireMock's `/__admin/requests/find`),
+         *     oldest first, at most 1,000 (count them all with `/__admin/requests/count`). A matcher part is the request's
+         *     method, path, headers, `data` fields, the status answered or its outcome; a part left out matches anything.
+         *     A text is matched equal, or by `{ "contains": "…" }`, or by `{ "matches": "regex" }` (JavaScript syntax,
+         *     at most 200 characters, no nested repetition such as `(a+)+` and no back-reference, tested against at most
+         *     8 KiB of text). Redacted values stay redacted: a key is never matched or shown.
+         */
+        post: operations["adminFindRequests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/requests/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * How many of the journal's requests match a matcher
+         * @description How many requests of the journal match every part of the matcher (WireMock's `/__admin/requests/count`);
+         *     the matcher is the one of `/__admin/requests/find`.
+         */
+        post: operations["adminCountRequests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__admin/faults": {
         parameters: {
             query?: never;
@@ -836,6 +882,42 @@ export interface components {
             durationMs: number;
         };
         /**
+         * @description Which journal entries to find, count or verify: each part given must hold (a part left out matches anything).
+         *     Header names are matched in lower case; `data` names fields of the request body's `data` object.
+         */
+        RequestMatcher: {
+            /**
+             * @description The request's method, in any letter case.
+             * @example POST
+             */
+            method?: string;
+            path?: components["schemas"]["TextPattern"];
+            headers?: {
+                [key: string]: components["schemas"]["TextPattern"];
+            };
+            data?: {
+                [key: string]: components["schemas"]["ValuePattern"];
+            };
+            /** @description The status answered; null for a fault that answered nothing. */
+            status?: number | null;
+            outcome?: components["schemas"]["TextPattern"];
+        };
+        /** @description A text equal to this, one that contains `contains`, or one the regular expression `matches` finds. */
+        TextPattern: string | {
+            contains: string;
+        } | {
+            /** @description A JavaScript regular expression (unicode mode); no nested repetition, no back-reference. */
+            matches: string;
+        };
+        /** @description A `data` field equal to this value, or a text pattern (numbers and booleans are matched as text then). */
+        ValuePattern: components["schemas"]["TextPattern"] | (number | boolean | null);
+        RequestMatches: {
+            requests: components["schemas"]["JournalEntry"][];
+        };
+        RequestCount: {
+            count: number;
+        };
+        /**
          * @description A fault to inject: a delay, a status or an effect (a status and an effect exclude each other; a delay goes
          *     with either, or alone). `retryAfter` only with status 429.
          */
@@ -1082,6 +1164,15 @@ export interface components {
          *     value its schema refuses.
          */
         AdminInvalidQuery: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description Fake server only. The body is not a request matcher, or one of its patterns cannot be used. */
+        InvalidMatcher: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1429,6 +1520,64 @@ export interface operations {
             };
             400: components["responses"]["AdminInvalidQuery"];
             403: components["responses"]["AdminForbidden"];
+        };
+    };
+    adminFindRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestMatcher"];
+            };
+        };
+        responses: {
+            /** @description The matching requests, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestMatches"];
+                };
+            };
+            400: components["responses"]["InvalidMatcher"];
+            403: components["responses"]["AdminForbidden"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    adminCountRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestMatcher"];
+            };
+        };
+        responses: {
+            /** @description How many requests match. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestCount"];
+                };
+            };
+            400: components["responses"]["InvalidMatcher"];
+            403: components["responses"]["AdminForbidden"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     adminListFaults: {

@@ -10,12 +10,22 @@
  *
  * const fake = createFake();
  * const server = setupServer(...handlers(fake, { baseUrl: "https://api.carevalidate.com" }));
+ * // …the app under test runs…
+ * verify(fake, { method: "POST", data: { email: "alice@example.com" } }, { times: 1 });
  */
 import { http, HttpResponse, type HttpHandler } from "msw";
 
 /** Anything with the fake's fetch: `createFake()`, or `startFakeServer()`'s result. */
 export interface FetchingFake {
   fetch: typeof globalThis.fetch;
+}
+
+/**
+ * Anything with the fake's verify (`createFake()`, or `startFakeServer()`'s result). Typed structurally: this
+ * entry's declarations import nothing of the kit's (see scripts/build-cjs-types.mjs).
+ */
+export interface VerifyingFake<Matcher, Options> {
+  verify(matcher: Matcher, options?: Options): void;
 }
 
 export interface HandlerOptions {
@@ -41,4 +51,13 @@ export function handlers(fake: FetchingFake, { baseUrl }: HandlerOptions): HttpH
       }
     }),
   ];
+}
+
+/**
+ * WireMock's verify for the requests the app sent through these handlers: throws the fake's VerificationError
+ * unless `times` requests match (at least 1 when left out), its message naming the closest requests the fake saw.
+ * The same as `fake.verify(matcher, options)`; see docs/verification.md.
+ */
+export function verify<Matcher, Options>(fake: VerifyingFake<Matcher, Options>, matcher: Matcher, options?: Options): void {
+  fake.verify(matcher, options);
 }

@@ -63,9 +63,14 @@ export async function admin(baseUrl: string, method: string, path: string, body?
   return reply;
 }
 
+/** Admin paths with a fixed second segment: they are not records. */
+const FIXED_ADMIN_PATHS = new Set(["/requests/find", "/requests/count"]);
+
 /** "/users/u-ana?x=1" → "/__admin/users/{id}"; "/cases" → "/__admin/cases"; "/reset" → "/__admin/reset". */
 export function adminSpecPath(path: string): string {
-  const [, collection, id] = path.split("?")[0]!.split("/");
+  const bare = path.split("?")[0]!;
+  if (FIXED_ADMIN_PATHS.has(bare)) return `/__admin${bare}`;
+  const [, collection, id] = bare.split("/");
   return id === undefined ? `/__admin/${collection}` : `/__admin/${collection}/{id}`;
 }
 

@@ -249,6 +249,18 @@ export class RequestJournal {
     return { page: { requests, held: this.count, capacity: this.capacity, dropped: this.droppedCount }, matched };
   }
 
+  /**
+   * Visits every entry, oldest first, built one at a time (verification reads the whole journal without holding it
+   * as JSON); `visit` returning false stops the walk.
+   */
+  scan(visit: (entry: JournalEntry) => boolean | void): void {
+    this.flush();
+    for (let i = 0; i < this.count; i++) {
+      const slot = (this.next - this.count + i + this.capacity) % this.capacity;
+      if (visit(this.entry(slot, this.statuses[slot] === -1 ? null : this.statuses[slot]!)) === false) return;
+    }
+  }
+
   clear(): void {
     this.pending.length = 0;
     this.pendingBytes = 0;

@@ -20,6 +20,8 @@ import type { MessageName } from "../../contract/messages.js";
 import { formatIssues } from "../../contract/validators.js";
 import { FaultError, type FaultSet, type FaultSpec } from "../core/faults.js";
 import type { RequestJournal } from "../core/request-journal.js";
+import { compileMatcher, MatcherError } from "../journal/match-request.js";
+import { countRequests, findRequests } from "../journal/verify-requests.js";
 import type { CommitResult, FakeStore } from "../state/fake-store.js";
 import { planCreate, planDelete, planUpdate, type RecordChange, type StoredRecord } from "../state/record-changes.js";
 import { COLLECTIONS, type FixtureSet } from "../state/types.js";
@@ -110,7 +112,7 @@ export function createAdminApp({ contract, store, bodyLimit, journal, faults, re
         if (!parsed.ok) return fail(res, "malformedJson", { detail: parsed.detail });
         const issues = operation.body!.validate(parsed.value);
         // A fault is not a record: say "Invalid fault", as fake.faults.add and the Prefer header do.
-        if (issues.length > 0) return fail(res, operation.kind === "addFault" ? "invalidFault" : "adminInvalid", { detail: formatIssues(issues) });
+        if (issues.length > 0) return fail(res, invalidBodyMessage(operation), { detail: formatIssues(issues) });
         value = parsed.value;
       }
       perform(res, operation, match, value, query.values);
@@ -143,6 +145,19 @@ export function createAdminApp({ contract, store, bodyLimit, journal, faults, re
           } catch (error) {
             return fail(res, "adminInvalidQuery", { detail: (error as Error).message });
           }
+        }
+        case "findRequests":
+        case "countRequests": {
+          let matcher;
+          try {
+            matcher = compileMatcher(contract, body);
+          } catch (error) {
+            if (error instanceof MatcherError) return fail(res, "invalidMatcher", { detail: error.message });
+            throw error;
+          }
+          return operation.kind === "findRequests"
+            ? send(res, 200, { requests: findRequests(journal, matcher) })
+            : send(res, 200, { count: countRequests(journal, matcher) });
         }
         case "clearRequests":
           journal.clear();
@@ -235,4 +250,11 @@ export function createAdminApp({ contract, store, bodyLimit, journal, faults, re
   });
 
   return app as unknown as RequestListener;
+}
+
+/** A body its schema refuses: a fault and a matcher are not records, and are named as what they are. */
+function invalidBodyMessage(operation: AdminOperation): MessageName {
+  if (operation.kind === "addFault") return "invalidFault";
+  if (operation.kind === "findRequests" || operation.kind === "countRequests") return "invalidMatcher";
+  return "adminInvalid";
 }

@@ -15,7 +15,7 @@ export const ADMIN_PREFIX = "/__admin";
 export type AdminOperationKind =
   | "list" | "create" | "read" | "patch" | "replace" | "delete"
   | "reset" | "dump" | "health" | "shutdown"
-  | "listRequests" | "clearRequests"
+  | "listRequests" | "clearRequests" | "findRequests" | "countRequests"
   | "addFault" | "listFaults" | "clearFaults" | "readFault" | "deleteFault";
 
 /** The operations that are not about a collection, by path and method. */
@@ -26,6 +26,8 @@ const FIXED_KINDS: Readonly<Record<string, AdminOperationKind>> = {
   "POST /__admin/shutdown": "shutdown",
   "GET /__admin/requests": "listRequests",
   "DELETE /__admin/requests": "clearRequests",
+  "POST /__admin/requests/find": "findRequests",
+  "POST /__admin/requests/count": "countRequests",
   "POST /__admin/faults": "addFault",
   "GET /__admin/faults": "listFaults",
   "DELETE /__admin/faults": "clearFaults",
