@@ -31,7 +31,9 @@ work="$(mktemp -d)"
 port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 fake_pid=""
 cleanup() {
-  if [ -n "$fake_pid" ]; then kill "$fake_pid" 2>/dev/null || true; fi
+  rm -f "$work/keep-serving"
+  if [ -f "$work/fake.pid" ]; then kill "$(cat "$work/fake.pid")" 2>/dev/null || true; fi
+  if [ -n "$fake_pid" ]; then wait "$fake_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -51,7 +53,16 @@ test:
   timeoutInMilliseconds: 3000
 YAML
 
-node "$repo/bin/cv-contract-kit.js" serve --port "$port" >"$work/fake.log" 2>&1 &
+# Specmatic sends the contract's own example of POST /__admin/shutdown, which stops the fake (exit 0) as documented:
+# start it again on the same port, so the tests after it find a server.
+touch "$work/keep-serving"
+(
+  while [ -f "$work/keep-serving" ]; do
+    node "$repo/bin/cv-contract-kit.js" serve --port "$port" >>"$work/fake.log" 2>&1 &
+    echo $! >"$work/fake.pid"
+    wait $! || true
+  done
+) &
 fake_pid=$!
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$port/__admin/health" >/dev/null 2>&1 && break
