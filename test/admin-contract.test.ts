@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { loadContract } from "../src/index.js";
 import { matchesTemplate } from "../src/contract/messages.js";
 import { deref } from "../src/contract/pointer.js";
-import { adminSpecPath, toReply } from "./support/http.js";
+import { createFake } from "../src/index.js";
+import { adminSpecPath, json, KEY_A, toReply } from "./support/http.js";
 import { useFakeServer } from "./support/use-fake.js";
 
 const contract = loadContract();
@@ -153,5 +154,75 @@ describe("every named request example of the admin API, sent to the fake", () =>
       }
     }
     console.log(`[admin contract] named request examples sent: ${sent}, each answered as its paired response example`);
+  });
+});
+
+// What a generator such as Specmatic reads of the whole document (every path, not only the admin API): a request
+// example is sent only with a response example of the same name, and a response example that leaves out a required
+// header makes it refuse the whole contract before any test (R2001).
+describe("the whole contract, as a generator reads it", () => {
+  type HeaderSpec = { required?: boolean; examples?: Record<string, unknown> };
+  type FullResponse = { headers?: Record<string, unknown>; content?: Record<string, MediaType> };
+  const allOperations = Object.entries(spec.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => [...METHODS, "head"].includes(method))
+      .map(([method, operation]) => ({ path, method, operation: operation as Operation })),
+  );
+  const requestNames = (operation: Operation) =>
+    new Set([
+      ...Object.values(operation.requestBody?.content ?? {}).flatMap((media) => Object.keys(media.examples ?? {})),
+      ...parametersOf(operation).flatMap((p) => Object.keys(p.examples ?? {})),
+    ]);
+  const responsesOf = (operation: Operation) => Object.entries(operation.responses).map(([status, ref]) => ({ status, response: deref<FullResponse>(spec, ref) }));
+  const responseNames = (response: FullResponse) => Object.values(response.content ?? {}).flatMap((media) => Object.keys(media.examples ?? {}));
+
+  it("pairs every named request example with a response example of the same name", () => {
+    const unpaired = allOperations.flatMap(({ path, method, operation }) => {
+      const answered = new Set(responsesOf(operation).flatMap(({ response }) => responseNames(response)));
+      return [...requestNames(operation)].filter((name) => !answered.has(name)).map((name) => `${method.toUpperCase()} ${path} ${name}`);
+    });
+    expect(unpaired).toEqual([]);
+  });
+
+  it("gives each required response header an example of the name of each paired response example", () => {
+    const missing = allOperations.flatMap(({ path, method, operation }) => {
+      const names = requestNames(operation);
+      return responsesOf(operation).flatMap(({ status, response }) =>
+        responseNames(response)
+          .filter((name) => names.has(name))
+          .flatMap((name) =>
+            Object.entries(response.headers ?? {})
+              .filter(([, header]) => deref<HeaderSpec>(spec, header).required && !deref<HeaderSpec>(spec, header).examples?.[name])
+              .map(([header]) => `${method.toUpperCase()} ${path} ${status} ${name}: ${header}`),
+          ),
+      );
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it("writes FaultSpec's alternatives as objects with their properties, not bare required lists", () => {
+    const faultSpec = deref<{ anyOf: { type?: string; required?: string[]; properties?: Record<string, unknown> }[] }>(spec, { $ref: "#/components/schemas/FaultSpec" });
+    for (const alternative of faultSpec.anyOf) {
+      expect(alternative.type).toBe("object");
+      for (const name of alternative.required ?? []) expect(alternative.properties, name).toHaveProperty(name);
+    }
+  });
+
+  it("has a harmless Prefer example: sent as a generator sends it, the answer is the one without it", async () => {
+    const prefer = deref<{ example: string }>(spec, { $ref: "#/components/parameters/Prefer" }).example;
+    const [plain, preferred] = [createFake(), createFake()];
+    const send = (fake: typeof plain, headers: Record<string, string>) =>
+      fake.fetch("http://fake.invalid/api/v1/users", {
+        method: "POST",
+        headers: { "content-type": "application/json", "cv-api-key": KEY_A, ...headers },
+        body: JSON.stringify({ action: "UPDATE_PROFILE", data: { email: "ana.free@clinic-a.test", city: "Lima" } }),
+      });
+    const started = Date.now();
+    const [without, withIt] = [await send(plain, {}), await send(preferred, { prefer })];
+    expect([withIt.status, await json(withIt)]).toEqual([without.status, await json(without)]);
+    expect(preferred.requests()[0]!.outcome).toBe("success");
+    expect(Date.now() - started).toBeLessThan(5_000); // no delay asked: the bound only stops a hang
+    const search = await preferred.fetch("http://fake.invalid/api/v1/users?email=ana", { headers: { "cv-api-key": KEY_A, prefer } });
+    expect(search.status).toBe(200);
   });
 });

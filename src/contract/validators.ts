@@ -70,8 +70,14 @@ export function describeErrors(errors: readonly ErrorObject[]): ValidationIssue[
       issues.push(issue);
     }
   }
-  // A nullable field ("anyOf: [rule, null]") that breaks its rule also "must be null": say only the rule.
-  return issues.filter((issue) => issue.message !== "must be null" || !issues.some((other) => other !== issue && other.path === issue.path));
+  // A nullable field ("anyOf: [rule, null]") that breaks its rule also "must be null": say only the rule. A pattern
+  // that spells out a format for generators (Email's) says again what the format said: say only the format.
+  const formatPaths = new Set(errors.filter((error) => error.keyword === "format").map((error) => pointerToField(error.instancePath)));
+  return issues.filter(
+    (issue) =>
+      (issue.message !== "must be null" || !issues.some((other) => other !== issue && other.path === issue.path)) &&
+      !(issue.message.startsWith("must match the pattern") && formatPaths.has(issue.path)),
+  );
 }
 
 function describeError(error: ErrorObject): ValidationIssue {

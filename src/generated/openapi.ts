@@ -581,7 +581,7 @@ export interface components {
         };
         /**
          * Format: email
-         * @description An email address. The field rules below are shared by the API's request (UpdateProfileData) and the fake's stored users (StoredUser), so the fake never stores what the API would refuse.
+         * @description An email address, with a dot in its domain (inferred). The field rules below are shared by the API's request (UpdateProfileData) and the fake's stored users (StoredUser), so the fake never stores what the API would refuse.
          */
         Email: string;
         /** @description A first or last name, 1 to 100 characters (the limit is inferred). */
@@ -871,7 +871,7 @@ export interface components {
             /** @description The status answered; null when a fault answered nothing (hang, reset, empty). */
             status: number | null;
             /**
-             * @description `success`, the name of the message answered (e.g. `phoneNumberInUse`, see components.examples), or `fault:…`.
+             * @description `success`, the name of the message answered (e.g. `phoneNumberInUse`, see components.examples), `fault:…`, or `example:NAME` (a `Prefer: example=NAME` answer).
              * @example success
              * @example phoneNumberInUse
              * @example fault:503
@@ -928,7 +928,28 @@ export interface components {
             status?: components["schemas"]["FaultStatus"];
             retryAfter?: components["schemas"]["FaultRetryAfter"];
             effect?: components["schemas"]["FaultEffect"];
-        } | unknown | unknown | unknown;
+        } | {
+            email?: components["schemas"]["FaultEmail"];
+            times?: components["schemas"]["FaultTimes"];
+            delay: components["schemas"]["FaultDelay"];
+            status?: components["schemas"]["FaultStatus"];
+            retryAfter?: components["schemas"]["FaultRetryAfter"];
+            effect?: components["schemas"]["FaultEffect"];
+        } | {
+            email?: components["schemas"]["FaultEmail"];
+            times?: components["schemas"]["FaultTimes"];
+            delay?: components["schemas"]["FaultDelay"];
+            status: components["schemas"]["FaultStatus"];
+            retryAfter?: components["schemas"]["FaultRetryAfter"];
+            effect?: components["schemas"]["FaultEffect"];
+        } | {
+            email?: components["schemas"]["FaultEmail"];
+            times?: components["schemas"]["FaultTimes"];
+            delay?: components["schemas"]["FaultDelay"];
+            status?: components["schemas"]["FaultStatus"];
+            retryAfter?: components["schemas"]["FaultRetryAfter"];
+            effect: components["schemas"]["FaultEffect"];
+        };
         /** @description A fault in force, with its id and, when it was given `times`, the uses it has left. */
         Fault: {
             /** @example fault-1 */
@@ -986,7 +1007,10 @@ export interface components {
         /** @description Fake server only, when a fault asks for it (inferred for a deployment, whose gateway may answer it). Retry after the `Retry-After` header's seconds. */
         TooManyRequests: {
             headers: {
-                /** @description Seconds to wait before trying again. */
+                /**
+                 * @description Seconds to wait before trying again.
+                 * @example 1
+                 */
                 "Retry-After": string;
                 [name: string]: unknown;
             };
@@ -1207,9 +1231,19 @@ export interface components {
         /**
          * @description Fake server only (a real deployment ignores it, as RFC 7240 asks of unknown preferences): a fault for this
          *     request alone, the way Prism reads `Prefer: code=…`. `code=503` (429, 500, 502, 503), `delay=250` or
-         *     `delay=100-400` (milliseconds), `fault=hang|reset|empty|malformedJson`; several separated by commas. Other
-         *     preferences are ignored; a value the fake cannot use is answered 400 (invalidFault).
-         * @example code=503, delay=200
+         *     `delay=100-400` (milliseconds), `fault=hang|reset|empty|malformedJson`; several separated by commas.
+         *
+         *     `example=NAME` (Prism's rule) answers the response example of that name this contract gives for the
+         *     operation, as written here (placeholders such as `{email}` included): `example=phoneNumberInUse` answers
+         *     the 400 of that name. With `code=…` the example is looked for under that status only (any status of the
+         *     operation, e.g. `code=400, example=alignedAnswer`); without, under the lowest status that has one. A
+         *     `delay` makes it late; `fault=` does not go with it. Like a fault, it answers before any check but the
+         *     method and the body size, and changes nothing; the journal records it with the outcome `example:NAME`. A
+         *     name the operation has no example of is answered 400 (invalidFault), naming the examples there are.
+         *
+         *     Other preferences are ignored (the example below, `return=representation`, changes nothing); a value the
+         *     fake cannot use, or one longer than 200 characters, is answered 400 (invalidFault).
+         * @example return=representation
          */
         Prefer: string;
         /**
@@ -1260,9 +1294,19 @@ export interface operations {
                 /**
                  * @description Fake server only (a real deployment ignores it, as RFC 7240 asks of unknown preferences): a fault for this
                  *     request alone, the way Prism reads `Prefer: code=…`. `code=503` (429, 500, 502, 503), `delay=250` or
-                 *     `delay=100-400` (milliseconds), `fault=hang|reset|empty|malformedJson`; several separated by commas. Other
-                 *     preferences are ignored; a value the fake cannot use is answered 400 (invalidFault).
-                 * @example code=503, delay=200
+                 *     `delay=100-400` (milliseconds), `fault=hang|reset|empty|malformedJson`; several separated by commas.
+                 *
+                 *     `example=NAME` (Prism's rule) answers the response example of that name this contract gives for the
+                 *     operation, as written here (placeholders such as `{email}` included): `example=phoneNumberInUse` answers
+                 *     the 400 of that name. With `code=…` the example is looked for under that status only (any status of the
+                 *     operation, e.g. `code=400, example=alignedAnswer`); without, under the lowest status that has one. A
+                 *     `delay` makes it late; `fault=` does not go with it. Like a fault, it answers before any check but the
+                 *     method and the body size, and changes nothing; the journal records it with the outcome `example:NAME`. A
+                 *     name the operation has no example of is answered 400 (invalidFault), naming the examples there are.
+                 *
+                 *     Other preferences are ignored (the example below, `return=representation`, changes nothing); a value the
+                 *     fake cannot use, or one longer than 200 characters, is answered 400 (invalidFault).
+                 * @example return=representation
                  */
                 Prefer?: components["parameters"]["Prefer"];
             };
@@ -1309,9 +1353,19 @@ export interface operations {
                 /**
                  * @description Fake server only (a real deployment ignores it, as RFC 7240 asks of unknown preferences): a fault for this
                  *     request alone, the way Prism reads `Prefer: code=…`. `code=503` (429, 500, 502, 503), `delay=250` or
-                 *     `delay=100-400` (milliseconds), `fault=hang|reset|empty|malformedJson`; several separated by commas. Other
-                 *     preferences are ignored; a value the fake cannot use is answered 400 (invalidFault).
-                 * @example code=503, delay=200
+                 *     `delay=100-400` (milliseconds), `fault=hang|reset|empty|malformedJson`; several separated by commas.
+                 *
+                 *     `example=NAME` (Prism's rule) answers the response example of that name this contract gives for the
+                 *     operation, as written here (placeholders such as `{email}` included): `example=phoneNumberInUse` answers
+                 *     the 400 of that name. With `code=…` the example is looked for under that status only (any status of the
+                 *     operation, e.g. `code=400, example=alignedAnswer`); without, under the lowest status that has one. A
+                 *     `delay` makes it late; `fault=` does not go with it. Like a fault, it answers before any check but the
+                 *     method and the body size, and changes nothing; the journal records it with the outcome `example:NAME`. A
+                 *     name the operation has no example of is answered 400 (invalidFault), naming the examples there are.
+                 *
+                 *     Other preferences are ignored (the example below, `return=representation`, changes nothing); a value the
+                 *     fake cannot use, or one longer than 200 characters, is answered 400 (invalidFault).
+                 * @example return=representation
                  */
                 Prefer?: components["parameters"]["Prefer"];
             };

@@ -15,7 +15,9 @@ import { assertAnswer } from "./answer-check.js";
 import type { AnswerBook } from "./answer-book.js";
 import type { FakeAnswer, FakeRequest } from "./fake-request.js";
 import { delayLength, faultAnswer, type Delay, type FaultSet, type FaultSpec } from "./faults.js";
-import { faultFromPrefer } from "./prefer-header.js";
+import { readPointer } from "../../contract/pointer.js";
+import { exampleAnswer } from "./prefer-example.js";
+import { faultFromPrefer, type Preference } from "./prefer-header.js";
 import { emailOf, type RequestJournal } from "./request-journal.js";
 import { searchEmailOf } from "./search-query.js";
 import { createSearchUsersPipeline } from "./search-users.js";
@@ -81,6 +83,18 @@ export function createFakeCore(options: FakeCoreOptions): FakeCore {
   const forcedBy = (fault: FaultSpec | undefined) =>
     fault && faultAnswer(fault, (status, reason) => fillTemplate(answers.message("injectedFault").template, { status: String(status), reason }));
 
+  // The contract's limit on the Prefer header: a longer one is refused, as openapi.yaml says.
+  const preferMaxLength = (readPointer(contract.spec, "/components/parameters/Prefer/schema/maxLength") as number | undefined) ?? Infinity;
+  const preferOf = (req: FakeRequest) => faultFromPrefer(req.headers.prefer, preferMaxLength);
+
+  /** The named example `Prefer: example=…` asks for, as openapi.yaml writes it; a 400 naming the known ones if none. */
+  function exampleOf(req: FakeRequest, example: NonNullable<Preference["example"]>): FakeAnswer {
+    const found = exampleAnswer(contract, UPDATE_PROFILE_PATH, req.method, example.name, example.status);
+    if ("problem" in found) return answers.error("invalidFault", { detail: found.problem });
+    const delayMs = delayLength(example.delay);
+    return delayMs === undefined ? found.answer : { ...found.answer, delayMs };
+  }
+
   /** A fault's answer, or the rules' answer (late, if the fault is a delay alone). */
   function answerWithFault(req: FakeRequest, arrivedAt: number, fault: FaultSpec | undefined, bytes: Uint8Array): FakeAnswer {
     const forced = forcedBy(fault);
@@ -93,8 +107,9 @@ export function createFakeCore(options: FakeCoreOptions): FakeCore {
 
   /** A search reads no body: its fault, if any, matches the email filter, and it answers at once. */
   function searchAnswer(req: FakeRequest, arrivedAt: number): FakeAnswer {
-    const prefer = faultFromPrefer(req.headers.prefer);
+    const prefer = preferOf(req);
     if (prefer && "problem" in prefer) return settle(req, arrivedAt, answers.error("invalidFault", { detail: prefer.problem }));
+    if (prefer?.example) return settle(req, arrivedAt, exampleOf(req, prefer.example));
     const fault = prefer?.fault ?? (faults.active ? faults.take(searchEmailOf(req.query)) : undefined);
     const forced = forcedBy(fault);
     if (forced) return settle(req, arrivedAt, forced);
@@ -107,8 +122,13 @@ export function createFakeCore(options: FakeCoreOptions): FakeCore {
     if (req.method === "GET") return { answer: searchAnswer(req, arrivedAt) };
     const refused = pipeline.checkMethod(req);
     if (refused) return { answer: settle(req, arrivedAt, refused) };
-    const prefer = faultFromPrefer(req.headers.prefer);
+    const prefer = preferOf(req);
     if (prefer && "problem" in prefer) return { answer: settle(req, arrivedAt, answers.error("invalidFault", { detail: prefer.problem })) };
+    if (prefer?.example) {
+      // Like a fault, an example answers whatever the body says and changes nothing; the body is read for the journal.
+      const example = prefer.example;
+      return { bodyLimit, tooLarge: () => settle(req, arrivedAt, pipeline.tooLarge()), finish: (bytes) => settle(req, arrivedAt, exampleOf(req, example), bytes) };
+    }
 
     if (prefer || faults.active) {
       // A fault may match data.email: the body is read before any other check, and a faulted request changes nothing.

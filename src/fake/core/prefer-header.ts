@@ -5,19 +5,29 @@
  *   Prefer: code=503             a forced status (429, 500, 502 or 503)
  *   Prefer: delay=250            answer 250 ms late; delay=100-400 picks at random in between
  *   Prefer: fault=reset          hang | reset | empty | malformedJson
+ *   Prefer: example=NAME         answer that named response example of openapi.yaml (Prism's rule; see
+ *                                prefer-example); with code=… that status's example, with delay=… late
  *
  * Several at once are separated by commas (`Prefer: code=429, delay=100`). Other preferences are ignored, as RFC
  * 7240 asks, and so is the whole header by a real deployment: a request with it is safe to send anywhere.
  */
-import { faultProblem, type Delay, type FaultSpec } from "./faults.js";
+import { delayProblem, faultProblem, type Delay, type FaultSpec } from "./faults.js";
 
-const OURS = new Set(["code", "delay", "fault"]);
+const OURS = new Set(["code", "delay", "fault", "example"]);
 
-/** The fault a Prefer header asks for: undefined if it asks for none, or the problem with what it asks. */
-export function faultFromPrefer(header: string | undefined): { fault: FaultSpec } | { problem: string } | undefined {
+/** What a Prefer header asks for: a fault, or a named example (late, when it has a delay too). */
+export type Preference = { fault: FaultSpec; example?: undefined } | { example: { name: string; status?: number; delay?: Delay }; fault?: undefined };
+
+/**
+ * What a Prefer header asks for: undefined if it asks for nothing of ours, or the problem with what it asks.
+ * `maxLength` is the contract's limit on the header (components.parameters.Prefer).
+ */
+export function faultFromPrefer(header: string | undefined, maxLength = Infinity): Preference | { problem: string } | undefined {
   if (header === undefined) return undefined;
+  if (header.length > maxLength) return { problem: `Prefer header: at most ${maxLength} characters (this one has ${header.length})` };
   const spec: FaultSpec = {};
   let asked = false;
+  let example: string | undefined;
   for (const part of header.split(/[,;]/)) {
     const [rawName, ...rest] = part.split("=");
     const name = rawName!.trim().toLowerCase();
@@ -31,11 +41,23 @@ export function faultFromPrefer(header: string | undefined): { fault: FaultSpec 
       const delay = parseDelay(value);
       if (!delay) return { problem: `Prefer: delay=${value}: give milliseconds, e.g. delay=250 or delay=100-400` };
       spec.delay = delay;
+    } else if (name === "example") {
+      if (value === "") return { problem: "Prefer: example=: name an example, e.g. example=vendorExample" };
+      example = value;
     } else {
       spec.effect = value as FaultSpec["effect"];
     }
   }
   if (!asked) return undefined;
+  if (example !== undefined) {
+    // The status picks the example's response: any documented status, not only the fault statuses.
+    if (spec.effect !== undefined) return { problem: `Prefer header: example=${example} answers an example; leave out fault=${spec.effect}` };
+    if (spec.delay !== undefined) {
+      const problem = delayProblem(spec.delay);
+      if (problem) return { problem: `Prefer header: ${problem}` };
+    }
+    return { example: { name: example, ...(spec.status === undefined ? {} : { status: spec.status }), ...(spec.delay === undefined ? {} : { delay: spec.delay }) } };
+  }
   const problem = faultProblem(spec);
   return problem ? { problem: `Prefer header: ${problem}` } : { fault: spec };
 }
