@@ -50,6 +50,12 @@ export function noteLag(access: Access, ms: number): void {
   access.observedLagMs = Math.min(MAX_LAG_WAIT_MS, Math.max(access.observedLagMs, Math.ceil(ms)));
 }
 
+/**
+ * How long after a refused write carrying profile fields the accounts are read once more: a target that writes before
+ * it refuses (a lock that is not atomic) may show it only on a replica that lags, which a read right after missed.
+ */
+export const REFUSED_WRITE_SETTLE_MS = 100;
+
 /** How long to wait for claimed values: the whole patience until one was seen lost, then the lag seen (and a margin). */
 export function claimPatience(access: Access, patienceMs: number): number {
   return access.claimsSeenLost ? Math.min(patienceMs, 2 * access.observedLagMs + 250) : patienceMs;

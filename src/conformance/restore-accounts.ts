@@ -20,6 +20,10 @@ export interface ScenarioWrites {
   addressed: ReadonlySet<string>;
   /** Accounts that answered 200 to an update with profile fields. */
   appliedTo: ReadonlySet<string>;
+  /** Accounts sent profile fields in a request the target refused: read once more, they must show no change. */
+  refusedWrites?: ReadonlySet<string>;
+  /** The scenario's tier and sentence, which judge a change found late. */
+  scenario?: { tier: "documented" | "inferred"; source: string };
   /** What the target answered 200 with, per account, for the fields it was sent. */
   acknowledged: Readonly<Record<string, Record<string, unknown>>>;
   /** Values a 2xx was sent but did not show, per account: waited for before a restore, never counted as lost. */
@@ -42,6 +46,17 @@ export async function restoreAccounts(ctx: RestoreContext, writes: ScenarioWrite
     if (addressed.has(name)) continue;
     const read = await readAccount(access, name);
     const checks = runChecks({ contract, kind: "bystander", scenario: { tier: "documented", source: "" }, expect: {}, snapshot, ...(read.profile ? { profile: read.profile } : {}), account: { name, email: email(name) } });
+    read.exchanges.forEach((ex, i) => record(ex, i === read.exchanges.length - 1 ? checks.filter((c) => !c.ok) : []));
+  }
+
+  // A refused write must change nothing, even where a read right after it came too soon to show it (a lagging replica):
+  // read once more, now that the lag has had time, and judge it as the scenario's "nothing changed".
+  for (const name of writes.refusedWrites ?? []) {
+    const snapshot = snapshots[name];
+    if (!snapshot || writes.appliedTo.has(name) || writes.settleMs > 0) continue;
+    const read = await readAccount(access, name);
+    if (!read.profile) continue;
+    const checks = runChecks({ contract, kind: "read", scenario: writes.scenario ?? { tier: "documented", source: "" }, expect: { unchanged: true }, snapshot, profile: read.profile });
     read.exchanges.forEach((ex, i) => record(ex, i === read.exchanges.length - 1 ? checks.filter((c) => !c.ok) : []));
   }
 

@@ -5,7 +5,7 @@
  * exception, a timeout, a run that must stop); after a timeout it first waits for the late write to land.
  */
 import type { Contract } from "../contract/contract.js";
-import { claimPatience, noteLag, restorable, type Access } from "./access.js";
+import { claimPatience, noteLag, REFUSED_WRITE_SETTLE_MS, restorable, type Access } from "./access.js";
 import type { CheckResult } from "./checks/check-result.js";
 import { sameNormalForm } from "./checks/normal-form.js";
 import { runChecks } from "./checks/registry.js";
@@ -59,6 +59,8 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
    */
   const claimed: Record<string, Record<string, unknown>> = {};
   const appliedTo = new Set<string>();
+  /** Accounts sent profile fields in a request the target refused (answered, not 2xx): they must not change at all. */
+  const refusedWrites = new Set<string>();
   /** When the scenario last sent a request: a lagging target's late write lands within its lag of it. */
   let lastSentAt = 0;
   /** How much of the target's lag is still to wait out since the scenario's last request (0 when it never lagged). */
@@ -188,6 +190,7 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
       }
       const profile = profileIn(ex.response.json as { data?: unknown } | undefined);
       const success = ex.response.status >= 200 && ex.response.status < 300;
+      if (account && !success && sent && Object.keys(profileFieldsOf(sent)).length > 0) refusedWrites.add(account);
       if (account && success && sent && Object.keys(profileFieldsOf(sent)).length > 0) {
         appliedTo.add(account);
         acknowledgedAt[account] = Date.now();
@@ -231,7 +234,18 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
   async function restoreAll(): Promise<AccountRestore[]> {
     return restoreAccounts(
       { contract, access, ...(ctx.sleep ? { sleep: ctx.sleep } : {}), ...(ctx.patienceMs !== undefined ? { patienceMs: ctx.patienceMs } : {}) },
-      { snapshots, unreadable, addressed: new Set(Object.keys(sentToAccount)), appliedTo, acknowledged, claimed, settleMs: timedOut ? ctx.settleMs : 0, lagLeftMs: lagLeft() },
+      {
+        snapshots,
+        unreadable,
+        addressed: new Set(Object.keys(sentToAccount)),
+        appliedTo,
+        refusedWrites,
+        scenario: { tier: scenario.tier, source: scenario.source },
+        acknowledged,
+        claimed,
+        settleMs: timedOut ? ctx.settleMs : 0,
+        lagLeftMs: Math.max(lagLeft(), refusedWrites.size > 0 ? REFUSED_WRITE_SETTLE_MS - (Date.now() - lastSentAt) : 0),
+      },
       (ex, checks) => record("restore", ex, checks),
     );
   }
