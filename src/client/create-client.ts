@@ -59,10 +59,19 @@ export function createClient(options: CareValidateClientOptions): CareValidateCl
   return {
     raw,
     updateUserProfile: async (data, call = {}) => {
-      const signals = [call.signal, call.timeoutMs === undefined ? undefined : AbortSignal.timeout(call.timeoutMs)].filter((s): s is AbortSignal => s !== undefined);
+      // The timeout is a timer this call holds until it settles, not AbortSignal.timeout: a signal nothing references
+      // once fetch has copied it can be collected before it fires (seen on Node 24), and the call then never ends.
+      const timeout = call.timeoutMs === undefined ? undefined : new AbortController();
+      const timer = timeout && setTimeout(() => timeout.abort(new DOMException(`no answer within ${call.timeoutMs} ms`, "TimeoutError")), call.timeoutMs);
+      const signals = [call.signal, timeout?.signal].filter((s): s is AbortSignal => s !== undefined);
       const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-      // Read as text and parsed here: a 200 whose body is not JSON (a proxy's page, a cut-off answer) is an error, not a throw.
-      const result = (await raw.POST("/api/v1/users", { body: { action: "UPDATE_PROFILE", data }, parseAs: "text", ...(signal ? { signal } : {}) })) as { data?: string; error?: unknown; response: Response };
+      let result: { data?: string; error?: unknown; response: Response };
+      try {
+        // Read as text and parsed here: a 200 whose body is not JSON (a proxy's page, a cut-off answer) is an error, not a throw.
+        result = (await raw.POST("/api/v1/users", { body: { action: "UPDATE_PROFILE", data }, parseAs: "text", ...(signal ? { signal } : {}) })) as typeof result;
+      } finally {
+        clearTimeout(timer);
+      }
       if (result.data !== undefined) {
         try {
           return { data: JSON.parse(result.data) as unknown, response: result.response } as UpdateProfileResult;
