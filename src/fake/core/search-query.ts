@@ -1,52 +1,69 @@
 /**
  * @module fake/core/search-query
- * The query string of GET /api/v1/users as openapi.yaml declares it (the vendor's search users page): email, limit,
- * after, sortBy, and sorOrder as the page spells it (sortOrder, as its text spells it, is taken too). A parameter the
- * operation does not declare is ignored, as most services do; a declared one given twice, or a value the operation
- * cannot use, is refused with what to send instead.
+ * The query string of GET /api/v1/users, read by the operation's own parameters in openapi.yaml (the vendor's search
+ * users page): which names it declares, their defaults and their rules all come from there, checked with the
+ * contract's validators. A parameter the operation does not declare is ignored, as most services do; a declared one
+ * given twice, or a value its schema refuses, is refused with what to send instead.
  */
+import type { Contract } from "../../contract/contract.js";
+import { UPDATE_PROFILE_PATH } from "../../contract/contract.js";
+import { deref, toPointer } from "../../contract/pointer.js";
 import type { SearchQuery } from "../rules/search-users.js";
-
-export const DEFAULT_SEARCH_LIMIT = 10;
-export const MAX_SEARCH_LIMIT = 100;
-const MAX_EMAIL_LENGTH = 320;
-const MAX_CURSOR_LENGTH = 200;
-const DECLARED = ["email", "limit", "after", "sortBy", "sorOrder", "sortOrder"] as const;
 
 export type ParsedSearchQuery = { ok: true; query: SearchQuery } | { ok: false; detail: string };
 
-export function parseSearchQuery(queryString: string): ParsedSearchQuery {
+interface QueryParameter {
+  name: string;
+  /** JSON pointer to its schema in openapi.yaml. */
+  pointer: string;
+  type?: string;
+  default?: unknown;
+}
+
+/** The declared query parameters of GET /api/v1/users, once per contract. */
+const declaredCache = new WeakMap<Contract, QueryParameter[]>();
+
+function declaredParameters(contract: Contract): QueryParameter[] {
+  let declared = declaredCache.get(contract);
+  if (!declared) {
+    const at = ["paths", UPDATE_PROFILE_PATH, "get", "parameters"] as const;
+    const list = (deref<{ parameters?: unknown[] }>(contract.spec, contract.spec.paths[UPDATE_PROFILE_PATH]?.get).parameters ?? []) as unknown[];
+    declared = list.flatMap((p, i) => {
+      const param = deref<{ name: string; in: string; schema?: { type?: string; default?: unknown } }>(contract.spec, p);
+      if (param.in !== "query") return [];
+      // A $ref'd parameter's schema lives where the reference points; these are written inline.
+      return [{ name: param.name, pointer: toPointer([...at, i, "schema"]), type: param.schema?.type, default: param.schema?.default }];
+    });
+    declaredCache.set(contract, declared);
+  }
+  return declared;
+}
+
+export function parseSearchQuery(contract: Contract, queryString: string): ParsedSearchQuery {
   // URLSearchParams never throws: a stray % stays as it is, as most services read it.
   const params = new URLSearchParams(queryString);
-  for (const name of DECLARED) {
-    const count = params.getAll(name).length;
-    if (count > 1) return { ok: false, detail: `${name} is given ${count} times; give it once` };
+  const values: Record<string, unknown> = {};
+  for (const { name, pointer, type, default: fallback } of declaredParameters(contract)) {
+    const given = params.getAll(name);
+    if (given.length > 1) return { ok: false, detail: `${name} is given ${given.length} times; give it once` };
+    if (given.length === 0) {
+      if (fallback !== undefined) values[name] = fallback;
+      continue;
+    }
+    const text = given[0]!;
+    // A query value is text: an integer parameter is read as one only when it is written as one.
+    const value = type === "integer" && /^-?\d{1,15}$/.test(text) ? Number(text) : text;
+    const issue = contract.schemaValidator(pointer)(value)[0];
+    if (issue) return { ok: false, detail: `${name} ${issue.message} (received ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)})${name === "after" ? ": pass meta.cursor of the previous page, or leave it out for the first page" : ""}` };
+    values[name] = value;
   }
-  const email = params.get("email") ?? "";
-  if (email.length > MAX_EMAIL_LENGTH) return { ok: false, detail: `email must be at most ${MAX_EMAIL_LENGTH} characters` };
-
-  const limitText = params.get("limit");
-  const limit = limitText === null ? DEFAULT_SEARCH_LIMIT : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
-  if (!(limit >= 1 && limit <= MAX_SEARCH_LIMIT)) {
-    return { ok: false, detail: `limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT} (received ${JSON.stringify(limitText)})` };
+  // The page's text spells the order `sortOrder`, its parameter `sorOrder`: one order, however it is spelt.
+  if (values.sorOrder !== undefined && values.sortOrder !== undefined && params.has("sorOrder") && values.sorOrder !== values.sortOrder) {
+    return { ok: false, detail: "sorOrder and sortOrder disagree; give one of them" };
   }
-
-  const sortBy = params.get("sortBy");
-  if (sortBy !== null && sortBy !== "createdAt") return { ok: false, detail: `sortBy must be createdAt, the only order the search offers (received ${JSON.stringify(sortBy)})` };
-
-  const sorOrder = params.get("sorOrder");
-  const sortOrder = params.get("sortOrder");
-  for (const [name, value] of [["sorOrder", sorOrder], ["sortOrder", sortOrder]] as const) {
-    if (value !== null && value !== "asc" && value !== "desc") return { ok: false, detail: `${name} must be asc or desc (received ${JSON.stringify(value)})` };
-  }
-  if (sorOrder !== null && sortOrder !== null && sorOrder !== sortOrder) return { ok: false, detail: "sorOrder and sortOrder disagree; give one of them" };
-  const order = (sorOrder ?? sortOrder ?? "asc") as SearchQuery["order"];
-
-  const after = params.get("after");
-  if (after !== null && (after === "" || after.length > MAX_CURSOR_LENGTH)) {
-    return { ok: false, detail: "after must be the meta.cursor of the previous page (leave it out for the first page)" };
-  }
-  return { ok: true, query: { email, limit, order, ...(after !== null ? { after } : {}) } };
+  const order = (params.has("sortOrder") && !params.has("sorOrder") ? values.sortOrder : values.sorOrder) as SearchQuery["order"];
+  const query: SearchQuery = { email: (values.email as string | undefined) ?? "", limit: values.limit as number, order };
+  return { ok: true, query: typeof values.after === "string" ? { ...query, after: values.after } : query };
 }
 
 /** The email filter of a search, for matching faults by email. */

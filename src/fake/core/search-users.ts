@@ -42,7 +42,7 @@ export function createSearchUsersPipeline({ contract, store, answers }: SearchUs
     const auth = authenticate(store.view(), req.headers["cv-api-key"]);
     if (!auth.ok) return { answer: answers.error(auth.failure) };
     const { organizationId } = auth;
-    const parsed = parseSearchQuery(req.query);
+    const parsed = parseSearchQuery(contract, req.query);
     if (!parsed.ok) return { answer: answers.error("invalidSearchQuery", { detail: parsed.detail }), organizationId };
     const found = searchUsers(store.view(), organizationId, parsed.query);
     if (!found.ok) {
