@@ -1,7 +1,7 @@
 // The admin API under attack (issue 10): races between admin writes and API updates, json-server's delay, method
 // override, query syntax, regex search and JSONP, cross-site requests, and records the API itself would refuse.
 // Every answer is checked against openapi.yaml by the admin() helper.
-import { mkdtempSync, readFileSync, writeSync as realWriteSync } from "node:fs";
+import { mkdtempSync, writeSync as realWriteSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import { stateFileIo } from "../src/fake/state/state-file.js";
 import { admin, readUser, toReply, update, type Reply } from "./support/http.js";
 import { spawnFake } from "./support/spawn-fake.js";
 import { useFakeServers } from "./support/use-fake.js";
+import { onDisk } from "./support/on-disk.js";
 
 const start = useFakeServers();
 afterEach(() => {
@@ -53,7 +54,7 @@ describe("finding 2: an admin write is checked and applied in the same tick", ()
     }
     await fake.close(); // closing again after the test is harmless
     const restarted = await start({ persist: file }); // the persisted state is valid: it starts
-    expect(await dump(restarted.url)).toEqual(JSON.parse(readFileSync(file, "utf8")));
+    expect(await dump(restarted.url)).toEqual(onDisk(file));
     console.log(`[admin] phone races: ${rounds} rounds of 2 admin PATCHes + 1 API update, one owner each time`);
   });
 
@@ -90,7 +91,7 @@ describe("finding 2: an admin write is checked and applied in the same tick", ()
     expect((await patch).status).not.toBe(200);
     const carla = (state: FixtureSet) => state.users.find((u) => u.id === "u-carla")!;
     expect(carla(await dump(fake.url)).city).toBe("Lisbon");
-    expect(carla(JSON.parse(readFileSync(file, "utf8")) as FixtureSet).city).toBe("Lisbon");
+    expect(carla(onDisk(file) as FixtureSet).city).toBe("Lisbon");
   });
 
   it("puts back only what a failed admin write touched: other changes stay", async () => {
@@ -120,7 +121,7 @@ describe("finding 2: an admin write is checked and applied in the same tick", ()
     try {
       expect((await update(second.url, { email: CARLA, city: "Lisbon" })).status).toBe(200);
       await new Promise((r) => setTimeout(r, 2000)); // past the first one's delay
-      const disk = JSON.parse(readFileSync(file, "utf8")) as FixtureSet;
+      const disk = onDisk(file) as FixtureSet;
       expect(disk.users.find((u) => u.id === "u-carla")!.city).toBe("Lisbon");
       expect(disk.users.find((u) => u.id === "u-max")!.city).not.toBe("Paris");
     } finally {

@@ -12,6 +12,7 @@ import { deref } from "../src/contract/pointer.js";
 import { json, KEY_A } from "./support/http.js";
 import { spawnFake } from "./support/spawn-fake.js";
 import { useFakeServers } from "./support/use-fake.js";
+import { onDisk } from "./support/on-disk.js";
 
 const BIN = fileURLToPath(new URL("../bin/cv-contract-kit.js", import.meta.url));
 const { spec } = loadContract();
@@ -76,7 +77,7 @@ describe("POST /__admin/shutdown", () => {
     expect((await shutdown(fake.url)).status).toBe(200);
     expect(await fake.kill("SIGCONT")).toBe(0); // SIGCONT ends nothing: this only waits for the exit
     expect(fake.output()).toContain("Stopped by POST /__admin/shutdown.");
-    const saved = JSON.parse(readFileSync(state, "utf8")) as { users: { email: string; city?: string }[] };
+    const saved = onDisk(state) as { users: { email: string; city?: string }[] };
     expect(saved.users.find((u) => u.email === "ana.free@clinic-a.test")?.city).toBe("Shutdown City");
     // The lock is gone: a successor starts on the same file at once.
     const successor = await spawnFake(["--persist", state]); // it listens: a second fake on a locked file is refused

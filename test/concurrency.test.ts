@@ -1,11 +1,12 @@
 // Parallel requests: a phone number is given to exactly one user, and parallel updates never corrupt the state.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeServer, type FakeServer, type FixtureSet } from "../src/index.js";
 import { admin, update } from "./support/http.js";
 import { manyEmail, manyUsers } from "./support/many-users.js";
+import { onDisk } from "./support/on-disk.js";
 
 const running: FakeServer[] = [];
 afterEach(async () => {
@@ -32,7 +33,7 @@ describe("the same unused phone number sent for 100 users at once", () => {
     const holders = (state: FixtureSet) => state.users.filter((u) => u.phoneNumber === phone).map((u) => u.email);
     const winner = replies.find((r) => r.status === 200)!.body.data.user.email as string;
     expect(holders((await admin(fake.url, "GET", "/db")).body)).toEqual([winner]);
-    expect(holders(JSON.parse(readFileSync(file, "utf8")))).toEqual([winner]);
+    expect(holders(onDisk(file))).toEqual([winner]);
 
     await fake.close();
     running.pop();
@@ -49,7 +50,7 @@ describe("50 parallel updates of one user", () => {
       Array.from({ length: 50 }, (_, i) => update(fake.url, { email: "ana.free@clinic-a.test", city: `City ${i}`, address: `${i} Main St` })),
     );
     expect(replies.map((r) => r.status)).toEqual(Array(50).fill(200));
-    const disk = JSON.parse(readFileSync(file, "utf8")) as FixtureSet;
+    const disk = onDisk(file) as FixtureSet;
     const memory = (await admin(fake.url, "GET", "/db")).body as FixtureSet;
     expect(disk).toEqual(memory);
     const ana = memory.users.find((u) => u.id === "u-ana")!;

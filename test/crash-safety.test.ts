@@ -1,13 +1,14 @@
 // Persistence under SIGKILL: the built fake is killed at random moments during continuous updates, 100 times, on
-// one state file. It must always restart on it, keep every update it answered 200, and never half-apply one.
+// one state file, while it appends to its change log and while it compacts it into a new snapshot. It must always
+// restart on it, keep every update it answered 200, and never half-apply one.
 // (Needs the build: `npm test` builds before running vitest.)
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { FixtureSet } from "../src/index.js";
 import { KEY_A } from "./support/http.js";
 import { manyEmail, manyUsers } from "./support/many-users.js";
+import { onDisk } from "./support/on-disk.js";
 import { spawnFake } from "./support/spawn-fake.js";
 
 const KILLS = 100;
@@ -45,40 +46,67 @@ async function worker(url: string, user: number, counter: { n: number }, answere
   }
 }
 
-describe("crash safety with --persist", () => {
-  it(`survives ${KILLS} SIGKILLs during continuous updates without losing or tearing anything`, async () => {
-    const { dir, fixtures, state } = setup();
-    const answered: number[] = Array(WORKERS).fill(0);
-    const unanswered = Array.from({ length: WORKERS }, () => new Set<number>());
-    const counter = { n: 0 };
-    let updatesAnswered = 0;
+/**
+ * Kills the fake `KILLS` times at random moments during continuous updates of `WORKERS` users, restarting it on the
+ * same state file each time; after each kill, what the next start would load holds every update answered 200 (or a
+ * later one that was sent but not answered), whole. Returns how many kills had updates answered since the last one.
+ */
+async function killRepeatedly(env: Record<string, string>, onKill?: (state: string) => void): Promise<{ sent: number; productive: number }> {
+  const { dir, fixtures, state } = setup();
+  const answered: number[] = Array(WORKERS).fill(0);
+  const unanswered = Array.from({ length: WORKERS }, () => new Set<number>());
+  const counter = { n: 0 };
+  let productive = 0;
 
-    for (let kill = 0; kill < KILLS; kill++) {
-      const fake = await spawnFake(["--fixtures", fixtures, "--persist", state]);
-      const before = answered.reduce((a, b) => a + b, 0);
-      const workers = Array.from({ length: WORKERS }, (_, u) => worker(fake.url, u, counter, answered, unanswered));
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 40));
-      await fake.kill("SIGKILL");
-      await Promise.all(workers);
-      updatesAnswered += answered.reduce((a, b) => a + b, 0) > before ? 1 : 0;
+  for (let kill = 0; kill < KILLS; kill++) {
+    const fake = await spawnFake(["--fixtures", fixtures, "--persist", state], env);
+    const before = answered.reduce((a, b) => a + b, 0);
+    const workers = Array.from({ length: WORKERS }, (_, u) => worker(fake.url, u, counter, answered, unanswered));
+    // The first answer comes once the new process is warm (its first request takes far longer than the others): the
+    // kill falls at a random moment after it, in the middle of the stream of updates.
+    for (let waited = 0; answered.reduce((a, b) => a + b, 0) === before && waited < 5000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, Math.random() * 40));
+    await fake.kill("SIGKILL");
+    await Promise.all(workers);
+    productive += answered.reduce((a, b) => a + b, 0) > before ? 1 : 0;
+    onKill?.(state);
 
-      // The file always parses, and each user holds its last answered update (or a later unanswered one), whole.
-      const stored = JSON.parse(readFileSync(state, "utf8")) as FixtureSet;
-      for (let u = 0; u < WORKERS; u++) {
-        const user = stored.users.find((x) => x.email === manyEmail(u))!;
-        const city = Number(user.city?.slice(1) ?? 0);
-        const address = Number(user.address?.slice(1) ?? 0);
-        expect(city, `kill ${kill}, user ${u}: city and address from different updates`).toBe(address);
-        const allowed = [answered[u], ...unanswered[u]!];
-        expect(allowed, `kill ${kill}, user ${u}: stored C${city}, answered ${answered[u]}`).toContain(city);
-      }
+    // Each user holds its last answered update (or a later unanswered one), whole.
+    const stored = onDisk(state);
+    for (let u = 0; u < WORKERS; u++) {
+      const user = stored.users.find((x) => x.email === manyEmail(u))!;
+      const city = Number(user.city?.slice(1) ?? 0);
+      const address = Number(user.address?.slice(1) ?? 0);
+      expect(city, `kill ${kill}, user ${u}: city and address from different updates`).toBe(address);
+      const allowed = [answered[u], ...unanswered[u]!];
+      expect(allowed, `kill ${kill}, user ${u}: stored C${city}, answered ${answered[u]}`).toContain(city);
     }
-    // A restart removes any temp file a kill left behind, and takes over the dead process's lock.
-    const last = await spawnFake(["--fixtures", fixtures, "--persist", state]);
-    expect(readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
-    expect(await last.kill("SIGTERM"), last.output()).toBe(0); // a graceful stop…
-    expect(existsSync(`${state}.lock`)).toBe(false); // …releases the lock
-    console.log(`[crash safety] kills survived: ${KILLS}/${KILLS}; updates sent: ${counter.n}; kills with updates answered in between: ${updatesAnswered}`);
+  }
+  // A restart removes any temp file a kill left behind, and takes over the dead process's lock.
+  const last = await spawnFake(["--fixtures", fixtures, "--persist", state], env);
+  expect(readdirSync(dir).filter((n) => n.endsWith(".tmp") || n.endsWith(".next"))).toEqual([]);
+  expect(await last.kill("SIGTERM"), last.output()).toBe(0); // a graceful stop…
+  expect(existsSync(`${state}.lock`)).toBe(false); // …releases the lock…
+  expect(readFileSync(`${state}.log`, "utf8").trim().split("\n")).toHaveLength(1); // …after a last snapshot: the log is its header alone
+  return { sent: counter.n, productive };
+}
+
+describe("crash safety with --persist", () => {
+  it(`survives ${KILLS} SIGKILLs during appends to the change log without losing or tearing anything`, async () => {
+    const { sent, productive } = await killRepeatedly({});
+    console.log(`[crash safety] appends: kills survived ${KILLS}/${KILLS}; updates sent: ${sent}; kills with updates answered in between: ${productive}`);
+  }, 120_000);
+
+  it(`survives ${KILLS} SIGKILLs during compactions (a snapshot every few changes)`, async () => {
+    let stages = { logOnly: 0, nextLogLeft: 0 };
+    const { sent, productive } = await killRepeatedly({ CV_FAKE_PERSIST_LOG_LIMIT: "1024" }, (state) => {
+      if (existsSync(`${state}.log.next`)) stages = { ...stages, nextLogLeft: stages.nextLogLeft + 1 };
+      else stages = { ...stages, logOnly: stages.logOnly + 1 };
+    });
+    console.log(
+      `[crash safety] compactions: kills survived ${KILLS}/${KILLS}; updates sent: ${sent}; kills with updates answered in between: ${productive}; ` +
+        `kills that left a next log behind (mid-compaction): ${stages.nextLogLeft}`,
+    );
   }, 120_000);
 
   it("refuses a second process on the same state file, naming the first", async () => {

@@ -8,6 +8,7 @@ import { LARGE_FIXTURES } from "../src/fake/state/collect-garbage.js";
 import { admin, readUser, update } from "./support/http.js";
 import { manyEmail, manyUsers } from "./support/many-users.js";
 import { useFakeServers } from "./support/use-fake.js";
+import { onDisk } from "./support/on-disk.js";
 
 const defaults = JSON.parse(readFileSync(new URL("../fixtures/default.json", import.meta.url), "utf8")) as FixtureSet;
 const start = useFakeServers();
@@ -72,7 +73,7 @@ describe("persistence", () => {
     const second = await start({ persist: file });
     expect((await readUser(second.url, "ana.free@clinic-a.test")).city).toBe("Boston");
     second.reset();
-    expect(JSON.parse(readFileSync(file, "utf8")).users.find((u: { id: string }) => u.id === "u-ana").city).toBe("Springfield");
+    expect(onDisk(file).users.find((u: { id: string }) => u.id === "u-ana")!.city).toBe("Springfield");
   });
 
   it("answers 503 and changes nothing when the state file cannot be written", async () => {

@@ -77,6 +77,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
       allowedHosts,
       fixtures: flags.fixtures ?? (env.CV_FAKE_FIXTURES || undefined),
       persist: flags.persist ?? (env.CV_FAKE_PERSIST || undefined),
+      ...(env.CV_FAKE_PERSIST_LOG_LIMIT ? { persistLogLimit: bytesFrom(env.CV_FAKE_PERSIST_LOG_LIMIT, "CV_FAKE_PERSIST_LOG_LIMIT") } : {}),
       ...(flags["body-limit"] !== undefined ? { bodyLimit: bytesFrom(flags["body-limit"], "--body-limit") } : {}),
       ...(flags.delay !== undefined ? { delay: delayFrom(flags.delay, "--delay") } : {}),
       ...(flags.journal !== undefined ? { journal: countFrom(flags.journal, "--journal", MAX_JOURNAL_SIZE) } : {}),

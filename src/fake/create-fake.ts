@@ -30,8 +30,16 @@ export interface FakeOptions {
    * `answers` section, if any, sets how the fake answers where the vendor page is silent (FixtureAnswers).
    */
   fixtures?: string | Fixtures;
-  /** Keep the state in this file across restarts (atomic writes; one fake per file). */
+  /**
+   * Keep the state in this file across restarts: a snapshot, and a change log beside it (`<file>.log`) that each
+   * change is appended to and flushed before it is answered. One fake per file. See docs/reliability.md.
+   */
   persist?: string;
+  /**
+   * With `persist`: bytes of change log after which a new snapshot is written (by default half the snapshot's
+   * size, and 64 KiB at least). Env CV_FAKE_PERSIST_LOG_LIMIT for `serve`.
+   */
+  persistLogLimit?: number;
   /** Largest request body accepted, in bytes (100 KiB by default). */
   bodyLimit?: number;
   /** How many requests the journal keeps (1,000 by default); 0 turns it off. */
@@ -130,7 +138,9 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
     throw new StateFileError(`The state file must not be the fixtures file (${options.persist}): give persist another path.`);
   }
   const fixtures = resolveFixtures(contract, options.fixtures);
-  const { store, created } = openStore(contract, fixtures, options.persist);
+  const logLimit = options.persistLogLimit;
+  if (logLimit !== undefined && !(Number.isInteger(logLimit) && logLimit >= 1)) throw new RangeError(`persistLogLimit must be a whole number of bytes, 1 or more (got ${logLimit}).`);
+  const { store, created } = openStore(contract, fixtures, options.persist, logLimit);
   if (fixtures.large) collectGarbage();
 
   const faults = new FaultSet();
@@ -185,9 +195,10 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
 }
 
 /** The store on the fixtures, or on the state file when it holds a state already. */
-function openStore(contract: Contract, fixtures: LoadedFixtures, persist: string | undefined): { store: FakeStore; created: boolean } {
+function openStore(contract: Contract, fixtures: LoadedFixtures, persist: string | undefined, logLimit: number | undefined): { store: FakeStore; created: boolean } {
   if (!persist) return { store: ready(new FakeStore(fixtures.state, fixtures.reload)), created: false };
-  const { file, contents } = StateFile.open(persist);
+  const { file, contents, replayed, tornBytes } = StateFile.open(persist);
+  if (tornBytes > 0) console.error(`[cv-contract-kit] ${file.logPath}: dropped a torn last line (${tornBytes} bytes, never answered: the fake stopped while writing it)`);
   let initial = fixtures.state;
   if (contents !== undefined) {
     try {
@@ -199,7 +210,7 @@ function openStore(contract: Contract, fixtures: LoadedFixtures, persist: string
       throw new StateFileError(`${(error as Error).message} It was left as it is; fix it or delete it.`);
     }
   }
-  const store = new FakeStore(initial, fixtures.reload, file);
+  const store = new FakeStore(initial, fixtures.reload, file, { replayed, ...(logLimit !== undefined ? { logLimit } : {}) });
   const created = initial === fixtures.state;
   try {
     if (created) store.saveInitial(); // first start: write the state file at once

@@ -54,11 +54,11 @@ export function createInProcessFetch(core: FakeCore): InProcessFetch {
 
     const begun = core.begin(fakeRequest, IN_PROCESS_PATHS);
     let answer: FakeAnswer;
-    if ("answer" in begun) answer = begun.answer;
+    if ("answer" in begun) answer = await begun.answer;
     else {
       const bytes = new Uint8Array(await request.arrayBuffer());
       refuseIfClosed(); // closed while the body was read: nothing is applied
-      answer = bytes.length > begun.bodyLimit ? begun.tooLarge() : begun.finish(bytes);
+      answer = await (bytes.length > begun.bodyLimit ? begun.tooLarge() : begun.finish(bytes));
     }
     // The client may have given up while the body was read: its signal fired before anyone listened.
     signal.throwIfAborted();

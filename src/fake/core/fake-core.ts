@@ -13,7 +13,7 @@ import type { RuleConfig } from "../rules/rule-config.js";
 import type { FakeStore } from "../state/fake-store.js";
 import { assertAnswer } from "./answer-check.js";
 import type { AnswerBook } from "./answer-book.js";
-import type { FakeAnswer, FakeRequest } from "./fake-request.js";
+import type { Answered, FakeAnswer, FakeRequest } from "./fake-request.js";
 import { delayLength, faultAnswer, type Delay, type FaultSet, type FaultSpec } from "./faults.js";
 import { readPointer } from "../../contract/pointer.js";
 import { exampleAnswer } from "./prefer-example.js";
@@ -27,12 +27,12 @@ export const ADMIN_PREFIX = "/__admin";
 
 /** What the adapter does next: answer now (the body is not read), or read the body and hand it over. */
 export type Begun =
-  | { answer: FakeAnswer }
+  | { answer: Answered }
   | {
       /** Largest body to read; past it, answer `tooLarge()` and close. */
       bodyLimit: number;
-      finish(bytes: Uint8Array): FakeAnswer;
-      tooLarge(): FakeAnswer;
+      finish(bytes: Uint8Array): Answered;
+      tooLarge(): Answered;
     };
 
 export interface FakeCoreOptions {
@@ -63,8 +63,18 @@ export function createFakeCore(options: FakeCoreOptions): FakeCore {
   const isApiPath = (path: string) => path === UPDATE_PROFILE_PATH || path === `${UPDATE_PROFILE_PATH}/`;
   const isAdminPath = (path: string) => path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`);
 
-  /** Every answer leaves through here: checked (when on), delayed (when asked), journaled. */
-  function settle(req: FakeRequest, arrivedAt: number, answer: FakeAnswer, bytes?: Uint8Array, admitted?: Admitted): FakeAnswer {
+  /**
+   * Every answer leaves through here: checked (when on), delayed (when asked), journaled. With persistence, an API
+   * answer leaves only once the changes before it are on disk, so nothing is seen that a crash could still take back.
+   */
+  function settle(req: FakeRequest, arrivedAt: number, answer: Answered, bytes?: Uint8Array, admitted?: Admitted): Answered {
+    if (answer instanceof Promise) return answer.then((saved) => settleNow(req, arrivedAt, saved, bytes, admitted));
+    const pending = isApiPath(req.path) ? store.pending() : undefined;
+    if (pending) return pending.then(() => settleNow(req, arrivedAt, answer, bytes, admitted));
+    return settleNow(req, arrivedAt, answer, bytes, admitted);
+  }
+
+  function settleNow(req: FakeRequest, arrivedAt: number, answer: FakeAnswer, bytes?: Uint8Array, admitted?: Admitted): FakeAnswer {
     let settled = answer;
     if (options.checkAnswers && isApiPath(req.path)) {
       try {
@@ -96,17 +106,18 @@ export function createFakeCore(options: FakeCoreOptions): FakeCore {
   }
 
   /** A fault's answer, or the rules' answer (late, if the fault is a delay alone). */
-  function answerWithFault(req: FakeRequest, arrivedAt: number, fault: FaultSpec | undefined, bytes: Uint8Array): FakeAnswer {
+  function answerWithFault(req: FakeRequest, arrivedAt: number, fault: FaultSpec | undefined, bytes: Uint8Array): Answered {
     const forced = forcedBy(fault);
     if (forced) return settle(req, arrivedAt, forced, bytes);
     const head = pipeline.head(req);
     const answer = "answer" in head ? head.answer : pipeline.body(head.admitted, bytes);
     const delayMs = delayLength(fault?.delay);
-    return settle(req, arrivedAt, delayMs === undefined ? answer : { ...answer, delayMs }, bytes, "admitted" in head ? head.admitted : undefined);
+    const delayed = delayMs === undefined ? answer : whenAnswered(answer, (done) => ({ ...done, delayMs }));
+    return settle(req, arrivedAt, delayed, bytes, "admitted" in head ? head.admitted : undefined);
   }
 
   /** A search reads no body: its fault, if any, matches the email filter, and it answers at once. */
-  function searchAnswer(req: FakeRequest, arrivedAt: number): FakeAnswer {
+  function searchAnswer(req: FakeRequest, arrivedAt: number): Answered {
     const prefer = preferOf(req);
     if (prefer && "problem" in prefer) return settle(req, arrivedAt, answers.error("invalidFault", { detail: prefer.problem }));
     if (prefer?.example) return settle(req, arrivedAt, exampleOf(req, prefer.example));
@@ -160,6 +171,11 @@ export function createFakeCore(options: FakeCoreOptions): FakeCore {
 }
 
 const utf8 = new TextDecoder();
+
+/** `change` applied to an answer, now or once it is there. */
+function whenAnswered(answer: Answered, change: (answer: FakeAnswer) => FakeAnswer): Answered {
+  return answer instanceof Promise ? answer.then(change) : change(answer);
+}
 
 /** data.email of a body, if it is JSON and has one; never throws. */
 function emailOfBytes(bytes: Uint8Array): string | undefined {

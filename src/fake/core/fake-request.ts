@@ -37,6 +37,12 @@ export interface FakeAnswer {
   close?: boolean;
 }
 
+/**
+ * An answer now, or once the change it answers is on disk (persistence writes a turn's changes together): adapters
+ * wait for it, then send it as any other.
+ */
+export type Answered = FakeAnswer | Promise<FakeAnswer>;
+
 export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
 /** The answer's bytes and headers, as both adapters send them. */

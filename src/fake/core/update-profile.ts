@@ -14,11 +14,11 @@ import { formatIssues } from "../../contract/validators.js";
 import { authenticate } from "../rules/authenticate.js";
 import { decideProfileUpdate, type ProfileDecision } from "../rules/decide-profile-update.js";
 import type { RuleConfig } from "../rules/rule-config.js";
-import type { FakeStore } from "../state/fake-store.js";
+import type { CommitResult, FakeStore } from "../state/fake-store.js";
 import { compilePublicUserJson, publicUserFields } from "../state/public-user.js";
 import type { UpdateProfileData } from "../state/types.js";
 import type { AnswerBook } from "./answer-book.js";
-import type { FakeAnswer, FakeRequest } from "./fake-request.js";
+import type { Answered, FakeAnswer, FakeRequest } from "./fake-request.js";
 import { jsonString } from "./json-text.js";
 import { isJsonContentType, parseJsonBody } from "./json-body.js";
 
@@ -46,7 +46,7 @@ export interface UpdateProfilePipeline {
   head(req: FakeRequest): HeadResult;
   checkMethod(req: FakeRequest): FakeAnswer | undefined;
   /** The stages that need the body. Never throws: a bug of the fake answers 503 and changes nothing. */
-  body(admitted: Admitted, bytes: Uint8Array): FakeAnswer;
+  body(admitted: Admitted, bytes: Uint8Array): Answered;
   /** The answer to a body that grew past the limit while it was being read. */
   tooLarge(): FakeAnswer;
 }
@@ -93,15 +93,20 @@ export function createUpdateProfilePipeline({ contract, store, rules, answers, b
 
   const decide = (admitted: Admitted, data: UpdateProfileData) => decideProfileUpdate(store.view(), admitted.organizationId, data, rules);
 
-  const commit = (decision: Extract<ProfileDecision, { ok: true }>) => {
+  const notSaved = (committed: CommitResult) => (committed.ok ? undefined : answers.error("stateNotSaved", { detail: committed.detail }));
+
+  /** The answer is written now (the user as this change left it), and sent once the change is saved. */
+  const commit = (decision: Extract<ProfileDecision, { ok: true }>): Answered => {
     const committed = store.commitProfilePatch(decision.user, decision.patch);
-    return committed.ok ? undefined : answers.error("stateNotSaved", { detail: committed.detail });
+    if (!(committed instanceof Promise)) return notSaved(committed) ?? answer(decision);
+    const success = answer(decision);
+    return committed.then((result) => notSaved(result) ?? success);
   };
 
   const answer = (decision: Extract<ProfileDecision, { ok: true }>) =>
     ({ status: 200, headers: {}, json: `${successBefore}${userJson(decision.user)}}}`, outcome: "success" }) satisfies FakeAnswer;
 
-  function body(admitted: Admitted, bytes: Uint8Array): FakeAnswer {
+  function body(admitted: Admitted, bytes: Uint8Array): Answered {
     try {
       if (bytes.length > bodyLimit) return tooLarge();
       const parsed = parse(bytes);
@@ -111,7 +116,7 @@ export function createUpdateProfilePipeline({ contract, store, rules, answers, b
       const data = (parsed.value as { data: UpdateProfileData }).data;
       const decision = decide(admitted, data);
       if (!decision.ok) return answers.error(decision.failure, { email: data.email });
-      return commit(decision) ?? answer(decision);
+      return commit(decision);
     } catch (error) {
       console.error("[cv-contract-kit] unexpected error on POST /api/v1/users:", error);
       return answers.error("stateNotSaved", { detail: "internal error of the fake server" });

@@ -228,9 +228,11 @@ export function createAdminApp({ contract, store, bodyLimit, journal, faults, re
       if (change.failure === "notFound") return fail(res, "adminNotFound", { path: (res.req as IncomingMessage).url!.split("?")[0]! });
       return fail(res, "adminInvalid", { detail: change.detail });
     }
+    const body = answer(change); // the record as this write left it, sent once the write is saved
+    const reply = (saved: CommitResult) => (saved.ok ? send(res, status, body, headers) : fail(res, "stateNotSaved", { detail: saved.detail }));
     const saved = store.commitCollections(change.next);
-    if (!saved.ok) return fail(res, "stateNotSaved", { detail: saved.detail });
-    send(res, status, answer(change), headers);
+    if (saved instanceof Promise) void saved.then(reply);
+    else reply(saved);
   }
 
   // Reads: json-server's collection routers (they end by putting the data in res.locals and calling next), over a

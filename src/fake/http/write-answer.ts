@@ -1,13 +1,15 @@
 /**
  * @module fake/http/write-answer
- * Sends a core answer on a node:http response: at once when it can (so an answer decided in the request's "end"
+ * Sends a core answer on a node:http response: at once when it can (once it is saved, with persistence) (so an answer decided in the request's "end"
  * tick is written in that tick), late when a delay asks for it, or not at all when a fault asks to hang, reset the
  * connection or close it empty.
  */
 import type { ServerResponse } from "node:http";
-import { serializeAnswer, type FakeAnswer } from "../core/fake-request.js";
+import { serializeAnswer, type Answered, type FakeAnswer } from "../core/fake-request.js";
 
-export function writeAnswer(res: ServerResponse, answer: FakeAnswer): void {
+export function writeAnswer(res: ServerResponse, answered: Answered): void {
+  if (answered instanceof Promise) return void answered.then((answer) => writeAnswer(res, answer));
+  const answer = answered;
   if (!answer.delayMs) return writeNow(res, answer);
   const timer = setTimeout(() => writeNow(res, answer), answer.delayMs);
   res.once("close", () => clearTimeout(timer)); // the client gave up, or the server is closing
