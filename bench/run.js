@@ -2,7 +2,7 @@
 // loopback. Prints req/s, p50/p99 latency, errors, responses outside the contract, startup time to the first 200
 // and peak RSS for each, then the fake/baseline ratios, the conformance suite's wall time against the fake, and
 // 10,000 generated requests (--fuzz) against it; then the in-process fake (createFake().fetch, no socket) beside an
-// in-process baseline, and what the request journal costs.
+// in-process baseline, and what the request journal costs; then --persist beside in memory (bench/persistence.js).
 // With --runs n, the HTTP pairs (baseline, fake) run n times and the ratios reported are the medians: a single run
 // moves by about ±0.1 on a shared machine.
 // Writes the figures to reports/bench.json. Options: --duration s (10), --connections n (50), --users n (100000),
@@ -16,6 +16,7 @@ import autocannon from "autocannon";
 import { loadContract, loadTarget, runConformance } from "../dist/index.js";
 import { generatedFixtures, updatableEmails, KEY_A } from "./fixtures.js";
 import { measureInProcess } from "./in-process.js";
+import { measurePersistence, printPersistence } from "./persistence.js";
 import { mixed, successOnly } from "./workloads.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -217,6 +218,8 @@ if (existsSync(prism)) {
 process.stdout.write("  in-process (createFake().fetch, no socket): ");
 const inProcess = await measureInProcess({ success: successOnly(defaultAccounts.updatable), mixed: mixed(defaultAccounts) }, DURATION);
 console.log("done");
+console.log("  --persist beside in memory (bench/persistence.js):");
+const persistence = await measurePersistence({ users: USERS, duration: DURATION, connections: CONNECTIONS, bigPath });
 
 // ---- report ----
 const pad = (v, n) => String(v).padStart(n);
@@ -258,10 +261,12 @@ console.log(`conformance suite against the local fake: ${first.conformanceMs} ms
 const f = first.fuzz;
 console.log(`--fuzz against the local fake: ${f.generated} generated requests in ${(f.ms / 1000).toFixed(1)} s [target ≤ 20 s], ${f.findings} findings, driver RSS growth ${f.rssGrowthMb} MB`);
 
+printPersistence(persistence);
+
 mkdirSync(join(ROOT, "reports"), { recursive: true });
 const out = join(ROOT, "reports/bench.json");
 writeFileSync(
   out,
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), connections: CONNECTIONS, durationS: DURATION, users: USERS, runs, prism: prismResult, inProcess, ratios, journalHttp }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), connections: CONNECTIONS, durationS: DURATION, users: USERS, runs, prism: prismResult, inProcess, ratios, journalHttp, persistence }, null, 2),
 );
 console.log(`figures written to ${out}`);
