@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startFakeServer, type FixtureSet } from "../src/index.js";
+import { runInNewContext } from "node:vm";
 import { LARGE_FIXTURES } from "../src/fake/state/collect-garbage.js";
 import { admin, readUser, update } from "./support/http.js";
 import { manyEmail, manyUsers } from "./support/many-users.js";
@@ -46,7 +47,7 @@ describe("fixtures", () => {
     await expect(startFakeServer({ fixtures: path })).rejects.toThrow(/broken\.json: not valid JSON/);
   });
 
-  it("starts on a large fixtures file (collecting the load's garbage) and finds its last user at once", async () => {
+  it("starts on a large fixtures file and finds its last user at once, setting no V8 flag in the caller's process", async () => {
     const path = join(tempDir(), "large.json");
     const fixtures = manyUsers(40_000);
     for (const user of fixtures.users) Object.assign(user, { address: "1 Long Road, Building 7", city: "Springfield", note: "bulk user for a large fixtures file" });
@@ -54,6 +55,8 @@ describe("fixtures", () => {
     expect(readFileSync(path, "utf8").length).toBeGreaterThan(LARGE_FIXTURES);
     const fake = await start({ fixtures: path });
     expect((await readUser(fake.url, manyEmail(39_999))).firstName).toBe("Many39999");
+    // Library code sets no process-wide V8 flag in the caller's process: --expose-gc would expose gc to new contexts.
+    expect(runInNewContext("typeof gc")).toBe("undefined");
   });
 
   it("starts on fixtures given in code", async () => {

@@ -7,6 +7,7 @@ import { startFakeServer, type FakeServer } from "../fake/start-fake-server.js";
 import { MAX_JOURNAL_SIZE } from "../fake/core/request-journal.js";
 import type { FixtureAnswers, FixtureSet } from "../fake/state/types.js";
 import { parseArgs } from "node:util";
+import { exposeGarbageCollector } from "../fake/state/collect-garbage.js";
 import { bytesFrom, countFrom, delayFrom, portFrom, UsageError, withUsage } from "./parse-options.js";
 import { visible } from "../conformance/reporters/visible.js";
 import { isLoopbackName, isWildcard } from "../fake/http/cross-site-guard.js";
@@ -70,6 +71,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const env = process.env;
+    exposeGarbageCollector(); // this process is the command's own: large fixtures' garbage is collected at once
     allowedHosts = flags["allowed-host"] ?? (env.CV_FAKE_ALLOWED_HOSTS ?? "").split(",").map((name) => name.trim()).filter(Boolean);
     fake = await startFakeServer({
       port: flags.port !== undefined ? portFrom(flags.port, "--port", 4010) : portFrom(env.CV_FAKE_PORT, "CV_FAKE_PORT", 4010),
