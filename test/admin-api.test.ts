@@ -167,6 +167,24 @@ describe("finding 4: json-server's error handler is out of reach", () => {
     expectEnvelope(await raw(fake.url, "GET", path), 400);
   });
 
+  it("answers a read sent with a JSON body (which it skips) as the same read, and an unknown id with the 404 envelope", async () => {
+    const fake = await start();
+    const read = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const body = JSON.stringify({ ignored: "x".repeat(2000) });
+      const req = httpRequest(`${fake.url}/__admin/users/u-ana`, { method: "GET", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+        let text = "";
+        res.setEncoding("utf8").on("data", (chunk: string) => (text += chunk)).on("end", () => resolve({ status: res.statusCode!, body: text }));
+      });
+      req.setTimeout(5000, () => req.destroy(new Error("the read with a body did not answer")));
+      req.on("error", reject).end(body);
+    });
+    expect(read.status).toBe(200);
+    expect(JSON.parse(read.body)).toMatchObject({ id: "u-ana" });
+    const missing = await raw(fake.url, "GET", "/users/u-nobody");
+    expectEnvelope(missing, 404);
+    expect(missing.body.message).toContain("/__admin/users/u-nobody");
+  });
+
   it("answers broken percent-encoding in an id with the 404 envelope", async () => {
     const fake = await start();
     expectEnvelope(await raw(fake.url, "GET", "/users/%ZZ"), 404);

@@ -1,7 +1,6 @@
-// json-server 0.17 ships no types; these cover the parts of its programmatic API the fake uses. The fake imports
-// its router (for the lowdb database it builds) and its collection router directly, which skips loading json-server's
-// defaults (logger, static, …).
-declare module "json-server/lib/server/router/index.js" {
+// json-server 0.17 ships no types; these cover the part of its documented programmatic API the fake uses
+// (README "Module": `jsonServer.router(db)`, `router.db`, `router.render`).
+declare module "json-server" {
   import type { Router, Request, Response } from "express";
 
   /** lowdb 1.x, as json-server's router exposes it. */
@@ -12,16 +11,12 @@ declare module "json-server/lib/server/router/index.js" {
 
   export interface JsonServerRouter<State> extends Router {
     db: LowDb<State>;
+    /** Sends `res.locals.data`, which the router's routes leave there; replace it to change how answers are sent. */
     render: (req: Request, res: Response) => void;
   }
 
-  export default function router<State extends object>(source: State, options?: { foreignKeySuffix?: string }): JsonServerRouter<State>;
-}
-
-declare module "json-server/lib/server/router/plural.js" {
-  import type { Router } from "express";
-  import type { LowDb } from "json-server/lib/server/router/index.js";
-
-  /** The router json-server mounts for one collection (GET/POST /, GET/PUT/PATCH/DELETE /:id). */
-  export default function plural<State>(db: LowDb<State>, name: string, options: { foreignKeySuffix: string; _isFake: boolean }): Router;
+  const jsonServer: {
+    router<State extends object>(source: State, options?: { foreignKeySuffix?: string }): JsonServerRouter<State>;
+  };
+  export default jsonServer;
 }

@@ -13,8 +13,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import express from "express";
-import jsonServerRouter from "json-server/lib/server/router/index.js";
-import jsonServerCollection from "json-server/lib/server/router/plural.js";
+import jsonServer from "json-server";
 import type { Contract } from "../../contract/contract.js";
 import type { MessageName } from "../../contract/messages.js";
 import { formatIssues } from "../../contract/validators.js";
@@ -24,7 +23,7 @@ import { compileMatcher, MatcherError } from "../journal/match-request.js";
 import { countRequests, findRequests } from "../journal/verify-requests.js";
 import type { CommitResult, FakeStore } from "../state/fake-store.js";
 import { planCreate, planDelete, planUpdate, type RecordChange, type StoredRecord } from "../state/record-changes.js";
-import { COLLECTIONS, type FixtureSet } from "../state/types.js";
+import type { FixtureSet } from "../state/types.js";
 import { ADMIN_PREFIX, adminRoutes, checkQuery, matchAdminRoute, type AdminMatch, type AdminOperation } from "./admin-routes.js";
 import { crossSiteRefusal, type ServesHost } from "./cross-site-guard.js";
 import { isJsonContentType, parseJsonBody } from "../core/json-body.js";
@@ -235,15 +234,21 @@ export function createAdminApp({ contract, store, bodyLimit, journal, faults, re
     else reply(saved);
   }
 
-  // Reads: json-server's collection routers (they end by putting the data in res.locals and calling next), over a
-  // lowdb database json-server's router builds (with its id helpers); it is pointed at the store's state before each read.
-  const db = jsonServerRouter<FixtureSet>(store.state).db;
-  const collectionOptions = { foreignKeySuffix: "Id", _isFake: false };
-  for (const collection of COLLECTIONS) app.use(`${ADMIN_PREFIX}/${collection}`, jsonServerCollection(db, collection, collectionOptions));
-  app.use((req: Request, res: Response) => {
-    if (res.locals.data === undefined) return fail(res, "adminNotFound", { path: req.path });
+  // Reads: json-server's router, through its documented programmatic API (`jsonServer.router(db)`, `router.db`,
+  // `router.render`), over its own lowdb database, pointed at the store's state before each read. Only the reads that
+  // match an operation of openapi.yaml get here (above): its writes, nested routes and /db are out of reach.
+  const router = jsonServer.router<FixtureSet>(store.state);
+  const db = router.db;
+  router.render = (req, res) => {
+    // json-server ends a read it could not answer (an unknown id) with a 404 and `{}`: say it in the envelope.
+    if (res.statusCode === 404) return fail(res, "adminNotFound", { path: req.baseUrl + req.path });
     res.json(res.locals.data);
-  });
+  };
+  app.use(ADMIN_PREFIX, (req: Request, _res: Response, next: NextFunction) => {
+    // The body of a read was skipped above (skipBody): json-server's body parser must not read it a second time.
+    delete req.headers["content-type"];
+    next();
+  }, router);
 
   // Never express's HTML page or a stack trace.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
