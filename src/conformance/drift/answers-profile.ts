@@ -5,7 +5,7 @@
  * fixtures file set are taken; the documented ones are the page's and stay. An answer the fake could not give as
  * B gave it (a placeholder it cannot fill, a status it may not use, two statuses) is left out, with the reason.
  */
-import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { unknownPlaceholders } from "../../contract/aligned-answers.js";
@@ -16,6 +16,7 @@ import { toPointer } from "../../contract/pointer.js";
 import { formatIssues } from "../../contract/validators.js";
 import { REDACTED, type Redact } from "../redact.js";
 import { visible } from "../reporters/visible.js";
+import { writeReportFile } from "../reporters/write-report-file.js";
 import type { DriftComparison, WordingComparison } from "./compare-runs.js";
 
 /** One answer of a fixtures file's answers section (AlignedAnswer in openapi.yaml). */
@@ -149,19 +150,9 @@ export function writeAnswersProfile(
   const kept = Object.keys(previous).filter((name) => !(name in profile.answers));
   const updated = { ...base, answers: { ...previous, ...profile.answers } };
   const target = existingTarget(file);
-  const temp = tempName(target);
-  let fd: number | undefined;
   try {
-    mkdirSync(dirname(target), { recursive: true });
-    fd = openSync(temp, "wx", 0o600); // fails on anything already there, a link included
-    writeSync(fd, `${JSON.stringify(updated, null, 2)}\n`);
-    closeSync(fd);
-    fd = undefined;
-    chmodSync(temp, modeOf(target));
-    renameSync(temp, target);
+    writeReportFile(target, `${JSON.stringify(updated, null, 2)}\n`, { mode: modeOf(target), tempPath: tempName(target) });
   } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temp, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(`could not write ${file}${code ? ` (${code})` : ""}`);
   }

@@ -6,6 +6,7 @@
  * always at the end, under the suite's safety rules. One seed replays a whole run exactly.
  */
 import fc from "fast-check";
+import { asDateTime } from "../new-values.js";
 import type { Contract } from "../../contract/contract.js";
 import { keyOf, noteLag, type Access, type Key } from "../access.js";
 import type { CheckResult } from "../checks/check-result.js";
@@ -326,7 +327,7 @@ function profileFieldsOf(contract: Contract, data: Record<string, unknown>): Rec
 function pickSent(contract: Contract, data: Record<string, unknown>, answered: Profile | undefined): Profile {
   const out: Profile = {};
   for (const [field, value] of Object.entries(profileFieldsOf(contract, data))) {
-    out[field] = answered && Object.hasOwn(answered, field) ? answered[field] : field === "dob" && typeof value === "string" ? `${value}T00:00:00.000Z` : value;
+    out[field] = answered && Object.hasOwn(answered, field) ? answered[field] : field === "dob" && typeof value === "string" ? asDateTime(value) : value;
   }
   return out;
 }

@@ -9,8 +9,10 @@ import type { Contract } from "../../contract/contract.js";
 import { deref, toPointer } from "../../contract/pointer.js";
 import type { Validator } from "../../contract/validators.js";
 import { isCollection, type Collection } from "../state/types.js";
+import { ADMIN_PREFIX } from "../core/fake-core.js";
 
-export const ADMIN_PREFIX = "/__admin";
+/** Where the admin API lives (WireMock's convention); the core names it, to tell admin paths from the API's. */
+export { ADMIN_PREFIX };
 
 export type AdminOperationKind =
   | "list" | "create" | "read" | "patch" | "replace" | "delete"

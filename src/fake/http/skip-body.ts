@@ -5,8 +5,6 @@
  * connection closes right after the answer, so a refused body cannot keep the fake reading.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { DocumentedMessage } from "../../contract/messages.js";
-import { sendError } from "./send-json.js";
 
 /** Call before answering: drains a small body, or marks the answer as the connection's last. */
 export function skipBody(req: IncomingMessage, res: ServerResponse, limit: number): void {
@@ -14,17 +12,4 @@ export function skipBody(req: IncomingMessage, res: ServerResponse, limit: numbe
   const bounded = req.headers["transfer-encoding"] === undefined && Number.isFinite(length) && length <= limit;
   if (bounded) req.resume();
   else res.setHeader("connection", "close");
-}
-
-/** Refuses a request before reading its body. */
-export function refuseUnread(
-  req: IncomingMessage,
-  res: ServerResponse,
-  limit: number,
-  message: DocumentedMessage,
-  values: Readonly<Record<string, string>> = {},
-  headers: Record<string, string> = {},
-): void {
-  skipBody(req, res, limit);
-  sendError(res, message, values, headers);
 }

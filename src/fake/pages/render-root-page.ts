@@ -9,6 +9,7 @@
  * the shell as well. The page runs no script and loads nothing; ROOT_PAGE_CSP says so to the browser.
  */
 import { createHash } from "node:crypto";
+import { escapeHtml } from "../../text/escape-html.js";
 import type { ProfileFailure } from "../rules/decide-profile-update.js";
 import { StateIndex, type StateView } from "../state/state-index.js";
 import type { ApiKey, FixtureSet } from "../state/types.js";
@@ -207,9 +208,7 @@ function count(n: number, noun: string): string {
 }
 
 /** Escapes text for HTML element content. */
-export function text(value: unknown): string {
-  return String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
+const text = escapeHtml;
 
 /** Escapes a value for a double-quoted HTML attribute (the same escaping: quotes included). */
 const attr = text;

@@ -7,11 +7,9 @@
  * run, load or send anything.
  */
 import { createHash } from "node:crypto";
+import { escapeHtml } from "../../../text/escape-html.js";
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
+export { escapeHtml };
 
 /** A long body shown in part: the JSON report keeps the whole. */
 export function shown(text: string, limit = 4000): string {
