@@ -6,7 +6,6 @@
  */
 import { randomInt } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { loadContract } from "../contract/contract.js";
 import { FUZZ_FAMILY_IDS, FUZZ_TAGS } from "../conformance/fuzz/families.js";
 import { selectorProblems, planScenarios } from "../conformance/plan.js";
@@ -22,38 +21,35 @@ import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
 import { loadTarget, otherOrganizationKey } from "../conformance/target.js";
 import { credentialsProblem, withoutCredentials } from "../conformance/preflight.js";
 import { safeLine } from "../conformance/reporters/visible.js";
-import { hideValues, MAX_TIMEOUT_MS, SELECTION_OPTIONS, selectionFrom, timeoutFrom } from "./parse-options.js";
+import { SELECTION_OPTIONS, selectionFrom, timeoutFrom } from "./selection-options.js";
+import { defineOptions, optionsHelp, parseCommandLine } from "./options-table.js";
 
 export const DEFAULT_TARGET_FILE = fileURLToPath(new URL("../../conformance/targets/fake-default.yaml", import.meta.url));
 export const MAX_FUZZ_RUNS = 1_000_000;
+
+export const CONFORM_OPTIONS = defineOptions({
+  "base-url": { type: "string", value: "<url>", help: "Target root; the suite adds /api/v1/users (env CV_BASE_URL; default: the target file's baseUrl)" },
+  "api-key": { type: "string", value: "<key>", help: "cv-api-key (env CV_API_KEY; default: the target file's apiKey). Never printed." },
+  target: { type: "string", value: "<file>", help: "Accounts the scenarios use (default: conformance/targets/fake-default.yaml, for npm start)" },
+  ...SELECTION_OPTIONS,
+  strict: { type: "boolean", help: "Inferred behaviour gates too (a status or an envelope the page does not document)" },
+  "strict-wording": { type: "boolean", help: "Inferred wording gates too (implies --strict)" },
+  verbose: { type: "boolean", help: "Also show where inferred wording differs, and each profile restored; the --json report\nkeeps every request and answer (without it, only those of failures and warnings)" },
+  "dry-run": { type: "boolean", help: "List what would run, and why the rest would not; send nothing" },
+  junit: { type: "string", value: "<file>", help: "Write a JUnit XML report (also when the run cannot start)" },
+  json: { type: "string", value: "<file>", help: "Write a JSON report (its shape: the package's conformance/report.schema.json)" },
+  html: { type: "string", value: "<file>", help: "Write an HTML report: one self-contained file to open in a browser or attach to CI" },
+  fuzz: { type: "string", value: "<n>", help: "After the scenarios, n requests generated from openapi.yaml, judged by the vendor's rules;\na failure is shrunk to a minimal body (tag: fuzz; --only fuzz runs only these)" },
+  seed: { type: "string", value: "<n>", help: "Replay a fuzz run exactly (the seed is printed at the start of every run)" },
+  help: { type: "boolean", short: "h", help: "Show this help", hiddenInSynopsis: true },
+});
 
 const HELP = `Usage: cv-contract-kit conform [options]
 
 Runs the vendor page's documented scenarios (and the kit's inferred ones, reported apart) against a deployment.
 Every profile a scenario changes is put back; a field empty on the target is never written.
 
-Options:
-  --base-url <url>       Target root; the suite adds /api/v1/users (env CV_BASE_URL; default: the target file's baseUrl)
-  --api-key <key>        cv-api-key (env CV_API_KEY; default: the target file's apiKey). Never printed.
-  --target <file>        Accounts the scenarios use (default: conformance/targets/fake-default.yaml, for npm start)
-  --scenarios <dir>      Scenario folder (default: the package's conformance/scenarios)
-  --strict               Inferred behaviour gates too (a status or an envelope the page does not document)
-  --strict-wording       Inferred wording gates too (implies --strict)
-  --verbose              Also show where inferred wording differs, and each profile restored; the --json report
-                         keeps every request and answer (without it, only those of failures and warnings)
-  --read-only            Send nothing a conforming target would apply (profile reads are still update calls)
-  --dry-run              List what would run, and why the rest would not; send nothing
-  --only <ids,tags>      Run only these scenario ids or tags
-  --skip <ids,tags>      Leave these out
-  --allow-skip <ids,tags>  Documented scenarios that may be skipped for lack of an account without exit 2
-  --junit <file>         Write a JUnit XML report (also when the run cannot start)
-  --json <file>          Write a JSON report (its shape: the package's conformance/report.schema.json)
-  --html <file>          Write an HTML report: one self-contained file to open in a browser or attach to CI
-  --timeout <ms>         Per request, body included: 1 to ${MAX_TIMEOUT_MS} (default ${DEFAULT_TIMEOUT_MS})
-  --fuzz <n>             After the scenarios, n requests generated from openapi.yaml, judged by the vendor's rules;
-                         a failure is shrunk to a minimal body (tag: fuzz; --only fuzz runs only these)
-  --seed <n>             Replay a fuzz run exactly (the seed is printed at the start of every run)
-  -h, --help             Show this help
+${optionsHelp(CONFORM_OPTIONS)}
 
 Exit codes: 0 conforms, 1 a gating check failed, 2 the suite could not run or conclude.
 
@@ -62,35 +58,9 @@ Example (staging):
     --target staging.yaml --junit reports/conformance.xml`;
 
 export async function conformCommand(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
-  let flags;
-  try {
-    flags = parseArgs({
-      args: [...argv],
-      options: {
-        "base-url": { type: "string" },
-        "api-key": { type: "string" },
-        target: { type: "string" },
-        ...SELECTION_OPTIONS,
-        strict: { type: "boolean" },
-        "strict-wording": { type: "boolean" },
-        verbose: { type: "boolean" },
-        "dry-run": { type: "boolean" },
-        junit: { type: "string" },
-        json: { type: "string" },
-        html: { type: "string" },
-        fuzz: { type: "string" },
-        seed: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
-  } catch (error) {
-    err(`cv-contract-kit conform: ${hideValues((error as Error).message)}. Run \`cv-contract-kit conform --help\` for the options.`);
-    return 2;
-  }
-  if (flags.help) {
-    out(HELP);
-    return 0;
-  }
+  const parsed = parseCommandLine("conform", argv, CONFORM_OPTIONS, HELP, out, err);
+  if ("exit" in parsed) return parsed.exit;
+  const { flags } = parsed;
 
   const apiKey = flags["api-key"] ?? (process.env.CV_API_KEY || undefined);
   let redact: Redact = createRedactor([apiKey]);

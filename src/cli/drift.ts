@@ -7,7 +7,6 @@
  */
 import { basename, extname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { loadContract, type Contract } from "../contract/contract.js";
 import { createFake } from "../fake/create-fake.js";
 import { answersProfileOf, profileBase, writeAnswersProfile } from "../conformance/drift/answers-profile.js";
@@ -22,9 +21,31 @@ import { DEFAULT_SCENARIOS_DIR, DEFAULT_TIMEOUT_MS } from "../conformance/run-co
 import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
 import { loadTarget } from "../conformance/target.js";
 import { DEFAULT_TARGET_FILE } from "./conform.js";
-import { hideValues, SELECTION_OPTIONS, selectionFrom, timeoutFrom } from "./parse-options.js";
+import { SELECTION_OPTIONS, selectionFrom, timeoutFrom } from "./selection-options.js";
+import { defineOptions, inSection, optionsHelp, parseCommandLine } from "./options-table.js";
 import { safeLine } from "../conformance/reporters/visible.js";
 import { credentialsProblem } from "../conformance/preflight.js";
+
+const SIDE_A = "Side A (default: the fake on its built-in fixtures, run inside this command: no port, nothing to start first):";
+const SIDE_B = "Side B (the deployment):";
+const BOTH = "Both:";
+
+export const DRIFT_OPTIONS = defineOptions({
+  "a-target": { type: "string", value: "<file>", section: SIDE_A, help: "Target file of A (default: conformance/targets/fake-default.yaml)" },
+  "a-base-url": { type: "string", value: "<url>", section: SIDE_A, help: "Default: A's target file's baseUrl" },
+  "a-api-key": { type: "string", value: "<key>", section: SIDE_A, help: "Default: env CV_API_KEY_A, then A's target file's apiKey\nWith any of these three (or CV_API_KEY_A set), A is the target they name, over HTTP." },
+  "a-name": { type: "string", value: "<name>", section: SIDE_A, help: "How reports name A (default: fake, or the target file's name)" },
+  "b-target": { type: "string", value: "<file>", section: SIDE_B, help: "Target file of B (required)" },
+  "b-base-url": { type: "string", value: "<url>", section: SIDE_B, help: "Default: B's target file's baseUrl" },
+  "b-api-key": { type: "string", value: "<key>", section: SIDE_B, help: "Default: env CV_API_KEY, then B's target file's apiKey. Never printed." },
+  "b-name": { type: "string", value: "<name>", section: SIDE_B, help: "How reports name B (default: the target file's name)" },
+  ...inSection(SELECTION_OPTIONS, BOTH),
+  json: { type: "string", value: "<file>", section: BOTH, help: "Write the whole comparison as JSON" },
+  html: { type: "string", value: "<file>", section: BOTH, help: "Write an HTML report: the two sides in two columns, the differences highlighted" },
+  "write-profile": { type: "string", value: "<file>", section: BOTH, help: "Write B's answers where the page is silent (status and wording of the key, JSON, schema,\nmethod, Content-Type and size failures) into this fixtures file's `answers` section (a\nnew file starts from the built-in fixtures); then `serve --fixtures <file>` answers like B" },
+  verbose: { type: "boolean", section: BOTH, help: "Also list the scenarios that ran on one side only" },
+  help: { type: "boolean", short: "h", section: BOTH, help: "Show this help", hiddenInSynopsis: true },
+});
 
 const HELP = `Usage: cv-contract-kit drift [options]
 
@@ -32,62 +53,16 @@ Runs the same scenarios against two targets and lists where they answer differen
 (documented wording and inferred wording apart), the user's shape, and whether a profile changed. Every safety rule
 of \`conform\` holds on both sides.
 
-Side A (default: the fake on its built-in fixtures, run inside this command: no port, nothing to start first):
-  --a-target <file>      Target file of A (default: conformance/targets/fake-default.yaml)
-  --a-base-url <url>     Default: A's target file's baseUrl
-  --a-api-key <key>      Default: env CV_API_KEY_A, then A's target file's apiKey
-                         With any of these three (or CV_API_KEY_A set), A is the target they name, over HTTP.
-  --a-name <name>        How reports name A (default: fake, or the target file's name)
-Side B (the deployment):
-  --b-target <file>      Target file of B (required)
-  --b-base-url <url>     Default: B's target file's baseUrl
-  --b-api-key <key>      Default: env CV_API_KEY, then B's target file's apiKey. Never printed.
-  --b-name <name>        How reports name B (default: the target file's name)
-Both:
-  --scenarios <dir>      Scenario folder (default: the package's conformance/scenarios)
-  --read-only, --only <ids,tags>, --skip <ids,tags>, --allow-skip <ids,tags>, --timeout <ms>: as for conform
-  --json <file>          Write the whole comparison as JSON
-  --html <file>          Write an HTML report: the two sides in two columns, the differences highlighted
-  --write-profile <file> Write B's answers where the page is silent (status and wording of the key, JSON, schema,
-                         method, Content-Type and size failures) into this fixtures file's \`answers\` section (a
-                         new file starts from the built-in fixtures); then \`serve --fixtures <file>\` answers like B
-  --verbose              Also list the scenarios that ran on one side only
-  -h, --help             Show this help
+${optionsHelp(DRIFT_OPTIONS)}
 
 Neither side sends a scenario before both have passed their preflight: a side that cannot run stops drift first.
 
 Exit codes: 0 no documented behaviour differs, 1 documented behaviour differs, 2 drift could not run.`;
 
 export async function driftCommand(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
-  let flags;
-  try {
-    flags = parseArgs({
-      args: [...argv],
-      options: {
-        "a-target": { type: "string" },
-        "a-base-url": { type: "string" },
-        "a-api-key": { type: "string" },
-        "a-name": { type: "string" },
-        "b-target": { type: "string" },
-        "b-base-url": { type: "string" },
-        "b-api-key": { type: "string" },
-        "b-name": { type: "string" },
-        ...SELECTION_OPTIONS,
-        json: { type: "string" },
-        html: { type: "string" },
-        "write-profile": { type: "string" },
-        verbose: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
-  } catch (error) {
-    err(`cv-contract-kit drift: ${hideValues((error as Error).message)}. Run \`cv-contract-kit drift --help\` for the options.`);
-    return 2;
-  }
-  if (flags.help) {
-    out(HELP);
-    return 0;
-  }
+  const parsed = parseCommandLine("drift", argv, DRIFT_OPTIONS, HELP, out, err);
+  if ("exit" in parsed) return parsed.exit;
+  const { flags } = parsed;
   const keyA = flags["a-api-key"] ?? (process.env.CV_API_KEY_A || undefined);
   const keyB = flags["b-api-key"] ?? (process.env.CV_API_KEY || undefined);
   let redact = createRedactor([keyA, keyB]);

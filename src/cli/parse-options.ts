@@ -58,32 +58,3 @@ export function countFrom(value: string, source: string, max = Number.MAX_SAFE_I
 export function hideValues(message: string): string {
   return message.replace(/'([^']*)'/g, (whole, value: string) => (value.startsWith("-") ? whole : "'<value hidden>'"));
 }
-
-/** The options `conform` and `drift` share: which scenarios run, and how long a request may take. */
-export const SELECTION_OPTIONS = {
-  scenarios: { type: "string" },
-  "read-only": { type: "boolean" },
-  only: { type: "string" },
-  skip: { type: "string" },
-  "allow-skip": { type: "string" },
-  timeout: { type: "string" },
-} as const;
-
-/** The longest --timeout: ten minutes. */
-export const MAX_TIMEOUT_MS = 600_000;
-
-const list = (value: string | undefined) => (value ? value.split(",").map((s) => s.trim()).filter(Boolean) : []);
-
-export function selectionFrom(flags: { "read-only"?: boolean; only?: string; skip?: string; "allow-skip"?: string }) {
-  return { readOnly: flags["read-only"] === true, only: list(flags.only), skip: list(flags.skip), allowSkip: list(flags["allow-skip"]) };
-}
-
-/** --timeout in milliseconds, or the problem with it. */
-export function timeoutFrom(value: string | undefined, fallback: number): { ms: number } | { problem: string } {
-  if (value === undefined) return { ms: fallback };
-  const ms = Number(value);
-  if (!/^\d+$/.test(value) || ms < 1 || ms > MAX_TIMEOUT_MS) {
-    return { problem: `--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (received "${value}").` };
-  }
-  return { ms };
-}

@@ -7,25 +7,32 @@ import { startFakeServer, type FakeServer } from "../fake/start-fake-server.js";
 import { MAX_JOURNAL_SIZE } from "../fake/core/request-journal.js";
 import type { FixtureAnswers, FixtureSet } from "../fake/state/types.js";
 import { parseArgs } from "node:util";
+import { defineOptions, optionsHelp } from "./options-table.js";
 import { exposeGarbageCollector } from "../fake/state/collect-garbage.js";
 import { bytesFrom, countFrom, delayFrom, portFrom, UsageError, withUsage } from "./parse-options.js";
 import { visible } from "../conformance/reporters/visible.js";
 import { isLoopbackName, isWildcard } from "../fake/http/cross-site-guard.js";
 
+export const SERVE_OPTIONS = defineOptions({
+  port: { type: "string", value: "<n>", help: "Port (env CV_FAKE_PORT; default 4010; 0 picks a free one)" },
+  host: { type: "string", value: "<host>", help: "Host (env CV_FAKE_HOST; default 127.0.0.1)" },
+  "allowed-host": {
+    type: "string",
+    value: "<name>",
+    multiple: true,
+    help: "A Host name the admin API and the start page answer besides loopback and the bound\naddress, e.g. a container's service name (repeatable; env CV_FAKE_ALLOWED_HOSTS, comma-separated).\nAny other name is refused with 403: a DNS-rebinding page",
+  },
+  fixtures: { type: "string", value: "<file>", help: "Fixtures JSON (env CV_FAKE_FIXTURES; default: the built-in fixtures/default.json)" },
+  persist: { type: "string", value: "<file>", help: "Keep the state in this file across restarts (env CV_FAKE_PERSIST)" },
+  "body-limit": { type: "string", value: "<n>", help: "Largest request body: bytes, or 100kb, 1mb (default 100kb); larger ones get 413" },
+  delay: { type: "string", value: "<ms>", help: "Answer every API request this late: 250, or 100-400 for a random delay in between" },
+  journal: { type: "string", value: "<n>", help: "Requests the journal keeps (GET /__admin/requests; default 1000, at most 100000; 0 turns it off)" },
+  help: { type: "boolean", short: "h", help: "Show this help", hiddenInSynopsis: true },
+});
+
 const HELP = `Usage: cv-contract-kit serve [options]
 
-Options:
-  --port <n>         Port (env CV_FAKE_PORT; default 4010; 0 picks a free one)
-  --host <host>      Host (env CV_FAKE_HOST; default 127.0.0.1)
-  --allowed-host <name>  A Host name the admin API and the start page answer besides loopback and the bound
-                     address, e.g. a container's service name (repeatable; env CV_FAKE_ALLOWED_HOSTS, comma-separated).
-                     Any other name is refused with 403: a DNS-rebinding page
-  --fixtures <file>  Fixtures JSON (env CV_FAKE_FIXTURES; default: the built-in fixtures/default.json)
-  --persist <file>   Keep the state in this file across restarts (env CV_FAKE_PERSIST)
-  --body-limit <n>   Largest request body: bytes, or 100kb, 1mb (default 100kb); larger ones get 413
-  --delay <ms>       Answer every API request this late: 250, or 100-400 for a random delay in between
-  --journal <n>      Requests the journal keeps (GET /__admin/requests; default 1000, at most 100000; 0 turns it off)
-  -h, --help         Show this help
+${optionsHelp(SERVE_OPTIONS)}
 
 Examples:
   cv-contract-kit serve                                  the built-in fixtures on http://127.0.0.1:4010
@@ -50,20 +57,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   try {
     const { values: flags } = withUsage(
       () =>
-        parseArgs({
-          args: [...argv],
-          options: {
-            port: { type: "string" },
-            host: { type: "string" },
-            "allowed-host": { type: "string", multiple: true },
-            fixtures: { type: "string" },
-            persist: { type: "string" },
-            "body-limit": { type: "string" },
-            delay: { type: "string" },
-            journal: { type: "string" },
-            help: { type: "boolean", short: "h" },
-          },
-        }),
+        parseArgs({ args: [...argv], options: SERVE_OPTIONS }),
       HELP,
     );
     if (flags.help) {
