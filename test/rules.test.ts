@@ -1,12 +1,15 @@
 // The fake's business rules as plain functions over a small state, one table per rule: each row is a sentence of the
 // vendor page (or a choice written down where it is silent) and the decision it obliges. No HTTP, no files.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadContract } from "../src/index.js";
 import { authenticate } from "../src/fake/rules/authenticate.js";
 import { decideProfileUpdate, type ProfileDecision } from "../src/fake/rules/decide-profile-update.js";
 import { lockedFieldsSent } from "../src/fake/rules/demographic-lock.js";
 import { profilePatch } from "../src/fake/rules/profile-patch.js";
+import { PROFILE_RULES, RULE_NAMES } from "../src/fake/rules/registry.js";
 import { ruleConfigFrom, type RuleName } from "../src/fake/rules/rule-config.js";
+import { PAGE_SENTENCES } from "./support/vendor-page.js";
 import { StateIndex } from "../src/fake/state/state-index.js";
 import type { FixtureSet, UpdateProfileData } from "../src/fake/state/types.js";
 
@@ -100,5 +103,33 @@ describe("profilePatch and lockedFieldsSent: only the contract's field names", (
     [{ city: "B", phoneNumber: "+1" }, []],
   ])("lockedFieldsSent(%j) → %j", (data, expected) => {
     expect(lockedFieldsSent(data, config()).sort()).toEqual([...expected].sort());
+  });
+});
+
+describe("the rules' registry", () => {
+  const page = PAGE_SENTENCES.join("\n");
+
+  it("runs the rules in the page's order of failures, each quoting words of the page", () => {
+    expect(PROFILE_RULES.map((rule) => rule.failure)).toEqual(["userDoesNotExist", "userNotInOrganization", "notAllowedToUpdateProfile", "demographicFieldsLocked", "phoneNumberInUse"]);
+    for (const rule of PROFILE_RULES) expect(page, `${rule.failure}: ${rule.sentence}`).toContain(rule.sentence.replace(/^"|"$/g, ""));
+    expect(RULE_NAMES).toEqual(["organizationScope", "roleCheck", "demographicLock", "phoneUniqueness"]);
+  });
+
+  it("each rule refuses some request on the default fixtures, as its exercisedBy says an account needs", () => {
+    const fixtures = JSON.parse(readFileSync(new URL("../fixtures/default.json", import.meta.url), "utf8")) as FixtureSet;
+    const view = new StateIndex(fixtures);
+    const rules = config();
+    const seen = new Set<string>();
+    const phones = fixtures.users.flatMap((u) => (u.phoneNumber ? [u.phoneNumber] : []));
+    for (const key of fixtures.apiKeys) {
+      for (const user of [...fixtures.users, { email: "nobody@nowhere.test" }]) {
+        const candidates = [{}, ...rules.lockedFields.map((field) => ({ [field]: "x" })), ...phones.map((phoneNumber) => ({ phoneNumber }))];
+        for (const fields of candidates) {
+          const decision = decideProfileUpdate(view, key.organizationId, { email: user.email, ...fields } as UpdateProfileData, rules);
+          if (!decision.ok) seen.add(decision.failure);
+        }
+      }
+    }
+    for (const rule of PROFILE_RULES) expect(seen.has(rule.failure), `no account of fixtures/default.json meets ${rule.failure}: it needs ${rule.exercisedBy}`).toBe(true);
   });
 });

@@ -55,3 +55,12 @@ export const PAGE_SUCCESS = {
     },
   },
 } as const;
+
+/** Sentences of the page the fake's rules quote (src/fake/rules/registry.ts), copied character for character. */
+export const PAGE_SENTENCES = [
+  "Important Note: Users can freely update their profile information until a case has been assigned to a provider. Once a case is assigned, the following fields are locked: firstName, lastName, dob, and gender.",
+  "If the new phoneNumber provided is already associated with a different user, the API will return this error.",
+  '"message": "User {email} does not exist"',
+  '"message": "User {email} does not exist in the organization"',
+  '"message": "Not allowed to update the profile"',
+] as const;

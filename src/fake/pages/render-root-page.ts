@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { escapeHtml } from "../../text/escape-html.js";
-import type { ProfileFailure } from "../rules/decide-profile-update.js";
+import { PROFILE_RULES, type ProfileFailure } from "../rules/registry.js";
 import { StateIndex, type StateView } from "../state/state-index.js";
 import type { ApiKey, FixtureSet } from "../state/types.js";
 import { accountOutcomes, type AccountRow, type Outcome } from "./account-outcomes.js";
@@ -178,13 +178,8 @@ ${row.outcomes.map((outcome, i) => outcomeCell(outcome, keys[i]!, letters.get(ke
 </tr>`;
 }
 
-const REFUSAL_LABELS: Record<ProfileFailure, (org: string, role: string) => string> = {
-  userDoesNotExist: () => "no such user",
-  userNotInOrganization: (org) => `not in ${org}`,
-  notAllowedToUpdateProfile: (_org, role) => `not allowed (${role})`,
-  demographicFieldsLocked: () => "locked",
-  phoneNumberInUse: () => "phone number taken",
-};
+/** How each rule names an account it refuses, from the rules' registry. */
+const REFUSAL_LABELS = Object.fromEntries(PROFILE_RULES.map((rule) => [rule.failure, rule.refusalLabel])) as Record<ProfileFailure, (org: string, role: string) => string>;
 
 function outcomeCell(outcome: Outcome, key: ApiKey, letter: string, orgName: (id: string) => string, role: string): string {
   const testId = `data-testid="outcome-${attr(letter)}" data-outcome="${outcome.kind}"`;

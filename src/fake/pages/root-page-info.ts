@@ -5,7 +5,7 @@
  */
 import type { Contract } from "../../contract/contract.js";
 import { UPDATE_PROFILE_METHOD, UPDATE_PROFILE_PATH } from "../../contract/contract.js";
-import type { ProfileFailure } from "../rules/decide-profile-update.js";
+import { PROFILE_FAILURES, type ProfileFailure } from "../rules/registry.js";
 import type { RuleConfig } from "../rules/rule-config.js";
 
 export interface AdminLink {
@@ -34,8 +34,6 @@ export interface RootPageInfo {
   referencePath: string | undefined;
 }
 
-const FAILURES: readonly ProfileFailure[] = ["userDoesNotExist", "userNotInOrganization", "notAllowedToUpdateProfile", "demographicFieldsLocked", "phoneNumberInUse"];
-
 export function rootPageInfo(contract: Contract, rules: RuleConfig, referencePath: string | undefined): RootPageInfo {
   const { spec } = contract;
   const operation = spec.paths[UPDATE_PROFILE_PATH]?.[UPDATE_PROFILE_METHOD] as { summary?: string } | undefined;
@@ -53,7 +51,7 @@ export function rootPageInfo(contract: Contract, rules: RuleConfig, referencePat
     search: spec.paths[UPDATE_PROFILE_PATH]?.get !== undefined,
     rules,
     successMessage: contract.successMessage,
-    messages: Object.fromEntries(FAILURES.map((name) => [name, contract.message(name).template])) as Record<ProfileFailure, string>,
+    messages: Object.fromEntries(PROFILE_FAILURES.map((name) => [name, contract.message(name).template])) as Record<ProfileFailure, string>,
     admin,
     referencePath,
   };

@@ -12,6 +12,7 @@
  */
 import type { StateView } from "../state/state-index.js";
 import type { StoredUser } from "../state/types.js";
+import { defineRule } from "./define-rule.js";
 import type { RuleConfig } from "./rule-config.js";
 
 /** The locked fields the request includes (null counts as included). */
@@ -23,7 +24,11 @@ export function hasLockingCase(state: StateView, user: StoredUser, config: RuleC
   return state.casesOfUser(user.id).some((c) => config.lockingStatuses.has(c.status));
 }
 
-export function isLockedOut(state: StateView, user: StoredUser, data: Readonly<Record<string, unknown>>, config: RuleConfig): boolean {
-  if (config.disabledRules.has("demographicLock")) return false;
-  return lockedFieldsSent(data, config).length > 0 && hasLockingCase(state, user, config);
-}
+export const demographicLock = defineRule({
+  failure: "demographicFieldsLocked",
+  sentence: '"Once a case is assigned, the following fields are locked: firstName, lastName, dob, and gender."',
+  switch: "demographicLock",
+  refuses: ({ state, user, data, config }) => user !== undefined && lockedFieldsSent(data, config).length > 0 && hasLockingCase(state, user, config),
+  refusalLabel: () => "locked",
+  exercisedBy: "a USER of the key's organization with a case in a locking status (ASSIGNED, IN_PROGRESS, APPROVED, REJECTED, NO_DECISION)",
+});

@@ -4,9 +4,9 @@
  */
 import type { Contract } from "../../contract/contract.js";
 
-/** The rules that can be switched off, to prove that the conformance suite notices (fault injection). */
-export type RuleName = "organizationScope" | "roleCheck" | "demographicLock" | "phoneUniqueness";
-export const RULE_NAMES: readonly RuleName[] = ["organizationScope", "roleCheck", "demographicLock", "phoneUniqueness"];
+import type { RuleName } from "./registry.js";
+
+export { RULE_NAMES, type RuleName } from "./registry.js";
 
 export interface RuleConfig {
   /** Fields UPDATE_PROFILE may write (never email, role or memberships). */
