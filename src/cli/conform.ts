@@ -11,10 +11,9 @@ import { FUZZ_FAMILY_IDS, FUZZ_TAGS } from "../conformance/fuzz/families.js";
 import { selectorProblems, planScenarios } from "../conformance/plan.js";
 import { createRedactor, type Redact } from "../conformance/redact.js";
 import { createConsoleReporter } from "../conformance/reporters/console-reporter.js";
-import { conformanceJsonReport, writeJsonReport } from "../conformance/reporters/json-reporter.js";
-import { writeJunitReport } from "../conformance/reporters/junit-reporter.js";
-import { renderConformanceHtml } from "../conformance/reporters/html/conformance-html.js";
-import { writeHtmlReport } from "../conformance/reporters/html/write-html.js";
+import { activeReporters } from "../conformance/reporters/define-reporter.js";
+import { CONFORMANCE_REPORTERS } from "../conformance/reporters/registry.js";
+import { reporterOptions } from "./reporter-options.js";
 import { summaryOfFailedStart, type ConformanceSummary } from "../conformance/results.js";
 import { DEFAULT_SCENARIOS_DIR, DEFAULT_TIMEOUT_MS, problemsBeforeSending, runConformance } from "../conformance/run-conformance.js";
 import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
@@ -36,9 +35,7 @@ export const CONFORM_OPTIONS = defineOptions({
   "strict-wording": { type: "boolean", help: "Inferred wording gates too (implies --strict)" },
   verbose: { type: "boolean", help: "Also show where inferred wording differs, and each profile restored; the --json report\nkeeps every request and answer (without it, only those of failures and warnings)" },
   "dry-run": { type: "boolean", help: "List what would run, and why the rest would not; send nothing" },
-  junit: { type: "string", value: "<file>", help: "Write a JUnit XML report (also when the run cannot start)" },
-  json: { type: "string", value: "<file>", help: "Write a JSON report (its shape: the package's conformance/report.schema.json)" },
-  html: { type: "string", value: "<file>", help: "Write an HTML report: one self-contained file to open in a browser or attach to CI" },
+  ...reporterOptions(CONFORMANCE_REPORTERS),
   fuzz: { type: "string", value: "<n>", help: "After the scenarios, n requests generated from openapi.yaml, judged by the vendor's rules;\na failure is shrunk to a minimal body (tag: fuzz; --only fuzz runs only these)" },
   seed: { type: "string", value: "<n>", help: "Replay a fuzz run exactly (the seed is printed at the start of every run)" },
   help: { type: "boolean", short: "h", help: "Show this help", hiddenInSynopsis: true },
@@ -66,6 +63,8 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   let redact: Redact = createRedactor([apiKey]);
   let baseUrl = flags["base-url"] ?? (process.env.CV_BASE_URL || undefined);
   const line = safeLine((text) => redact(text));
+  // The reporters the flags ask for; `redact` grows once the target file's key is known, so they call the current one.
+  const reporters = activeReporters(CONFORMANCE_REPORTERS, flags, { redact: (text) => redact(text), verbose: flags.verbose === true });
   /** A run that cannot start: one line per problem, and the reports still say so. */
   const cannotStart = (problems: readonly string[]): number => {
     for (const problem of problems) for (const part of problem.split("\n")) err(line(`cv-contract-kit conform: ${part}`));
@@ -75,9 +74,7 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   /** A report CI cannot read is a run CI cannot judge: false when one could not be written. */
   const writeReports = (summary: ConformanceSummary): boolean => {
     try {
-      if (flags.junit) writeJunitReport(flags.junit, summary, redact);
-      if (flags.json) writeJsonReport(flags.json, conformanceJsonReport(summary, flags.verbose === true ? "all" : "failuresAndWarnings"), redact);
-      if (flags.html) writeHtmlReport(flags.html, renderConformanceHtml(summary, redact), redact);
+      for (const reporter of reporters) reporter.finish?.(summary);
       return true;
     } catch (error) {
       err(line(`cv-contract-kit conform: could not write a report: ${(error as Error).message}`));
@@ -153,6 +150,7 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  const consoleReporter = createConsoleReporter(out, redact, { ...gating, verbose: flags.verbose === true });
   const summary = await runConformance({
     baseUrl,
     apiKey: key,
@@ -163,7 +161,10 @@ export async function conformCommand(argv: readonly string[], out: (line: string
     ...gating,
     ...selection,
     ...(fuzz ? { fuzz } : {}),
-    onEvent: createConsoleReporter(out, redact, { ...gating, verbose: flags.verbose === true }),
+    onEvent: (event) => {
+      consoleReporter(event);
+      for (const reporter of reporters) reporter.onEvent?.(event);
+    },
     signal: interrupt.signal,
   }).finally(() => {
     process.off("SIGINT", onSignal);

@@ -14,9 +14,9 @@ import { runDrift, type DriftReport } from "../conformance/drift/run-drift.js";
 import { selectorProblems } from "../conformance/plan.js";
 import { createRedactor, type Redact } from "../conformance/redact.js";
 import { printDriftReport } from "../conformance/reporters/drift-console-reporter.js";
-import { writeJsonReport } from "../conformance/reporters/json-reporter.js";
-import { renderDriftHtml } from "../conformance/reporters/html/drift-html.js";
-import { writeHtmlReport } from "../conformance/reporters/html/write-html.js";
+import { activeReporters } from "../conformance/reporters/define-reporter.js";
+import { DRIFT_REPORTERS } from "../conformance/reporters/registry.js";
+import { reporterOptions } from "./reporter-options.js";
 import { DEFAULT_SCENARIOS_DIR, DEFAULT_TIMEOUT_MS } from "../conformance/run-conformance.js";
 import { accountNamesOf, loadScenarios } from "../conformance/scenario.js";
 import { loadTarget } from "../conformance/target.js";
@@ -40,8 +40,7 @@ export const DRIFT_OPTIONS = defineOptions({
   "b-api-key": { type: "string", value: "<key>", section: SIDE_B, help: "Default: env CV_API_KEY, then B's target file's apiKey. Never printed." },
   "b-name": { type: "string", value: "<name>", section: SIDE_B, help: "How reports name B (default: the target file's name)" },
   ...inSection(SELECTION_OPTIONS, BOTH),
-  json: { type: "string", value: "<file>", section: BOTH, help: "Write the whole comparison as JSON" },
-  html: { type: "string", value: "<file>", section: BOTH, help: "Write an HTML report: the two sides in two columns, the differences highlighted" },
+  ...reporterOptions(DRIFT_REPORTERS, BOTH),
   "write-profile": { type: "string", value: "<file>", section: BOTH, help: "Write B's answers where the page is silent (status and wording of the key, JSON, schema,\nmethod, Content-Type and size failures) into this fixtures file's `answers` section (a\nnew file starts from the built-in fixtures); then `serve --fixtures <file>` answers like B" },
   verbose: { type: "boolean", section: BOTH, help: "Also list the scenarios that ran on one side only" },
   help: { type: "boolean", short: "h", section: BOTH, help: "Show this help", hiddenInSynopsis: true },
@@ -128,8 +127,7 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
   }
   printDriftReport(report, out, redact, { verbose: flags.verbose === true });
   try {
-    if (flags.json) writeJsonReport(flags.json, report, redact);
-    if (flags.html) writeHtmlReport(flags.html, renderDriftHtml(report, redact), redact);
+    for (const reporter of activeReporters(DRIFT_REPORTERS, flags, { redact: (text) => redact(text), verbose: flags.verbose === true })) reporter.finish?.(report);
   } catch (error) {
     err(line(`cv-contract-kit drift: could not write a report: ${(error as Error).message}`));
   }

@@ -7,6 +7,7 @@
 import type { Redact } from "../redact.js";
 import { safeValue } from "./visible.js";
 import { writeReportFile } from "./write-report-file.js";
+import { defineReporter } from "./define-reporter.js";
 import type { DriftReport } from "../drift/run-drift.js";
 import type { Exchange } from "../exchange.js";
 import type { ConformanceSummary, ScenarioResult, ScenarioStatus, StepResult } from "../results.js";
@@ -37,3 +38,15 @@ export function conformanceJsonReport(summary: ConformanceSummary, exchanges: Ke
 export function writeJsonReport(path: string, report: ConformanceSummary | ConformanceJsonReport | DriftReport, redact: Redact): void {
   writeReportFile(path, `${redact(JSON.stringify(safeValue(report, redact), null, 2))}\n`);
 }
+
+export const conformanceJsonReporter = defineReporter<ConformanceSummary, "json">({
+  flag: "json",
+  help: "Write a JSON report (its shape: the package's conformance/report.schema.json)",
+  create: (file, { redact, verbose }) => ({ finish: (summary) => writeJsonReport(file, conformanceJsonReport(summary, verbose ? "all" : "failuresAndWarnings"), redact) }),
+});
+
+export const driftJsonReporter = defineReporter<DriftReport, "json">({
+  flag: "json",
+  help: "Write the whole comparison as JSON",
+  create: (file, { redact }) => ({ finish: (report) => writeJsonReport(file, report, redact) }),
+});

@@ -11,6 +11,7 @@ import type { Redact } from "../redact.js";
 import type { ConformanceSummary } from "../results.js";
 import { safeValue } from "./visible.js";
 import { writeReportFile } from "./write-report-file.js";
+import { defineReporter } from "./define-reporter.js";
 
 // The package is CommonJS (module.exports = builder) while its types declare an ES default export.
 const junitBuilder = junitBuilderModule as unknown as Builder;
@@ -51,3 +52,9 @@ export function writeJunitReport(path: string, input: ConformanceSummary, redact
   }
   writeReportFile(path, redact(builder.build()));
 }
+
+export const junitReporter = defineReporter<ConformanceSummary, "junit">({
+  flag: "junit",
+  help: "Write a JUnit XML report (also when the run cannot start)",
+  create: (file, { redact }) => ({ finish: (summary) => writeJunitReport(file, summary, redact) }),
+});
