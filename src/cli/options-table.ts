@@ -1,7 +1,7 @@
 /**
  * @module cli/options-table
  * One table of options per command, from which its parsing (node:util parseArgs reads the same entries), its
- * `--help` and its synopsis in README.md and docs/ come (test/cli-synopsis.test.ts compares them). A new flag is one
+ * `--help` and its synopsis in README.md and docs/ come (test/cli/synopsis.test.ts compares them). A new flag is one
  * entry here plus its use in the command.
  */
 import { parseArgs } from "node:util";

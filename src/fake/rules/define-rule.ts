@@ -32,7 +32,7 @@ export interface RuleSpec<Failure extends MessageName = MessageName, Switch exte
   refuses(input: RuleInput): boolean;
   /** How the start page names a refused account: "not in Clinic A". */
   refusalLabel(organizationName: string, role: string): string;
-  /** What a fixtures account needs for this rule to refuse it (the default fixtures have one: test/rules.test.ts). */
+  /** What a fixtures account needs for this rule to refuse it (the default fixtures have one: test/fake/rules.test.ts). */
   exercisedBy: string;
 }
 
