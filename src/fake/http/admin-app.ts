@@ -17,20 +17,17 @@ import jsonServer from "json-server";
 import type { Contract } from "../../contract/contract.js";
 import type { MessageName } from "../../contract/messages.js";
 import { formatIssues } from "../../contract/validators.js";
-import { FaultError, type FaultSet, type FaultSpec } from "../core/faults.js";
+import type { FaultSet } from "../core/faults.js";
 import type { RequestJournal } from "../core/request-journal.js";
-import { compileMatcher, MatcherError } from "../journal/match-request.js";
-import { countRequests, findRequests } from "../journal/verify-requests.js";
 import type { CommitResult, FakeStore } from "../state/fake-store.js";
-import { planCreate, planDelete, planUpdate, type RecordChange, type StoredRecord } from "../state/record-changes.js";
 import type { FixtureSet } from "../state/types.js";
+import { ADMIN_HANDLERS, type AdminReply, type AdminServices } from "./admin-operations.js";
 import { ADMIN_PREFIX, adminRoutes, checkQuery, matchAdminRoute, type AdminMatch, type AdminOperation } from "./admin-routes.js";
 import { crossSiteRefusal, type ServesHost } from "./cross-site-guard.js";
 import { isJsonContentType, parseJsonBody } from "../core/json-body.js";
 import { readBody } from "./read-body.js";
 import { errorBody, sendJson } from "./send-json.js";
 import { skipBody } from "./skip-body.js";
-import { packageVersion } from "../../package-version.js";
 
 export { ADMIN_PREFIX } from "./admin-routes.js";
 
@@ -118,120 +115,22 @@ export function createAdminApp({ contract, store, bodyLimit, journal, faults, re
     });
   });
 
-  /** Everything but json-server's reads. A write is checked, applied and saved in this one synchronous call. */
+  const services: AdminServices = { contract, store, journal, faults, reset, shutdown };
+  /** Everything but json-server's reads, by the operation's kind (admin-operations). */
   function perform(res: ServerResponse, operation: AdminOperation, match: AdminMatch, body?: unknown, query: Values = {}): void {
+    const reply: AdminReply = {
+      res,
+      send: (status, answer, headers) => send(res, status, answer, headers),
+      fail: (name, values, headers) => fail(res, name, values, headers),
+    };
     try {
-      const collection = operation.collection!;
-      const id = match.id!;
-      const done = (message: string) => send(res, 200, { status: 200, success: true, message });
-      switch (operation.kind) {
-        case "reset": {
-          const result = reset();
-          if (!result.ok) return fail(res, "stateNotSaved", { detail: result.detail });
-          return done("State reset to the fixtures");
-        }
-        case "listRequests": {
-          const { email, status, since, _limit: limit, _page: page } = query;
-          try {
-            const read = journal.readPage({
-              ...(email ? { email } : {}),
-              ...(status ? { status: Number(status) } : {}),
-              ...(since ? { since } : {}),
-              ...(limit ? { limit: Number(limit) } : {}),
-              ...(page ? { page: Number(page) } : {}),
-            });
-            return send(res, 200, read.page, { "x-total-count": String(read.matched) });
-          } catch (error) {
-            return fail(res, "adminInvalidQuery", { detail: (error as Error).message });
-          }
-        }
-        case "findRequests":
-        case "countRequests": {
-          let matcher;
-          try {
-            matcher = compileMatcher(contract, body);
-          } catch (error) {
-            if (error instanceof MatcherError) return fail(res, "invalidMatcher", { detail: error.message });
-            throw error;
-          }
-          return operation.kind === "findRequests"
-            ? send(res, 200, { requests: findRequests(journal, matcher) })
-            : send(res, 200, { count: countRequests(journal, matcher) });
-        }
-        case "clearRequests":
-          journal.clear();
-          return done("Request journal cleared");
-        case "addFault": {
-          let fault;
-          try {
-            fault = faults.add(body as FaultSpec);
-          } catch (error) {
-            if (error instanceof FaultError) return fail(res, "invalidFault", { detail: error.message });
-            throw error;
-          }
-          return send(res, 201, fault, { location: `${ADMIN_PREFIX}/faults/${encodeURIComponent(fault.id)}` });
-        }
-        case "listFaults":
-          return send(res, 200, { faults: faults.list() });
-        case "clearFaults":
-          faults.clear();
-          return done("Faults cleared");
-        case "readFault": {
-          const fault = faults.list().find((f) => f.id === id);
-          return fault ? send(res, 200, fault) : fail(res, "adminNotFound", { path: `${ADMIN_PREFIX}/faults/${id}` });
-        }
-        case "deleteFault":
-          return faults.remove(id) ? done(`Deleted fault ${id}`) : fail(res, "adminNotFound", { path: `${ADMIN_PREFIX}/faults/${id}` });
-        case "dump":
-          return send(res, 200, store.state);
-        case "health":
-          return send(res, 200, { status: "ok", version: packageVersion() });
-        case "shutdown":
-          // Stop only once the answer has left: the script that asked reads 200, then sees the port free.
-          res.once("finish", shutdown);
-          return done("Stopping the fake server");
-        case "create": {
-          const record = body as StoredRecord;
-          return commit(res, planCreate(contract, store.state, collection, record), 201, (change) => change.record, {
-            location: `${ADMIN_PREFIX}/${collection}/${encodeURIComponent(record.id)}`,
-          });
-        }
-        case "patch":
-        case "replace": {
-          const change = planUpdate(contract, store.state, collection, id, body as Record<string, unknown>, operation.kind);
-          return commit(res, change, 200, (done) => done.record);
-        }
-        case "delete":
-          return commit(res, planDelete(contract, store.state, collection, id), 200, (done) => ({
-            status: 200,
-            success: true,
-            message: `Deleted ${collection}/${id}${done.removed.length > 0 ? `, and with it ${done.removed.join(", ")}` : ""}`,
-          }));
-        default:
-          throw new Error(`no handler for ${operation.operationId}`);
-      }
+      const kind = operation.kind;
+      if (kind === "list" || kind === "read") throw new Error(`${operation.operationId} is json-server's`);
+      ADMIN_HANDLERS[kind]({ operation, ...(match.id !== undefined ? { id: match.id } : {}), body, query }, services, reply);
     } catch (error) {
       console.error(`[cv-contract-kit] unexpected error on the admin API (${operation.operationId}):`, error);
       if (!res.headersSent) fail(res, "stateNotSaved", { detail: "internal error of the fake server" });
     }
-  }
-
-  function commit(
-    res: ServerResponse,
-    change: RecordChange,
-    status: number,
-    answer: (done: Extract<RecordChange, { ok: true }>) => unknown,
-    headers: Record<string, string> = {},
-  ): void {
-    if (!change.ok) {
-      if (change.failure === "notFound") return fail(res, "adminNotFound", { path: (res.req as IncomingMessage).url!.split("?")[0]! });
-      return fail(res, "adminInvalid", { detail: change.detail });
-    }
-    const body = answer(change); // the record as this write left it, sent once the write is saved
-    const reply = (saved: CommitResult) => (saved.ok ? send(res, status, body, headers) : fail(res, "stateNotSaved", { detail: saved.detail }));
-    const saved = store.commitCollections(change.next);
-    if (saved instanceof Promise) void saved.then(reply);
-    else reply(saved);
   }
 
   // Reads: json-server's router, through its documented programmatic API (`jsonServer.router(db)`, `router.db`,
