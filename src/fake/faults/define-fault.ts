@@ -42,12 +42,12 @@ export interface FaultContext {
   injectedMessage(status: number, reason: string): string;
 }
 
-export interface FaultKind<Name extends string = string> {
+export interface FaultKind<AskedBy extends FaultAsk = FaultAsk> {
   /**
    * How a fault asks for it: `{ effect: "hang" }` is `effect: "hang"` in a FaultSpec and `Prefer: fault=hang`; `{
    * property: "status" }` is a FaultSpec property of its own (`Prefer: code=503`).
    */
-  askedBy: { effect: Name & FaultEffectName } | { property: Name & keyof FaultFields };
+  askedBy: AskedBy;
   /** The schema of openapi.yaml that describes it, as a JSON pointer (an effect's name is in FaultEffect's enum). */
   schema: `/components/schemas/${keyof Schemas & string}`;
   /** What it does, for `serve --help` and the docs: "no answer until the client gives up". */
@@ -55,7 +55,13 @@ export interface FaultKind<Name extends string = string> {
   answer(fault: FaultFields, context: FaultContext): FaultAnswer;
 }
 
-/** The compiler rejects an entry that lacks a part, and an effect openapi.yaml's FaultEffect does not list. */
-export function defineFault<const Name extends FaultEffectName | "status">(kind: FaultKind<Name>): FaultKind<Name> {
+/** How a fault asks for a kind: one FaultEffect value, or a FaultSpec property of its own. */
+export type FaultAsk = { effect: FaultEffectName } | { property: "status" };
+
+/**
+ * The compiler rejects an entry that lacks a part, and an effect openapi.yaml's FaultEffect does not list; `const`
+ * keeps the effect's name literal, for the registry's check that every effect has a kind.
+ */
+export function defineFault<const AskedBy extends FaultAsk>(kind: FaultKind<AskedBy>): FaultKind<AskedBy> {
   return kind;
 }
