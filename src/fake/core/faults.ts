@@ -5,16 +5,12 @@
  * used a number of times, then it is gone. Matched faults answer instead of the rules: a faulted request changes
  * nothing, except a delay alone, which only slows the real answer.
  */
-import { FAULT_EFFECTS, faultKindOf } from "../faults/registry.js";
-import type { FaultContext, FaultEffectName, FaultFields } from "../faults/define-fault.js";
-import type { components } from "../../generated/openapi.js";
+import { faultKindOf } from "../faults/registry.js";
+import type { FaultContext, FaultFields } from "../faults/define-fault.js";
 import { delayLength, type Delay } from "./delay.js";
 import type { FakeAnswer } from "./fake-request.js";
 
-export { FAULT_EFFECTS };
 export type { Delay };
-export type FaultStatus = components["schemas"]["FaultStatus"];
-export type FaultEffect = FaultEffectName;
 
 /**
  * What a tester asks for (POST /__admin/faults, fake.faults.add): openapi.yaml's FaultSpec, whose validator checks
