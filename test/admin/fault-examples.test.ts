@@ -6,7 +6,7 @@ import { loadContract } from "../../src/contract/contract.js";
 import { deref, readPointer } from "../../src/contract/pointer.js";
 import { fillTemplate } from "../../src/contract/messages.js";
 import { createFake, FaultError } from "../../src/index.js";
-import { json } from "../support/http.js";
+import { json, KEY_A } from "../support/http.js";
 import { useFakeServer } from "../support/use-fake.js";
 
 const contract = loadContract();
@@ -76,5 +76,24 @@ describe("faults the schema refuses, refused both ways with the same words", () 
     await addOverHttp({ status: 503, times: 5e6, email: "" });
     expect(inProcess.faults.list()).toEqual([]);
     expect(server().faults.list()).toEqual([]);
+  });
+});
+
+describe("a Prefer header's fault, checked by the same validator", () => {
+  const cases: [prefer: string, admin: unknown][] = [
+    ["fault=explode", { effect: "explode" }],
+    ["code=418", { status: 418 }],
+    ["code=503, fault=hang", { status: 503, effect: "hang" }],
+    ["delay=400-100", { delay: { min: 400, max: 100 } }],
+    ["delay=70000", { delay: { ms: 70_000 } }],
+  ];
+  const search = (fetcher: typeof fetch, base: string, prefer: string) => fetcher(`${base}/api/v1/users`, { headers: { "cv-api-key": KEY_A, prefer } });
+  it.each(cases)("Prefer: %s is refused in the words POST /__admin/faults uses for the same fault", async (prefer, fault) => {
+    const byAdmin = await addOverHttp(fault);
+    expect(byAdmin.accepted).toBe(false);
+    const detail = (byAdmin as { message: string }).message.replace(/^Invalid fault: /, "");
+    for (const answer of [await search(fetch, server().url, prefer), await search(inProcess.fetch, "http://fake", prefer)]) {
+      expect([answer.status, ((await json(answer)) as { message: string }).message]).toEqual([400, `Invalid fault: Prefer header: ${detail}`]);
+    }
   });
 });
