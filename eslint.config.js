@@ -32,7 +32,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/fake/rules/**/*.ts", "src/fake/core/**/*.ts"],
+    files: ["src/fake/rules/**/*.ts", "src/fake/core/**/*.ts", "src/fake/faults/**/*.ts"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",

@@ -2,6 +2,8 @@
  * @module cli/parse-options
  * Flag parsing shared by the commands: node:util parseArgs, with errors that say what to do.
  */
+import { loadContract } from "../contract/contract.js";
+import { delayProblem, maxDelayMs, parseDelay, type Delay } from "../fake/core/delay.js";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -35,13 +37,12 @@ export function bytesFrom(value: string, source: string): number {
   return bytes;
 }
 
-/** "250" → 250 ms; "100-400" → a random delay between 100 and 400 ms. */
-export function delayFrom(value: string, source: string): number | { min: number; max: number } {
-  const fixed = /^\d+$/.test(value) ? Number(value) : undefined;
-  const range = /^(\d+)-(\d+)$/.exec(value);
-  if (fixed !== undefined && fixed <= 60_000) return fixed;
-  if (range && Number(range[1]) <= Number(range[2]) && Number(range[2]) <= 60_000) return { min: Number(range[1]), max: Number(range[2]) };
-  throw new UsageError(`${source} must be milliseconds up to 60000, e.g. 250, or a range such as 100-400 (received "${value}").`);
+/** "250" → {ms: 250}; "100-400" → a random delay between 100 and 400 ms: the fake's one delay parser and check. */
+export function delayFrom(value: string, source: string): Delay {
+  const contract = loadContract();
+  const delay = parseDelay(value);
+  if (delay && !delayProblem(contract, delay)) return delay;
+  throw new UsageError(`${source} must be milliseconds up to ${maxDelayMs(contract)}, e.g. 250, or a range such as 100-400 (received "${value}").`);
 }
 
 /** A whole number, 0 or more (at most `max`). */

@@ -8,6 +8,8 @@ import { MAX_JOURNAL_SIZE } from "../fake/core/request-journal.js";
 import type { FixtureAnswers, FixtureSet } from "../fake/state/types.js";
 import { parseArgs } from "node:util";
 import { defineOptions, optionsHelp } from "./options-table.js";
+import { FORCED_STATUSES } from "../fake/faults/forced-status.js";
+import { FAULT_EFFECTS, faultEffectsHelp } from "../fake/faults/registry.js";
 import { exposeGarbageCollector } from "../fake/state/collect-garbage.js";
 import { bytesFrom, countFrom, delayFrom, portFrom, UsageError, withUsage } from "./parse-options.js";
 import { visible } from "../conformance/reporters/visible.js";
@@ -44,9 +46,10 @@ Admin API (JSON bodies, Content-Type: application/json; every path and query par
   GET /__admin/users · POST /__admin/users · PATCH /__admin/cases/<id> · POST /__admin/reset · GET /__admin/db
   GET /__admin/requests?email=&status=&since=   what your app sent (DELETE empties it)
   GET /__admin/health     200 once the fake serves (wait on it)  · POST /__admin/shutdown {}  stops it, exit 0
-  POST /__admin/faults {"status":503,"times":1}   a fault: status 429/500/502/503, delay, or effect
-                                                 hang/reset/empty/malformedJson (GET lists, DELETE clears)
-  Or per request: the header  Prefer: code=503  (or delay=250, fault=reset), as Prism reads it.
+  POST /__admin/faults {"status":503,"times":1}   a fault: status ${FORCED_STATUSES.join("/")}, delay, or an effect
+                                                 (GET lists, DELETE clears):
+${faultEffectsHelp("                                                   ")}
+  Or per request: the header  Prefer: code=503  (or delay=250, fault=${FAULT_EFFECTS.join("|")}), as Prism reads it.
 
 Exit codes: 0 stopped (Ctrl+C, SIGTERM or POST /__admin/shutdown), 1 it could not start (fixtures, state file),
 2 a flag is wrong or the port is taken.`;

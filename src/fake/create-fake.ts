@@ -10,7 +10,9 @@ import { loadContract, type Contract } from "../contract/contract.js";
 import { answerChecksFromEnv } from "./core/answer-check.js";
 import { createAnswerBook } from "./core/answer-book.js";
 import { createFakeCore, type FakeCore } from "./core/fake-core.js";
-import { delayProblem, FaultSet, type Delay, type Fault, type FaultSpec } from "./core/faults.js";
+import { faultProblem } from "./core/check-fault.js";
+import { delayProblem, type Delay } from "./core/delay.js";
+import { FaultSet, type Fault, type FaultSpec } from "./core/faults.js";
 import { DEFAULT_JOURNAL_SIZE, RequestJournal, type JournalEntry, type JournalFilter } from "./core/request-journal.js";
 import { createInProcessFetch } from "./in-process-fetch.js";
 import { compileMatcher, type RequestMatcher } from "./journal/match-request.js";
@@ -122,7 +124,7 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1) throw new RangeError(`bodyLimit must be a whole number of bytes, 1 or more (got ${bodyLimit}).`);
   const delay = typeof options.delay === "number" ? { ms: options.delay } : options.delay;
-  const delayIssue = delay && delayProblem(delay);
+  const delayIssue = delay && delayProblem(contract, delay);
   if (delayIssue) throw new RangeError(`delay: ${delayIssue}.`);
   // The journal redacts any value equal to a key the fake knows now (the admin API can add keys).
   let knownKeys: { state: unknown; keys: string[] } = { state: undefined, keys: [] };
@@ -143,7 +145,8 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
   const { store, created } = openStore(contract, fixtures, options.persist, logLimit);
   if (fixtures.large) collectGarbage();
 
-  const faults = new FaultSet();
+  // The one check of a fault: fake.faults.add and POST /__admin/faults both add through this set.
+  const faults = new FaultSet((spec) => faultProblem(contract, spec));
   const rules = ruleConfigFrom(contract, options.disableRules);
   const core = createFakeCore({
     contract,

@@ -14,8 +14,8 @@ import type { FakeStore } from "../state/fake-store.js";
 import { assertAnswer } from "./answer-check.js";
 import type { AnswerBook } from "./answer-book.js";
 import type { Answered, FakeAnswer, FakeRequest } from "./fake-request.js";
-import { delayLength, faultAnswer, type Delay, type FaultSet, type FaultSpec } from "./faults.js";
-import { readPointer } from "../../contract/pointer.js";
+import { delayLength, type Delay } from "./delay.js";
+import { faultAnswer, type FaultSet, type FaultSpec } from "./faults.js";
 import { exampleAnswer } from "./prefer-example.js";
 import { faultFromPrefer, type Preference } from "./prefer-header.js";
 import { emailOf, type RequestJournal } from "./request-journal.js";
@@ -90,12 +90,10 @@ export function createFakeCore(options: FakeCoreOptions): FakeCore {
   }
 
   /** The answer a fault forces, if it forces one (a delay alone does not). */
-  const forcedBy = (fault: FaultSpec | undefined) =>
-    fault && faultAnswer(fault, (status, reason) => fillTemplate(answers.message("injectedFault").template, { status: String(status), reason }));
+  const faultContext = { injectedMessage: (status: number, reason: string) => fillTemplate(answers.message("injectedFault").template, { status: String(status), reason }) };
+  const forcedBy = (fault: FaultSpec | undefined) => fault && faultAnswer(fault, faultContext);
 
-  // The contract's limit on the Prefer header: a longer one is refused, as openapi.yaml says.
-  const preferMaxLength = (readPointer(contract.spec, "/components/parameters/Prefer/schema/maxLength") as number | undefined) ?? Infinity;
-  const preferOf = (req: FakeRequest) => faultFromPrefer(req.headers.prefer, preferMaxLength);
+  const preferOf = (req: FakeRequest) => faultFromPrefer(contract, req.headers.prefer);
 
   /** The named example `Prefer: example=…` asks for, as openapi.yaml writes it; a 400 naming the known ones if none. */
   function exampleOf(req: FakeRequest, example: NonNullable<Preference["example"]>): FakeAnswer {

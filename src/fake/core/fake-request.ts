@@ -15,7 +15,7 @@ export interface FakeRequest {
   headers: Readonly<Record<string, string | undefined>>;
 }
 
-/** How an answer leaves, beyond status and body: only faults the tester asked for ever set these. */
+/** How an answer leaves, beyond status and body: only a fault kind's `connection` sets these (src/fake/faults/define-fault.ts). */
 export type TransportEffect = "hang" | "reset" | "empty";
 
 export interface FakeAnswer {

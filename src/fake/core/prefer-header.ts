@@ -11,20 +11,26 @@
  * Several at once are separated by commas (`Prefer: code=429, delay=100`). Other preferences are ignored, as RFC
  * 7240 asks, and so is the whole header by a real deployment: a request with it is safe to send anywhere.
  */
-import { delayProblem, faultProblem, type Delay, type FaultSpec } from "./faults.js";
+import type { Contract } from "../../contract/contract.js";
+import { faultProblem } from "./check-fault.js";
+import { delayProblem, parseDelay, type Delay } from "./delay.js";
+import type { FaultSpec } from "./faults.js";
 
 const OURS = new Set(["code", "delay", "fault", "example"]);
+export const PREFER_SCHEMA_POINTER = "/components/parameters/Prefer/schema";
 
 /** What a Prefer header asks for: a fault, or a named example (late, when it has a delay too). */
 export type Preference = { fault: FaultSpec; example?: undefined } | { example: { name: string; status?: number; delay?: Delay }; fault?: undefined };
 
 /**
- * What a Prefer header asks for: undefined if it asks for nothing of ours, or the problem with what it asks.
- * `maxLength` is the contract's limit on the header (components.parameters.Prefer).
+ * What a Prefer header asks for: undefined if it asks for nothing of ours, or the problem with what it asks. The
+ * header is checked first against its schema in openapi.yaml (components.parameters.Prefer: its maxLength), by ajv;
+ * what it asks for is then a FaultSpec, checked as POST /__admin/faults checks one.
  */
-export function faultFromPrefer(header: string | undefined, maxLength = Infinity): Preference | { problem: string } | undefined {
+export function faultFromPrefer(contract: Contract, header: string | undefined): Preference | { problem: string } | undefined {
   if (header === undefined) return undefined;
-  if (header.length > maxLength) return { problem: `Prefer header: at most ${maxLength} characters (this one has ${header.length})` };
+  const issues = contract.schemaValidator(PREFER_SCHEMA_POINTER)(header);
+  if (issues.length > 0) return { problem: `Prefer header: ${issues.map((issue) => headerWords(issue.message, header)).join("; ")}` };
   const spec: FaultSpec = {};
   let asked = false;
   let example: string | undefined;
@@ -53,19 +59,17 @@ export function faultFromPrefer(header: string | undefined, maxLength = Infinity
     // The status picks the example's response: any documented status, not only the fault statuses.
     if (spec.effect !== undefined) return { problem: `Prefer header: example=${example} answers an example; leave out fault=${spec.effect}` };
     if (spec.delay !== undefined) {
-      const problem = delayProblem(spec.delay);
+      const problem = delayProblem(contract, spec.delay);
       if (problem) return { problem: `Prefer header: ${problem}` };
     }
     return { example: { name: example, ...(spec.status === undefined ? {} : { status: spec.status }), ...(spec.delay === undefined ? {} : { delay: spec.delay }) } };
   }
-  const problem = faultProblem(spec);
+  const problem = faultProblem(contract, spec);
   return problem ? { problem: `Prefer header: ${problem}` } : { fault: spec };
 }
 
-/** "250" → {ms: 250}; "100-400" → {min: 100, max: 400}. */
-export function parseDelay(text: string): Delay | undefined {
-  const fixed = /^(\d{1,6})$/.exec(text);
-  if (fixed) return { ms: Number(fixed[1]) };
-  const range = /^(\d{1,6})-(\d{1,6})$/.exec(text);
-  return range ? { min: Number(range[1]), max: Number(range[2]) } : undefined;
+/** ajv's "must NOT have more than 200 characters", said of the header, with its length: what to shorten. */
+function headerWords(message: string, header: string): string {
+  const limit = /more than (\d+) characters/.exec(message);
+  return limit ? `at most ${limit[1]} characters (this one has ${header.length})` : message;
 }
