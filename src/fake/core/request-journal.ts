@@ -43,6 +43,9 @@ export interface JournalOptions {
   secrets?: () => readonly string[];
 }
 
+/** What the proxy made of an exchange (ProxyVerdict in openapi.yaml); the fake's entries have none. */
+export type ProxyVerdict = components["schemas"]["ProxyVerdict"];
+
 /** The journal's entries and how full it is (RequestJournal in openapi.yaml). */
 export type JournalPage = components["schemas"]["RequestJournal"];
 
@@ -76,6 +79,8 @@ export class RequestJournal {
   private readonly methods: string[];
   private readonly outcomes: string[];
   private readonly organizations: (string | undefined)[];
+  /** Only the proxy gives verdicts: a map by slot costs the fake nothing. */
+  private readonly verdicts = new Map<number, ProxyVerdict>();
   /** The text of a slot that does not fit its arena share: [head, body, its size in bytes]. */
   private readonly overflow = new Map<number, [string, string | undefined, number]>();
   private overflowBytes = 0;
@@ -128,10 +133,10 @@ export class RequestJournal {
    * of writing each between two socket writes, when the arena's memory and this code have left the CPU's caches.
    * Reading or clearing the journal writes what is pending first, so nothing is ever missing from a read.
    */
-  record(request: FakeRequest, bytes: Uint8Array | undefined, answer: FakeAnswer, arrivedAt: number, organizationId?: string): void {
+  record(request: FakeRequest, bytes: Uint8Array | undefined, answer: FakeAnswer, arrivedAt: number, organizationId?: string, verdict?: ProxyVerdict): void {
     if (this.capacity === 0) return;
     const durationMs = Math.max(0, Date.now() - arrivedAt) + (answer.delayMs ?? 0);
-    this.pending.push({ request, bytes, status: answer.effect ? -1 : answer.status, outcome: answer.outcome, arrivedAt, durationMs, organizationId });
+    this.pending.push({ request, bytes, status: answer.effect ? -1 : answer.status, outcome: answer.outcome, arrivedAt, durationMs, organizationId, verdict });
     this.pendingBytes += bytes?.length ?? 0;
     if (this.pending.length >= PENDING_LIMIT || this.pendingBytes >= PENDING_BYTES) this.flush();
     else if (!this.flushScheduled) {
@@ -161,7 +166,7 @@ export class RequestJournal {
     this.flushScheduled = false;
   }
 
-  private write({ request, bytes, status, outcome, arrivedAt, durationMs, organizationId }: Pending): void {
+  private write({ request, bytes, status, outcome, arrivedAt, durationMs, organizationId, verdict }: Pending): void {
     const slot = this.next;
     if (this.count === this.capacity) this.droppedCount++;
     else this.count++;
@@ -195,6 +200,8 @@ export class RequestJournal {
     this.methods[slot] = request.method;
     this.outcomes[slot] = outcome;
     this.organizations[slot] = organizationId;
+    if (verdict) this.verdicts.set(slot, verdict);
+    else this.verdicts.delete(slot);
   }
 
   private forget(slot: number): void {
@@ -208,6 +215,7 @@ export class RequestJournal {
     const oldest = (this.next - this.count + this.capacity) % this.capacity;
     this.forget(oldest);
     this.organizations[oldest] = undefined;
+    this.verdicts.delete(oldest);
     this.count--;
     this.droppedCount++;
   }
@@ -267,6 +275,7 @@ export class RequestJournal {
     this.overflow.clear();
     this.overflowBytes = 0;
     this.organizations.fill(undefined);
+    this.verdicts.clear();
     this.next = 0;
     this.count = 0;
     this.sequence = 0;
@@ -280,6 +289,7 @@ export class RequestJournal {
       [decoder.decode(this.arena.subarray(at, at + this.headLengths[slot]!)), this.bodyLengths[slot] ? decoder.decode(this.arena.subarray(at + this.headLengths[slot]!, at + this.headLengths[slot]! + this.bodyLengths[slot]!)) : undefined];
     const [path, query, headers] = readHeadText(head);
     const organizationId = this.organizations[slot];
+    const verdict = this.verdicts.get(slot);
     const entry: JournalEntry = {
       id: this.ids[slot]!,
       time: new Date(this.arrivals[slot]!).toISOString(),
@@ -291,6 +301,7 @@ export class RequestJournal {
       outcome: this.outcomes[slot]!,
       ...(organizationId ? { organizationId } : {}),
       durationMs: this.durations[slot]!,
+      ...(verdict ? { verdict } : {}),
     };
     if (body === undefined || body.length === 0) return entry;
     if (this.truncated[slot]) return { ...entry, bodyText: body, bodyTruncated: true };
@@ -453,6 +464,7 @@ interface Pending {
   arrivedAt: number;
   durationMs: number;
   organizationId: string | undefined;
+  verdict: ProxyVerdict | undefined;
 }
 
 /** After the current turn of the event loop: setImmediate where there is one (Node), else a timer. */
