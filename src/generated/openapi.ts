@@ -849,7 +849,7 @@ export interface components {
             /** @description How many older entries were dropped to keep within capacity since the journal was last emptied. */
             dropped: number;
         };
-        /** @description One request the fake was sent. */
+        /** @description One request the fake was sent, or one exchange the proxy carried (with its `verdict`). */
         JournalEntry: {
             /** @description Counts up from 1 since the journal was last emptied. */
             id: number;

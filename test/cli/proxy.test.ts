@@ -2,7 +2,7 @@
 // teams would (test/support/foreign-deployment.ts, test/support/variants/), the proxy forwards each request once,
 // journals its verdict against openapi.yaml, prints a line per break, never shows the key, answers the documented
 // 502/504 when the deployment gives nothing it can carry, and writes an answers profile on stop that the fake loads.
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import { mkdtempSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -59,11 +59,11 @@ const adminPost = (url: string, path: string, body: unknown) =>
 const journal = async (url: string) => ((await (await fetch(`${url}/__admin/requests`)).json()) as { requests: { verdict?: { result: string; problems: string[] }; status: number | null; headers: Record<string, string> }[] }).requests;
 
 /** A deployment of our own making, for answers no test deployment gives (slow, huge). */
-async function rawUpstream(handler: Parameters<typeof createServer>[0]): Promise<{ url: string; hits: () => number }> {
+async function rawUpstream(handler: RequestListener): Promise<{ url: string; hits: () => number }> {
   let hits = 0;
   const server: Server = createServer((req, res) => {
     hits++;
-    handler!(req, res);
+    handler(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   others.push({ close: () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())) });

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { conformCommand, CONFORM_OPTIONS } from "../../src/cli/conform.js";
 import { driftCommand, DRIFT_OPTIONS } from "../../src/cli/drift.js";
+import { proxyCommand, PROXY_OPTIONS } from "../../src/cli/proxy.js";
 import { SERVE_OPTIONS } from "../../src/cli/serve.js";
 import { defineOptions, optionsHelp, synopsis, type OptionsTable } from "../../src/cli/options-table.js";
 
@@ -13,6 +14,7 @@ const COMMANDS: [string, OptionsTable, string][] = [
   ["serve", SERVE_OPTIONS, "docs/fake.md"],
   ["conform", CONFORM_OPTIONS, "docs/conformance.md"],
   ["drift", DRIFT_OPTIONS, "docs/drift-and-align.md"],
+  ["proxy", PROXY_OPTIONS, "docs/proxy.md"],
 ];
 
 describe("the synopsis of each command, in README.md and its page of docs/", () => {
@@ -35,6 +37,7 @@ describe("--help comes from the same table", () => {
   it.each([
     ["conform", conformCommand, CONFORM_OPTIONS],
     ["drift", driftCommand, DRIFT_OPTIONS],
+    ["proxy", (argv: readonly string[], out: (line: string) => void, err: (line: string) => void) => proxyCommand(argv, { out, err }), PROXY_OPTIONS],
   ] as const)("%s --help lists each flag of its table, with its words, and exits 0", async (_, run, table) => {
     const out: string[] = [];
     expect(await run(["--help"], (line) => out.push(line), () => {})).toBe(0);
