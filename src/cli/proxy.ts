@@ -25,7 +25,11 @@ export const PROXY_OPTIONS = defineOptions({
   to: { type: "string", value: "<url>", help: "The deployment to forward to (required): an http(s) URL without credentials" },
   port: { type: "string", value: "<n>", help: "Port (default 4011; 0 picks a free one)" },
   host: { type: "string", value: "<host>", help: "Host (default 127.0.0.1)" },
-  timeout: { type: "string", value: "<ms>", help: `Wait this long for each answer of the deployment (default ${DEFAULT_PROXY_TIMEOUT_MS}); then 504, never a retry` },
+  timeout: {
+    type: "string",
+    value: "<ms>",
+    help: `Wait this long for each answer of the deployment (default ${DEFAULT_PROXY_TIMEOUT_MS}); then 504, never a retry`,
+  },
   "body-limit": { type: "string", value: "<n>", help: "Largest request body forwarded: bytes, or 100kb, 1mb (default 100kb); larger ones get 413" },
   "answer-limit": { type: "string", value: "<n>", help: `Largest answer carried back (default ${MAX_RESPONSE_BYTES} bytes); larger ones get 502` },
   journal: { type: "string", value: "<n>", help: "Exchanges the journal keeps (GET /__admin/requests; default 1000, at most 100000)" },

@@ -94,7 +94,10 @@ export function compileContract(spec: OpenApiDocument): Contract {
         .filter(Number.isInteger);
     },
     statusTier(path, method, status) {
-      const response = deref<{ "x-kit-tier"?: Tier } | undefined>(spec, readPointer(spec, toPointer(["paths", path, method, "responses", String(status)])));
+      const response = deref<{ "x-kit-tier"?: Tier } | undefined>(
+        spec,
+        readPointer(spec, toPointer(["paths", path, method, "responses", String(status)])),
+      );
       if (!response) return undefined;
       return response["x-kit-tier"] ?? "documented";
     },
@@ -115,7 +118,10 @@ export function compileContract(spec: OpenApiDocument): Contract {
     lockedFields: (data["x-kit-locked-fields"] as string[] | undefined) ?? [],
     lockingStatuses: (caseStatus["x-kit-locking"] as string[] | undefined) ?? [],
     alignableAnswers: Object.fromEntries(
-      Object.entries(spec.components.schemas.FixtureAnswers?.properties ?? {}).map(([name, schema]) => [name, (schema as JsonSchema)["x-kit-placeholders"] as string[] | undefined ?? []]),
+      Object.entries(spec.components.schemas.FixtureAnswers?.properties ?? {}).map(([name, schema]) => [
+        name,
+        ((schema as JsonSchema)["x-kit-placeholders"] as string[] | undefined) ?? [],
+      ]),
     ),
   };
 }

@@ -39,7 +39,8 @@ export function checkExchange(contract: Contract, exchange: CheckedExchange): Pr
   }
   const validator = contract.responseValidator(path, operation, exchange.status);
   if (validator) {
-    if (!/^application\/json\b/i.test(exchange.contentType ?? "")) problems.push(`answer: ${exchange.status} came as ${exchange.contentType ?? "no Content-Type"}, not application/json`);
+    if (!/^application\/json\b/i.test(exchange.contentType ?? ""))
+      problems.push(`answer: ${exchange.status} came as ${exchange.contentType ?? "no Content-Type"}, not application/json`);
     else {
       let body: unknown;
       try {

@@ -19,7 +19,18 @@ export type UpstreamResult =
   | { kind: "tooLarge" };
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and those fetch sets itself: not forwarded. */
-const NOT_FORWARDED = new Set(["host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "content-length", "expect"]);
+const NOT_FORWARDED = new Set([
+  "host",
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+  "content-length",
+  "expect",
+]);
 /** fetch decompresses the answer and sets its length itself: the client gets the plain bytes. */
 const NOT_RELAYED = new Set(["connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length"]);
 

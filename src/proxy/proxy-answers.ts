@@ -16,10 +16,22 @@ function answer(status: number, outcome: string, message: string): ProxyAnswer {
 }
 
 export const upstreamUnreachable = (reason: string): ProxyAnswer =>
-  answer(502, "proxy:unreachable", `the deployment did not answer (${reason}); check --to and that it is up. The request was sent at most once and not retried.`);
+  answer(
+    502,
+    "proxy:unreachable",
+    `the deployment did not answer (${reason}); check --to and that it is up. The request was sent at most once and not retried.`,
+  );
 
 export const upstreamAnswerTooLarge = (limit: number): ProxyAnswer =>
-  answer(502, "proxy:answerTooLarge", `the deployment answered more than ${limit} bytes, which the proxy does not carry; the request was not retried.`);
+  answer(
+    502,
+    "proxy:answerTooLarge",
+    `the deployment answered more than ${limit} bytes, which the proxy does not carry; the request was not retried.`,
+  );
 
 export const upstreamTimeout = (timeoutMs: number): ProxyAnswer =>
-  answer(504, "proxy:timeout", `the deployment did not answer within ${timeoutMs} ms (--timeout); the request was not retried, and may still be applied.`);
+  answer(
+    504,
+    "proxy:timeout",
+    `the deployment did not answer within ${timeoutMs} ms (--timeout); the request was not retried, and may still be applied.`,
+  );

@@ -12,9 +12,15 @@ export function parseProxyTarget(text: string): { ok: true; url: URL } | { ok: f
   } catch {
     return { ok: false, problem: "--to must be an absolute http(s) URL, e.g. --to https://api-staging.care360-next.carevalidate.com" };
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: false, problem: `--to must use http or https (got ${url.protocol.replace(/:$/, "")}): give the deployment's https:// URL` };
-  if (url.username !== "" || url.password !== "") return { ok: false, problem: "--to must not hold credentials (user:password@): the proxy passes each request's own cv-api-key through; remove them from the URL" };
-  if (url.search !== "" || url.hash !== "") return { ok: false, problem: "--to must not hold a query or a fragment: give the deployment's base URL only" };
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return { ok: false, problem: `--to must use http or https (got ${url.protocol.replace(/:$/, "")}): give the deployment's https:// URL` };
+  if (url.username !== "" || url.password !== "")
+    return {
+      ok: false,
+      problem: "--to must not hold credentials (user:password@): the proxy passes each request's own cv-api-key through; remove them from the URL",
+    };
+  if (url.search !== "" || url.hash !== "")
+    return { ok: false, problem: "--to must not hold a query or a fragment: give the deployment's base URL only" };
   return { ok: true, url };
 }
 

@@ -89,13 +89,24 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
   const server = createServer((req, res) => {
     const arrivedAt = Date.now();
     const [rawPath = "/", ...rest] = (req.url ?? "/").split("?");
-    const request: FakeRequest = { method: (req.method ?? "GET").toUpperCase(), path: rawPath, query: rest.join("?"), headers: req.headers as Record<string, string | undefined> };
+    const request: FakeRequest = {
+      method: (req.method ?? "GET").toUpperCase(),
+      path: rawPath,
+      query: rest.join("?"),
+      headers: req.headers as Record<string, string | undefined>,
+    };
     const key = req.headers[KEY_HEADER];
     remember(Array.isArray(key) ? key[0] : key);
     if (request.path === "/__admin" || request.path.startsWith("/__admin/")) {
       readBody(req, bodyLimit, (result) => {
         if (result.ok) admin(request, result.bytes, res);
-        else if (result.reason === "tooLarge") sendJson(res, 413, { status: 413, success: false, message: `The admin API takes bodies up to ${bodyLimit} bytes (--body-limit)` }, { connection: "close" });
+        else if (result.reason === "tooLarge")
+          sendJson(
+            res,
+            413,
+            { status: 413, success: false, message: `The admin API takes bodies up to ${bodyLimit} bytes (--body-limit)` },
+            { connection: "close" },
+          );
       });
       return;
     }
@@ -103,10 +114,21 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
       if (!result.ok) {
         if (result.reason === "aborted") return;
         const message = contract.message("payloadTooLarge");
-        const body = { status: message.status, success: false as const, message: fillTemplate(message.template, { limit: String(bodyLimit), detail: String(bodyLimit) }) };
+        const body = {
+          status: message.status,
+          success: false as const,
+          message: fillTemplate(message.template, { limit: String(bodyLimit), detail: String(bodyLimit) }),
+        };
         sendJson(res, message.status, body, { connection: "close" });
-        journal.record(request, undefined, { status: message.status, headers: {}, outcome: "payloadTooLarge" }, arrivedAt, undefined, { result: "break", problems: [`request: the body is larger than ${bodyLimit} bytes (--body-limit); it was not forwarded`] });
-        report(request, { result: "break", problems: [`request: the body is larger than ${bodyLimit} bytes (--body-limit); it was not forwarded`] }, message.status);
+        journal.record(request, undefined, { status: message.status, headers: {}, outcome: "payloadTooLarge" }, arrivedAt, undefined, {
+          result: "break",
+          problems: [`request: the body is larger than ${bodyLimit} bytes (--body-limit); it was not forwarded`],
+        });
+        report(
+          request,
+          { result: "break", problems: [`request: the body is larger than ${bodyLimit} bytes (--body-limit); it was not forwarded`] },
+          message.status,
+        );
         return;
       }
       void forward(request, result.bytes, res, arrivedAt);
@@ -121,11 +143,21 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
 
   async function forward(request: FakeRequest, bytes: Buffer, res: ServerResponse, arrivedAt: number): Promise<void> {
     const result = await forwardOnce(
-      { url: upstreamUrl(to, request.path, request.query), method: request.method, headers: request.headers, body: bytes.length > 0 ? bytes : undefined },
+      {
+        url: upstreamUrl(to, request.path, request.query),
+        method: request.method,
+        headers: request.headers,
+        body: bytes.length > 0 ? bytes : undefined,
+      },
       { timeoutMs, answerLimit },
     );
     if (result.kind !== "answer") {
-      const own: ProxyAnswer = result.kind === "timeout" ? upstreamTimeout(timeoutMs) : result.kind === "tooLarge" ? upstreamAnswerTooLarge(answerLimit) : upstreamUnreachable(result.reason);
+      const own: ProxyAnswer =
+        result.kind === "timeout"
+          ? upstreamTimeout(timeoutMs)
+          : result.kind === "tooLarge"
+            ? upstreamAnswerTooLarge(answerLimit)
+            : upstreamUnreachable(result.reason);
       sendJson(res, own.status, own.body);
       const verdict: ProxyVerdict = { result: "noAnswer", problems: [own.body.message] };
       journal.record(request, bytes, { status: own.status, headers: {}, outcome: own.outcome }, arrivedAt, undefined, verdict);
@@ -134,11 +166,27 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
     }
     const answerText = result.bytes.toString("utf8");
     const contentType = result.headers["content-type"];
-    const verdict = checkExchange(contract, { method: request.method, path: request.path, requestBody: bytes, status: result.status, contentType, answerText });
+    const verdict = checkExchange(contract, {
+      method: request.method,
+      path: request.path,
+      requestBody: bytes,
+      status: result.status,
+      contentType,
+      answerText,
+    });
     res.writeHead(result.status, { ...result.headers, "content-length": String(result.bytes.length) });
     res.end(result.bytes);
     journal.record(request, bytes, { status: result.status, headers: {}, outcome: outcomeOf(result.status) }, arrivedAt, undefined, verdict);
-    seen.push({ method: request.method, path: request.path, query: request.query, headers: request.headers, body: bytes, status: result.status, contentType, answerText });
+    seen.push({
+      method: request.method,
+      path: request.path,
+      query: request.query,
+      headers: request.headers,
+      body: bytes,
+      status: result.status,
+      contentType,
+      answerText,
+    });
     if (seen.length > keep) seen.shift();
     report(request, verdict, result.status);
   }
@@ -155,7 +203,7 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
       try {
         return { ok: true, value: JSON.parse(bytes?.length ? bytes.toString("utf8") : "{}") as unknown };
       } catch {
-        fail(400, "The body is not JSON: send a request matcher, e.g. {\"method\":\"POST\"}");
+        fail(400, 'The body is not JSON: send a request matcher, e.g. {"method":"POST"}');
         return { ok: false };
       }
     };
@@ -175,7 +223,9 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
         if (!body.ok) return;
         try {
           const matcher = compileMatcher(contract, body.value);
-          return request.path.endsWith("/find") ? sendJson(res, 200, { requests: findRequests(journal, matcher) }, {}, 2) : sendJson(res, 200, { count: countRequests(journal, matcher) });
+          return request.path.endsWith("/find")
+            ? sendJson(res, 200, { requests: findRequests(journal, matcher) }, {}, 2)
+            : sendJson(res, 200, { count: countRequests(journal, matcher) });
         } catch (error) {
           if (error instanceof MatcherError) return fail(400, error.message);
           throw error;
@@ -188,7 +238,10 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
         return;
       }
       default:
-        return fail(404, `The proxy's admin API has no ${route}: it serves GET /__admin/health, GET and DELETE /__admin/requests, POST /__admin/requests/find and /count, POST /__admin/shutdown (docs/proxy.md)`);
+        return fail(
+          404,
+          `The proxy's admin API has no ${route}: it serves GET /__admin/health, GET and DELETE /__admin/requests, POST /__admin/requests/find and /count, POST /__admin/shutdown (docs/proxy.md)`,
+        );
     }
   }
 

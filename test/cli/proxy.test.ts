@@ -52,11 +52,26 @@ async function startProxy(args: string[]): Promise<Running> {
 }
 
 const post = (url: string, body: string, key: string, headers: Record<string, string> = {}) =>
-  fetch(`${url}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": key, ...headers }, body, signal: AbortSignal.timeout(5000) });
+  fetch(`${url}/api/v1/users`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cv-api-key": key, ...headers },
+    body,
+    signal: AbortSignal.timeout(5000),
+  });
 const update = (url: string, data: Record<string, unknown>, key: string) => post(url, JSON.stringify({ action: "UPDATE_PROFILE", data }), key);
 const adminPost = (url: string, path: string, body: unknown) =>
-  fetch(`${url}/__admin/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
-const journal = async (url: string) => ((await (await fetch(`${url}/__admin/requests`)).json()) as { requests: { verdict?: { result: string; problems: string[] }; status: number | null; headers: Record<string, string> }[] }).requests;
+  fetch(`${url}/__admin/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  });
+const journal = async (url: string) =>
+  (
+    (await (await fetch(`${url}/__admin/requests`)).json()) as {
+      requests: { verdict?: { result: string; problems: string[] }; status: number | null; headers: Record<string, string> }[];
+    }
+  ).requests;
 
 /** A deployment of our own making, for answers no test deployment gives (slow, huge). */
 async function rawUpstream(handler: RequestListener): Promise<{ url: string; hits: () => number }> {
@@ -91,11 +106,16 @@ describe("proxy in front of the fake", () => {
     // The fake saw the request as sent, key included (it answered 200 with it).
     expect(fake.countRequests({ method: "POST", data: { city: "Boston" } })).toBe(1);
     const entries = await journal(proxy.url);
-    expect(entries.map((e) => [e.status, e.verdict?.result])).toEqual([[200, "pass"], [400, "pass"]]);
+    expect(entries.map((e) => [e.status, e.verdict?.result])).toEqual([
+      [200, "pass"],
+      [400, "pass"],
+    ]);
     expect(out.filter((l) => l.startsWith("contract break"))).toEqual([]);
     const count = await adminPost(proxy.url, "requests/count", { method: "POST", data: { email: "ana.free@clinic-a.test" }, status: 200 });
     expect(await count.json()).toEqual({ count: 1 });
-    const found = (await (await adminPost(proxy.url, "requests/find", { status: 400 })).json()) as { requests: { body: { data: { firstName: string } } }[] };
+    const found = (await (await adminPost(proxy.url, "requests/find", { status: 400 })).json()) as {
+      requests: { body: { data: { firstName: string } } }[];
+    };
     expect(found.requests.map((r) => r.body.data.firstName)).toEqual(["Benjamin"]);
     const bad = await adminPost(proxy.url, "requests/find", { path: { matches: "(a+)+" } });
     expect(bad.status).toBe(400);
@@ -134,12 +154,18 @@ describe("proxy in front of deployments of other teams", () => {
     const foreign = await startForeign();
     const variant: VariantDeployment = await startVariant({ knobs: drawKnobs(3) });
     others.push(variant);
-    for (const [url, key, email] of [[foreign.url, foreign.apiKey, foreign.accounts.updatableUser.email], [variant.url, variant.apiKey, variant.target.accounts.updatableUser.email]] as const) {
+    for (const [url, key, email] of [
+      [foreign.url, foreign.apiKey, foreign.accounts.updatableUser.email],
+      [variant.url, variant.apiKey, variant.target.accounts.updatableUser.email],
+    ] as const) {
       const { proxy, out } = await startProxy(["--to", url]);
       expect((await update(proxy.url, { email, city: "Lyon" }, key)).status).toBe(200);
       expect((await update(proxy.url, { email: "nobody@nowhere.test", city: "Lyon" }, key)).status).toBe(400);
       const verdicts = (await journal(proxy.url)).map((e) => e.verdict);
-      expect(verdicts, out.join("\n")).toEqual([{ result: "pass", problems: [] }, { result: "pass", problems: [] }]);
+      expect(verdicts, out.join("\n")).toEqual([
+        { result: "pass", problems: [] },
+        { result: "pass", problems: [] },
+      ]);
     }
   });
 
@@ -238,7 +264,11 @@ describe("on stop", () => {
     expect(r.out.join("\n")).toContain("Answers profile written to");
     // The fixtures file loads, and the fake now answers like the deployment.
     const fake = createFake({ fixtures: written as never });
-    const answer = await fake.fetch("http://fake/api/v1/users", { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A }, body: "{" });
+    const answer = await fake.fetch("http://fake/api/v1/users", {
+      method: "POST",
+      headers: { "content-type": "application/json", "cv-api-key": KEY_A },
+      body: "{",
+    });
     expect([answer.status, ((await answer.json()) as { message: string }).message]).toEqual([400, "Malformed JSON"]);
     await fake.close();
     expect(Object.keys(defaultFixtures())).toEqual(expect.arrayContaining(Object.keys(written).filter((k) => k !== "answers")));

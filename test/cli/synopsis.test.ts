@@ -40,7 +40,13 @@ describe("--help comes from the same table", () => {
     ["proxy", (argv: readonly string[], out: (line: string) => void, err: (line: string) => void) => proxyCommand(argv, { out, err }), PROXY_OPTIONS],
   ] as const)("%s --help lists each flag of its table, with its words, and exits 0", async (_, run, table) => {
     const out: string[] = [];
-    expect(await run(["--help"], (line) => out.push(line), () => {})).toBe(0);
+    expect(
+      await run(
+        ["--help"],
+        (line) => out.push(line),
+        () => {},
+      ),
+    ).toBe(0);
     for (const [name, option] of Object.entries(table)) {
       expect(out.join("\n")).toContain(`--${name}`);
       expect(out.join("\n")).toContain(option.help.split("\n")[0]);
@@ -49,7 +55,13 @@ describe("--help comes from the same table", () => {
 
   it("a flag the table does not have is one line naming the command's --help, exit 2", async () => {
     const err: string[] = [];
-    expect(await conformCommand(["--colour"], () => {}, (line) => err.push(line))).toBe(2);
+    expect(
+      await conformCommand(
+        ["--colour"],
+        () => {},
+        (line) => err.push(line),
+      ),
+    ).toBe(2);
     expect(err).toEqual(["cv-contract-kit conform: Unknown option '--colour'. Run `cv-contract-kit conform --help` for the options."]);
   });
 
@@ -67,7 +79,11 @@ describe("--help comes from the same table", () => {
       "Output:",
       "  -q, --quiet            Less",
     ]);
-    expect(synopsis("x", table, 40).split("\n")).toEqual(["cv-contract-kit x [--port <n>]", "                  [--a-very-long-flag-name <value>]", "                  [-q, --quiet]"]);
+    expect(synopsis("x", table, 40).split("\n")).toEqual([
+      "cv-contract-kit x [--port <n>]",
+      "                  [--a-very-long-flag-name <value>]",
+      "                  [-q, --quiet]",
+    ]);
   });
 
   it("refuses a string option with no value to show", () => {
