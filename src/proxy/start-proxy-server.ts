@@ -97,10 +97,26 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
     };
     const key = req.headers[KEY_HEADER];
     remember(Array.isArray(key) ? key[0] : key);
+    if (!request.path.startsWith("/")) {
+      // An absolute-form or authority-form target ("http://other/x", "@other/x") would name another host: never forwarded.
+      sendJson(
+        res,
+        400,
+        { status: 400, success: false, message: "The proxy forwards origin-form requests only: send a path starting with /" },
+        { connection: "close" },
+      );
+      return;
+    }
     if (request.path === "/__admin" || request.path.startsWith("/__admin/")) {
       readBody(req, bodyLimit, (result) => {
-        if (result.ok) admin(request, result.bytes, res);
-        else if (result.reason === "tooLarge")
+        if (result.ok) {
+          try {
+            admin(request, result.bytes, res);
+          } catch {
+            // Never a crash nor a stack: the admin API answers in its envelope.
+            if (!res.headersSent) sendJson(res, 500, { status: 500, success: false, message: "The proxy's admin API could not answer this request" });
+          }
+        } else if (result.reason === "tooLarge")
           sendJson(
             res,
             413,
@@ -131,7 +147,12 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
         );
         return;
       }
-      void forward(request, result.bytes, res, arrivedAt);
+      forward(request, result.bytes, res, arrivedAt).catch(() => {
+        // An answer the proxy could not relay (a header node:http refuses): the documented 502, once, never a crash.
+        if (res.headersSent) return void res.destroy();
+        const own = upstreamUnreachable("an answer the proxy could not relay");
+        sendJson(res, own.status, own.body);
+      });
     });
   });
 

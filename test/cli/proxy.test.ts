@@ -4,7 +4,7 @@
 // 502/504 when the deployment gives nothing it can carry, and writes an answers profile on stop that the fake loads.
 import { createServer, type RequestListener, type Server } from "node:http";
 import { mkdtempSync, readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -199,6 +199,28 @@ describe("proxy in front of deployments of other teams", () => {
 });
 
 describe("the proxy's own answers, as openapi.yaml documents them (x-kit-proxy-only)", () => {
+  it("never forwards a request whose target names another host (absolute or authority form)", async () => {
+    const upstream = await rawUpstream((_req, res) => res.end("{}"));
+    const { proxy } = await startProxy(["--to", upstream.url]);
+    const { port } = new URL(proxy.url);
+    const refusedByTheProxy: string[] = [];
+    for (const target of ["http://example.invalid/api/v1/users", "@example.invalid/api/v1/users"]) {
+      const head = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), "127.0.0.1", () => socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+        let text = "";
+        socket.setTimeout(3000, () => socket.destroy(new Error("no answer")));
+        socket.on("data", (chunk) => (text += chunk.toString("latin1")));
+        socket.on("close", () => resolve(text));
+        socket.on("error", reject);
+      });
+      expect(head, target).toMatch(/^HTTP\/1\.1 400 /);
+      // node:http refuses some forms itself (an empty 400); the rest are the proxy's to refuse.
+      if (head.includes("origin-form requests only")) refusedByTheProxy.push(target);
+    }
+    expect(refusedByTheProxy).toContain("http://example.invalid/api/v1/users");
+    expect(upstream.hits()).toBe(0);
+  });
+
   it("deployment down: the documented 502, journaled as noAnswer", async () => {
     const gone = await rawUpstream(() => {});
     const url = gone.url;
