@@ -22,6 +22,7 @@ import { checkExchange } from "./check-exchange.js";
 import { forwardOnce } from "./forward.js";
 import { upstreamAnswerTooLarge, upstreamTimeout, upstreamUnreachable, type ProxyAnswer } from "./proxy-answers.js";
 import { upstreamUrl } from "./proxy-target.js";
+import { packageVersion } from "../package-version.js";
 
 export const DEFAULT_PROXY_TIMEOUT_MS = 10_000;
 /** The most distinct keys the proxy remembers to redact (a client sending a new key each time cannot grow it). */
@@ -230,14 +231,13 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
     };
     switch (route) {
       case "GET /__admin/health":
-        return sendJson(res, 200, { status: "ok" });
+        return sendJson(res, 200, { status: "ok", version: packageVersion() });
       case "GET /__admin/requests":
         return sendJson(res, 200, journal.read(), {}, 2);
       case "DELETE /__admin/requests":
         journal.clear();
         seen.length = 0;
-        res.writeHead(204).end();
-        return;
+        return sendJson(res, 200, { status: 200, success: true, message: "The journal is empty" });
       case "POST /__admin/requests/find":
       case "POST /__admin/requests/count": {
         const body = jsonBody();

@@ -121,6 +121,23 @@ describe("proxy in front of the fake", () => {
     expect(bad.status).toBe(400);
   });
 
+  it("its admin answers are the ones openapi.yaml describes for those routes", async () => {
+    const fake = await startFake();
+    const { proxy } = await startProxy(["--to", fake.url]);
+    await update(proxy.url, { email: "ana.free@clinic-a.test", city: "Boston" }, KEY_A);
+    const checks: [string, string, Response][] = [
+      ["/__admin/health", "get", await fetch(`${proxy.url}/__admin/health`)],
+      ["/__admin/requests", "get", await fetch(`${proxy.url}/__admin/requests`)],
+      ["/__admin/requests/count", "post", await adminPost(proxy.url, "requests/count", {})],
+      ["/__admin/requests", "delete", await fetch(`${proxy.url}/__admin/requests`, { method: "DELETE" })],
+    ];
+    for (const [path, method, response] of checks) {
+      expect(contract.documentedStatuses(path, method), path).toContain(response.status);
+      expect(contract.responseValidator(path, method, response.status)!(await response.json()), `${method} ${path}`).toEqual([]);
+    }
+    expect(await journal(proxy.url)).toEqual([]);
+  });
+
   it("never shows the key: not in stdout, stderr, the journal or the profile", async () => {
     const fake = await startFake();
     const dir = mkdtempSync(join(tmpdir(), "cv-proxy-"));
