@@ -1,6 +1,6 @@
 /**
  * @module cli/main
- * `cv-contract-kit <command>`: serve (the fake server) or conform (the conformance suite).
+ * `cv-contract-kit <command>`: serve (the fake server), conform (the conformance suite), drift, or proxy.
  */
 import { packageVersion } from "../package-version.js";
 import { didYouMean } from "../conformance/suggest.js";
@@ -11,6 +11,7 @@ Commands:
   serve     Start the fake CareValidate server (default http://127.0.0.1:4010)
   conform   Run the conformance suite against any base URL
   drift     Run the scenarios against two targets (the fake and a deployment) and list where they differ
+  proxy     Forward to a deployment, check every exchange against openapi.yaml, print each contract break
 
 Run \`cv-contract-kit <command> --help\` for the options of a command; \`cv-contract-kit --version\` for the version.`;
 
@@ -25,6 +26,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import("./conform.js")).conformCommand(rest);
     case "drift":
       return (await import("./drift.js")).driftCommand(rest);
+    case "proxy":
+      return (await import("./proxy.js")).proxyCommand(rest);
     case "--version":
     case "-v":
     case "version":
@@ -37,7 +40,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(HELP);
       return 0;
     default:
-      console.error(`Unknown command "${command}"${didYouMean(command, ["serve", "conform", "drift"])}.\n\n${HELP}`);
+      console.error(`Unknown command "${command}"${didYouMean(command, ["serve", "conform", "drift", "proxy"])}.\n\n${HELP}`);
       return 2;
   }
 }

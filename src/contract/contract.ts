@@ -28,8 +28,9 @@ export interface Contract {
   /** The validator of the JSON body the contract gives for this status, or undefined if the status is undocumented. */
   responseValidator(path: string, method: string, status: number): Validator | undefined;
   /**
-   * The statuses documented for an operation. For "deployment", without those only the fake sends (x-kit-fake-only:
-   * injected faults, a state file that cannot be written): a real service is judged without them.
+   * The statuses documented for an operation. For "deployment", without those only the kit sends: the fake
+   * (x-kit-fake-only: injected faults, a state file that cannot be written) or the proxy (x-kit-proxy-only: the
+   * deployment unreachable or too slow). A real service is judged without them.
    */
   documentedStatuses(path: string, method: string, audience?: "fake" | "deployment"): number[];
   /** Whether the page documents this status of an operation, or the kit infers it; undefined when the contract lacks it. */
@@ -88,12 +89,15 @@ export function compileContract(spec: OpenApiDocument): Contract {
     documentedStatuses(path, method, audience = "fake") {
       const responses = readPointer(spec, toPointer(["paths", path, method, "responses"])) as Record<string, unknown> | undefined;
       return Object.entries(responses ?? {})
-        .filter(([, response]) => audience === "fake" || deref<{ "x-kit-fake-only"?: boolean }>(spec, response)["x-kit-fake-only"] !== true)
+        .filter(([, response]) => audience === "fake" || !servedByKitOnly(deref<KitOnlyMarks>(spec, response)))
         .map(([status]) => Number(status))
         .filter(Number.isInteger);
     },
     statusTier(path, method, status) {
-      const response = deref<{ "x-kit-tier"?: Tier } | undefined>(spec, readPointer(spec, toPointer(["paths", path, method, "responses", String(status)])));
+      const response = deref<{ "x-kit-tier"?: Tier } | undefined>(
+        spec,
+        readPointer(spec, toPointer(["paths", path, method, "responses", String(status)])),
+      );
       if (!response) return undefined;
       return response["x-kit-tier"] ?? "documented";
     },
@@ -114,9 +118,22 @@ export function compileContract(spec: OpenApiDocument): Contract {
     lockedFields: (data["x-kit-locked-fields"] as string[] | undefined) ?? [],
     lockingStatuses: (caseStatus["x-kit-locking"] as string[] | undefined) ?? [],
     alignableAnswers: Object.fromEntries(
-      Object.entries(spec.components.schemas.FixtureAnswers?.properties ?? {}).map(([name, schema]) => [name, (schema as JsonSchema)["x-kit-placeholders"] as string[] | undefined ?? []]),
+      Object.entries(spec.components.schemas.FixtureAnswers?.properties ?? {}).map(([name, schema]) => [
+        name,
+        ((schema as JsonSchema)["x-kit-placeholders"] as string[] | undefined) ?? [],
+      ]),
     ),
   };
+}
+
+/** The marks of an answer only the kit itself sends, never a deployment. */
+interface KitOnlyMarks {
+  "x-kit-fake-only"?: boolean;
+  "x-kit-proxy-only"?: boolean;
+}
+
+function servedByKitOnly(response: KitOnlyMarks): boolean {
+  return response["x-kit-fake-only"] === true || response["x-kit-proxy-only"] === true;
 }
 
 /** Follows a response `$ref` and returns the pointer of its application/json schema. */

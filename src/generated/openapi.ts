@@ -849,7 +849,7 @@ export interface components {
             /** @description How many older entries were dropped to keep within capacity since the journal was last emptied. */
             dropped: number;
         };
-        /** @description One request the fake was sent. */
+        /** @description One request the fake was sent, or one exchange the proxy carried (with its `verdict`). */
         JournalEntry: {
             /** @description Counts up from 1 since the journal was last emptied. */
             id: number;
@@ -880,6 +880,18 @@ export interface components {
             /** @description The organization of the API key, when the key was known. */
             organizationId?: string;
             durationMs: number;
+            verdict?: components["schemas"]["ProxyVerdict"];
+        };
+        /**
+         * @description Proxy only (`cv-contract-kit proxy`): what the proxy made of the exchange, held against this contract. The
+         *     fake's entries have none. `pass`: the request and the answer match openapi.yaml; `break`: one of them does
+         *     not (`problems` says what); `noAnswer`: the deployment could not be reached, was too slow or answered too much
+         *     (the proxy answered 502 or 504 itself).
+         */
+        ProxyVerdict: {
+            /** @enum {string} */
+            result: "pass" | "break" | "noAnswer";
+            problems: string[];
         };
         /**
          * @description Which journal entries to find, count or verify: each part given must hold (a part left out matches anything).
@@ -1018,8 +1030,25 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description Fake server only, when a fault asks for it (a deployment's gateway may answer it too). Nothing was changed. */
+        /**
+         * @description Fake server only, when a fault asks for it (a deployment's gateway may answer it too). Nothing was changed.
+         *     Also the proxy's own answer (`cv-contract-kit proxy`, `x-kit-proxy-only`) when the deployment it forwards to
+         *     cannot be reached, or answered a body larger than the proxy carries: the deployment may or may not have
+         *     applied the request (the proxy never retries it).
+         */
         InjectedFault: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /**
+         * @description Proxy only (`cv-contract-kit proxy`, `x-kit-proxy-only`): the deployment did not answer within the proxy's
+         *     `--timeout`. The deployment may still apply the request: the proxy never retries it.
+         */
+        UpstreamTimeout: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1344,6 +1373,7 @@ export interface operations {
             500: components["responses"]["InternalError"];
             502: components["responses"]["InjectedFault"];
             503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
         };
     };
     updateUserProfile: {
@@ -1414,6 +1444,7 @@ export interface operations {
             500: components["responses"]["InternalError"];
             502: components["responses"]["InjectedFault"];
             503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["UpstreamTimeout"];
         };
     };
     adminReset: {

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { conformCommand, CONFORM_OPTIONS } from "../../src/cli/conform.js";
 import { driftCommand, DRIFT_OPTIONS } from "../../src/cli/drift.js";
+import { proxyCommand, PROXY_OPTIONS } from "../../src/cli/proxy.js";
 import { SERVE_OPTIONS } from "../../src/cli/serve.js";
 import { defineOptions, optionsHelp, synopsis, type OptionsTable } from "../../src/cli/options-table.js";
 
@@ -13,6 +14,7 @@ const COMMANDS: [string, OptionsTable, string][] = [
   ["serve", SERVE_OPTIONS, "docs/fake.md"],
   ["conform", CONFORM_OPTIONS, "docs/conformance.md"],
   ["drift", DRIFT_OPTIONS, "docs/drift-and-align.md"],
+  ["proxy", PROXY_OPTIONS, "docs/proxy.md"],
 ];
 
 describe("the synopsis of each command, in README.md and its page of docs/", () => {
@@ -35,9 +37,16 @@ describe("--help comes from the same table", () => {
   it.each([
     ["conform", conformCommand, CONFORM_OPTIONS],
     ["drift", driftCommand, DRIFT_OPTIONS],
+    ["proxy", (argv: readonly string[], out: (line: string) => void, err: (line: string) => void) => proxyCommand(argv, { out, err }), PROXY_OPTIONS],
   ] as const)("%s --help lists each flag of its table, with its words, and exits 0", async (_, run, table) => {
     const out: string[] = [];
-    expect(await run(["--help"], (line) => out.push(line), () => {})).toBe(0);
+    expect(
+      await run(
+        ["--help"],
+        (line) => out.push(line),
+        () => {},
+      ),
+    ).toBe(0);
     for (const [name, option] of Object.entries(table)) {
       expect(out.join("\n")).toContain(`--${name}`);
       expect(out.join("\n")).toContain(option.help.split("\n")[0]);
@@ -46,7 +55,13 @@ describe("--help comes from the same table", () => {
 
   it("a flag the table does not have is one line naming the command's --help, exit 2", async () => {
     const err: string[] = [];
-    expect(await conformCommand(["--colour"], () => {}, (line) => err.push(line))).toBe(2);
+    expect(
+      await conformCommand(
+        ["--colour"],
+        () => {},
+        (line) => err.push(line),
+      ),
+    ).toBe(2);
     expect(err).toEqual(["cv-contract-kit conform: Unknown option '--colour'. Run `cv-contract-kit conform --help` for the options."]);
   });
 
@@ -64,7 +79,11 @@ describe("--help comes from the same table", () => {
       "Output:",
       "  -q, --quiet            Less",
     ]);
-    expect(synopsis("x", table, 40).split("\n")).toEqual(["cv-contract-kit x [--port <n>]", "                  [--a-very-long-flag-name <value>]", "                  [-q, --quiet]"]);
+    expect(synopsis("x", table, 40).split("\n")).toEqual([
+      "cv-contract-kit x [--port <n>]",
+      "                  [--a-very-long-flag-name <value>]",
+      "                  [-q, --quiet]",
+    ]);
   });
 
   it("refuses a string option with no value to show", () => {

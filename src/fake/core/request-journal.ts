@@ -43,6 +43,9 @@ export interface JournalOptions {
   secrets?: () => readonly string[];
 }
 
+/** What the proxy made of an exchange (ProxyVerdict in openapi.yaml); the fake's entries have none. */
+export type ProxyVerdict = components["schemas"]["ProxyVerdict"];
+
 /** The journal's entries and how full it is (RequestJournal in openapi.yaml). */
 export type JournalPage = components["schemas"]["RequestJournal"];
 
@@ -76,6 +79,8 @@ export class RequestJournal {
   private readonly methods: string[];
   private readonly outcomes: string[];
   private readonly organizations: (string | undefined)[];
+  /** Only the proxy gives verdicts: a map by slot costs the fake nothing. */
+  private readonly verdicts = new Map<number, ProxyVerdict>();
   /** The text of a slot that does not fit its arena share: [head, body, its size in bytes]. */
   private readonly overflow = new Map<number, [string, string | undefined, number]>();
   private overflowBytes = 0;
@@ -128,10 +133,26 @@ export class RequestJournal {
    * of writing each between two socket writes, when the arena's memory and this code have left the CPU's caches.
    * Reading or clearing the journal writes what is pending first, so nothing is ever missing from a read.
    */
-  record(request: FakeRequest, bytes: Uint8Array | undefined, answer: FakeAnswer, arrivedAt: number, organizationId?: string): void {
+  record(
+    request: FakeRequest,
+    bytes: Uint8Array | undefined,
+    answer: FakeAnswer,
+    arrivedAt: number,
+    organizationId?: string,
+    verdict?: ProxyVerdict,
+  ): void {
     if (this.capacity === 0) return;
     const durationMs = Math.max(0, Date.now() - arrivedAt) + (answer.delayMs ?? 0);
-    this.pending.push({ request, bytes, status: answer.effect ? -1 : answer.status, outcome: answer.outcome, arrivedAt, durationMs, organizationId });
+    this.pending.push({
+      request,
+      bytes,
+      status: answer.effect ? -1 : answer.status,
+      outcome: answer.outcome,
+      arrivedAt,
+      durationMs,
+      organizationId,
+      verdict,
+    });
     this.pendingBytes += bytes?.length ?? 0;
     if (this.pending.length >= PENDING_LIMIT || this.pendingBytes >= PENDING_BYTES) this.flush();
     else if (!this.flushScheduled) {
@@ -161,7 +182,7 @@ export class RequestJournal {
     this.flushScheduled = false;
   }
 
-  private write({ request, bytes, status, outcome, arrivedAt, durationMs, organizationId }: Pending): void {
+  private write({ request, bytes, status, outcome, arrivedAt, durationMs, organizationId, verdict }: Pending): void {
     const slot = this.next;
     if (this.count === this.capacity) this.droppedCount++;
     else this.count++;
@@ -170,7 +191,11 @@ export class RequestJournal {
     const secrets = this.secrets().filter((s) => s.length > 0);
     const head = headText(request, secrets);
     const cut = bytes !== undefined && bytes.length > JOURNAL_BODY_LIMIT;
-    const body = redactedBody(bytes === undefined ? undefined : cut ? bytes.subarray(0, utf8Boundary(bytes, JOURNAL_BODY_LIMIT)) : bytes, secrets, cut);
+    const body = redactedBody(
+      bytes === undefined ? undefined : cut ? bytes.subarray(0, utf8Boundary(bytes, JOURNAL_BODY_LIMIT)) : bytes,
+      secrets,
+      cut,
+    );
 
     this.forget(slot);
     const at = slot * this.slotBytes;
@@ -195,6 +220,8 @@ export class RequestJournal {
     this.methods[slot] = request.method;
     this.outcomes[slot] = outcome;
     this.organizations[slot] = organizationId;
+    if (verdict) this.verdicts.set(slot, verdict);
+    else this.verdicts.delete(slot);
   }
 
   private forget(slot: number): void {
@@ -208,6 +235,7 @@ export class RequestJournal {
     const oldest = (this.next - this.count + this.capacity) % this.capacity;
     this.forget(oldest);
     this.organizations[oldest] = undefined;
+    this.verdicts.delete(oldest);
     this.count--;
     this.droppedCount++;
   }
@@ -221,10 +249,12 @@ export class RequestJournal {
   readPage(filter: JournalFilter = {}): { page: JournalPage; matched: number } {
     this.flush();
     const since = filter.since === undefined ? undefined : Date.parse(filter.since);
-    if (since !== undefined && Number.isNaN(since)) throw new RangeError(`since must be an ISO 8601 date-time, e.g. ${new Date(0).toISOString()} (got ${filter.since})`);
+    if (since !== undefined && Number.isNaN(since))
+      throw new RangeError(`since must be an ISO 8601 date-time, e.g. ${new Date(0).toISOString()} (got ${filter.since})`);
     const limit = filter.limit ?? MAX_JOURNAL_PAGE;
     const page = filter.page ?? 1;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_JOURNAL_PAGE) throw new RangeError(`_limit must be a whole number from 1 to ${MAX_JOURNAL_PAGE} (got ${limit}): read more with _page`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_JOURNAL_PAGE)
+      throw new RangeError(`_limit must be a whole number from 1 to ${MAX_JOURNAL_PAGE} (got ${limit}): read more with _page`);
     if (!Number.isInteger(page) || page < 1) throw new RangeError(`_page must be a whole number, 1 or more (got ${page})`);
     const first = (page - 1) * limit;
     const email = filter.email?.toLowerCase();
@@ -267,6 +297,7 @@ export class RequestJournal {
     this.overflow.clear();
     this.overflowBytes = 0;
     this.organizations.fill(undefined);
+    this.verdicts.clear();
     this.next = 0;
     this.count = 0;
     this.sequence = 0;
@@ -275,11 +306,15 @@ export class RequestJournal {
 
   private entry(slot: number, status: number | null): JournalEntry {
     const at = slot * this.slotBytes;
-    const [head, body] =
-      this.overflow.get(slot) ??
-      [decoder.decode(this.arena.subarray(at, at + this.headLengths[slot]!)), this.bodyLengths[slot] ? decoder.decode(this.arena.subarray(at + this.headLengths[slot]!, at + this.headLengths[slot]! + this.bodyLengths[slot]!)) : undefined];
+    const [head, body] = this.overflow.get(slot) ?? [
+      decoder.decode(this.arena.subarray(at, at + this.headLengths[slot]!)),
+      this.bodyLengths[slot]
+        ? decoder.decode(this.arena.subarray(at + this.headLengths[slot]!, at + this.headLengths[slot]! + this.bodyLengths[slot]!))
+        : undefined,
+    ];
     const [path, query, headers] = readHeadText(head);
     const organizationId = this.organizations[slot];
+    const verdict = this.verdicts.get(slot);
     const entry: JournalEntry = {
       id: this.ids[slot]!,
       time: new Date(this.arrivals[slot]!).toISOString(),
@@ -291,6 +326,7 @@ export class RequestJournal {
       outcome: this.outcomes[slot]!,
       ...(organizationId ? { organizationId } : {}),
       durationMs: this.durations[slot]!,
+      ...(verdict ? { verdict } : {}),
     };
     if (body === undefined || body.length === 0) return entry;
     if (this.truncated[slot]) return { ...entry, bodyText: body, bodyTruncated: true };
@@ -405,7 +441,12 @@ function redactedBody(bytes: Uint8Array | undefined, secrets: readonly string[],
     }
   }
   // Not JSON, or cut: the value of each "name": "value" pair whose name looks secret, and the keys, replaced in the text.
-  const redacted = withoutSecrets(text.replace(SECRET_PAIR, (pair: string, name: string, value: string) => (SECRET_NAME.test(name) ? pair.slice(0, pair.length - value.length) + JSON.stringify(REDACTED) : pair)), secrets);
+  const redacted = withoutSecrets(
+    text.replace(SECRET_PAIR, (pair: string, name: string, value: string) =>
+      SECRET_NAME.test(name) ? pair.slice(0, pair.length - value.length) + JSON.stringify(REDACTED) : pair,
+    ),
+    secrets,
+  );
   return redacted === text ? bytes : encoder.encode(redacted);
 }
 
@@ -418,7 +459,12 @@ function redactJson(value: unknown, secrets: readonly string[]): unknown {
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [name, v] of Object.entries(value)) {
-      Object.defineProperty(out, name, { value: secretName(name) && v !== null && typeof v !== "object" ? REDACTED : redactJson(v, secrets), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, name, {
+        value: secretName(name) && v !== null && typeof v !== "object" ? REDACTED : redactJson(v, secrets),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -430,7 +476,8 @@ function readHeadText(text: string): [path: string, query: string, headers: Reco
   const [path = "", query = "", ...pairs] = text.slice(SEPARATED.length).split(NUL);
   const headers: Record<string, string> = {};
   // defineProperty: a header named __proto__ stays a header (as JSON.parse keeps it), not the object's prototype.
-  for (let i = 0; i + 1 < pairs.length; i += 2) Object.defineProperty(headers, pairs[i]!, { value: pairs[i + 1], enumerable: true, writable: true, configurable: true });
+  for (let i = 0; i + 1 < pairs.length; i += 2)
+    Object.defineProperty(headers, pairs[i]!, { value: pairs[i + 1], enumerable: true, writable: true, configurable: true });
   return [path, query, headers];
 }
 
@@ -453,6 +500,7 @@ interface Pending {
   arrivedAt: number;
   durationMs: number;
   organizationId: string | undefined;
+  verdict: ProxyVerdict | undefined;
 }
 
 /** After the current turn of the event loop: setImmediate where there is one (Node), else a timer. */
