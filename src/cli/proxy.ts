@@ -25,6 +25,12 @@ export const PROXY_OPTIONS = defineOptions({
   to: { type: "string", value: "<url>", help: "The deployment to forward to (required): an http(s) URL without credentials" },
   port: { type: "string", value: "<n>", help: "Port (default 4011; 0 picks a free one)" },
   host: { type: "string", value: "<host>", help: "Host (default 127.0.0.1)" },
+  "allowed-host": {
+    type: "string",
+    value: "<name>",
+    multiple: true,
+    help: "A Host name the proxy's admin API answers besides loopback and the bound address (repeatable).\nAny other name is refused with 403: a DNS-rebinding page",
+  },
   timeout: {
     type: "string",
     value: "<ms>",
@@ -100,6 +106,7 @@ export async function proxyCommand(argv: readonly string[], io: ProxyIo = consol
       to: target.url,
       port: portFrom(flags.port, "--port", 4011),
       host: flags.host ?? "127.0.0.1",
+      allowedHosts: flags["allowed-host"] ?? [],
       timeoutMs,
       ...(flags["body-limit"] !== undefined ? { bodyLimit: bytesFrom(flags["body-limit"], "--body-limit") } : {}),
       ...(flags["answer-limit"] !== undefined ? { answerLimit: bytesFrom(flags["answer-limit"], "--answer-limit") } : {}),

@@ -14,6 +14,7 @@ import { fillTemplate } from "../contract/messages.js";
 import { DEFAULT_BODY_LIMIT } from "../fake/create-fake.js";
 import type { FakeRequest } from "../fake/core/fake-request.js";
 import { DEFAULT_JOURNAL_SIZE, RequestJournal, type ProxyVerdict } from "../fake/core/request-journal.js";
+import { crossSiteRefusal, hostsServed } from "../fake/http/cross-site-guard.js";
 import { readBody } from "../fake/http/read-body.js";
 import { sendJson } from "../fake/http/send-json.js";
 import { compileMatcher, MatcherError } from "../fake/journal/match-request.js";
@@ -40,6 +41,8 @@ export interface ProxyOptions {
   /** Largest answer carried back (the conformance suite's cap, 1 MiB); a larger one gets the documented 502. */
   answerLimit?: number;
   journal?: number;
+  /** Host names its admin API answers besides loopback and the bound address (the fake's `--allowed-host`). */
+  allowedHosts?: readonly string[];
   /** One line per exchange that breaks the contract: visible and redacted already. */
   onBreak?: (line: string) => void;
 }
@@ -87,6 +90,11 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
   };
 
   let closeServer: () => Promise<void> = async () => {};
+  // The journal holds what integrators sent (emails, names): a DNS-rebinding page must not read it, as for the fake.
+  const servesHost = hostsServed(() => {
+    const address = server.address();
+    return typeof address === "object" && address !== null ? address.address : undefined;
+  }, options.allowedHosts);
   const server = createServer((req, res) => {
     const arrivedAt = Date.now();
     const [rawPath = "/", ...rest] = (req.url ?? "/").split("?");
@@ -109,6 +117,18 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
       return;
     }
     if (request.path === "/__admin" || request.path.startsWith("/__admin/")) {
+      const refusal = crossSiteRefusal(req, servesHost);
+      if (refusal) {
+        const message = contract.message("adminForbidden");
+        sendJson(
+          res,
+          message.status,
+          { status: message.status, success: false, message: fillTemplate(message.template, { detail: refusal }) },
+          {},
+          2,
+        );
+        return void req.resume();
+      }
       readBody(req, bodyLimit, (result) => {
         if (result.ok) {
           try {

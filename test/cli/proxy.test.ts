@@ -215,6 +215,51 @@ describe("proxy in front of deployments of other teams", () => {
   });
 });
 
+describe("the proxy's admin API and a DNS-rebinding page", () => {
+  /** A raw request, for a Host header fetch will not send; resolves to the status and the body. */
+  const rawGet = (url: string, path: string, host: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const { port } = new URL(url);
+      const socket = connect(Number(port), "127.0.0.1", () => socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`));
+      let text = "";
+      socket.setTimeout(3000, () => socket.destroy(new Error("no answer")));
+      socket.on("data", (chunk) => (text += chunk.toString("utf8")));
+      socket.on("close", () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]), body: text.slice(text.indexOf("\r\n\r\n") + 4) }));
+      socket.on("error", reject);
+    });
+
+  it("refuses a Host it does not serve with the documented 403, answers --allowed-host names, and still forwards the API", async () => {
+    const upstream = await rawUpstream((_req, res) => res.writeHead(404, { "content-type": "application/json" }).end("{}"));
+    const { proxy } = await startProxy(["--to", upstream.url, "--allowed-host", "proxy.internal"]);
+    const { port } = new URL(proxy.url);
+
+    const rebound = await rawGet(proxy.url, "/__admin/requests", `evil.example:${port}`);
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).toContain("evil.example");
+    expect(rebound.body).not.toContain('"requests"');
+    expect(contract.message("adminForbidden").status).toBe(403);
+
+    expect((await rawGet(proxy.url, "/__admin/health", `proxy.internal:${port}`)).status).toBe(200);
+    expect((await rawGet(proxy.url, "/__admin/health", `127.0.0.1:${port}`)).status).toBe(200);
+    // The API path is the deployment's to judge: the proxy forwards it whatever the Host.
+    expect((await rawGet(proxy.url, "/api/v1/users?email=a%40b.c", `evil.example:${port}`)).status).toBe(404);
+    expect(upstream.hits()).toBe(1);
+  });
+
+  it("refuses a foreign Origin on its admin API", async () => {
+    const upstream = await rawUpstream((_req, res) => res.end("{}"));
+    const { proxy } = await startProxy(["--to", upstream.url]);
+    const res = await fetch(`${proxy.url}/__admin/shutdown`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://evil.example" },
+      body: "{}",
+      signal: AbortSignal.timeout(5000),
+    });
+    expect(res.status).toBe(403);
+    expect((await fetch(`${proxy.url}/__admin/health`)).status).toBe(200); // still running
+  });
+});
+
 describe("the proxy's own answers, as openapi.yaml documents them (x-kit-proxy-only)", () => {
   it("never forwards a request whose target names another host (absolute or authority form)", async () => {
     const upstream = await rawUpstream((_req, res) => res.end("{}"));
