@@ -10,13 +10,13 @@ import type { Contract } from "../contract/contract.js";
 import { createRedactor, type Redact } from "../conformance/redact.js";
 import { MAX_RESPONSE_BYTES } from "../conformance/bounded-body.js";
 import { safeLine } from "../conformance/reporters/visible.js";
-import { fillTemplate } from "../contract/messages.js";
+import { fillTemplate, type MessageName } from "../contract/messages.js";
 import { DEFAULT_BODY_LIMIT } from "../fake/create-fake.js";
 import type { FakeRequest } from "../fake/core/fake-request.js";
 import { DEFAULT_JOURNAL_SIZE, RequestJournal, type ProxyVerdict } from "../fake/core/request-journal.js";
 import { crossSiteRefusal, hostsServed } from "../fake/http/cross-site-guard.js";
 import { readBody } from "../fake/http/read-body.js";
-import { sendJson } from "../fake/http/send-json.js";
+import { errorBody, sendJson } from "../fake/http/send-json.js";
 import { compileMatcher, MatcherError } from "../fake/journal/match-request.js";
 import { countRequests, findRequests } from "../fake/journal/verify-requests.js";
 import { checkExchange } from "./check-exchange.js";
@@ -82,6 +82,11 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
   const seen: SeenExchange[] = [];
   const keep = Math.max(1, journal.capacity);
   const onBreak = options.onBreak ?? (() => {});
+  /** An answer of the admin API in its envelope, with one of openapi.yaml's documented messages, indented as the fake's. */
+  const sendDocumented = (res: ServerResponse, name: MessageName, values: Readonly<Record<string, string>>, headers: Record<string, string> = {}) => {
+    const message = contract.message(name);
+    sendJson(res, message.status, errorBody(message, values), headers, 2);
+  };
 
   const remember = (key: string | undefined) => {
     if (!key || keys.has(key) || keys.size >= MAX_KEYS_REMEMBERED) return;
@@ -119,31 +124,19 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
     if (request.path === "/__admin" || request.path.startsWith("/__admin/")) {
       const refusal = crossSiteRefusal(req, servesHost);
       if (refusal) {
-        const message = contract.message("adminForbidden");
-        sendJson(
-          res,
-          message.status,
-          { status: message.status, success: false, message: fillTemplate(message.template, { detail: refusal }) },
-          {},
-          2,
-        );
+        sendDocumented(res, "adminForbidden", { detail: refusal });
         return void req.resume();
       }
       readBody(req, bodyLimit, (result) => {
         if (result.ok) {
           try {
             admin(request, result.bytes, res);
-          } catch {
-            // Never a crash nor a stack: the admin API answers in its envelope.
-            if (!res.headersSent) sendJson(res, 500, { status: 500, success: false, message: "The proxy's admin API could not answer this request" });
+          } catch (error) {
+            // Never a crash nor a stack: the admin API answers in its envelope, as the fake's does.
+            console.error("[cv-contract-kit] unexpected error on the proxy's admin API:", error);
+            if (!res.headersSent) sendDocumented(res, "stateNotSaved", { detail: "internal error of the proxy (see its log)" });
           }
-        } else if (result.reason === "tooLarge")
-          sendJson(
-            res,
-            413,
-            { status: 413, success: false, message: `The admin API takes bodies up to ${bodyLimit} bytes (--body-limit)` },
-            { connection: "close" },
-          );
+        } else if (result.reason === "tooLarge") sendDocumented(res, "payloadTooLarge", { limit: String(bodyLimit) }, { connection: "close" });
       });
       return;
     }
@@ -234,18 +227,17 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
   }
 
   function admin(request: FakeRequest, bytes: Buffer | undefined, res: ServerResponse): void {
-    const fail = (status: number, message: string) => sendJson(res, status, { status, success: false, message }, {}, 2);
     const route = `${request.method} ${request.path}`;
     // A write comes as JSON only: a cross-site HTML form cannot send one (the fake's rule for its admin API).
     const jsonBody = (): { ok: true; value: unknown } | { ok: false } => {
       if (!/^application\/json\b/i.test(request.headers["content-type"] ?? "")) {
-        fail(415, "The admin API takes JSON: send Content-Type: application/json");
+        sendDocumented(res, "unsupportedMediaType", { received: request.headers["content-type"] ?? "none" });
         return { ok: false };
       }
       try {
         return { ok: true, value: JSON.parse(bytes?.length ? bytes.toString("utf8") : "{}") as unknown };
-      } catch {
-        fail(400, 'The body is not JSON: send a request matcher, e.g. {"method":"POST"}');
+      } catch (error) {
+        sendDocumented(res, "malformedJson", { detail: (error as Error).message });
         return { ok: false };
       }
     };
@@ -268,7 +260,7 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
             ? sendJson(res, 200, { requests: findRequests(journal, matcher) }, {}, 2)
             : sendJson(res, 200, { count: countRequests(journal, matcher) });
         } catch (error) {
-          if (error instanceof MatcherError) return fail(400, error.message);
+          if (error instanceof MatcherError) return sendDocumented(res, "invalidMatcher", { detail: error.message });
           throw error;
         }
       }
@@ -279,10 +271,10 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
         return;
       }
       default:
-        return fail(
-          404,
-          `The proxy's admin API has no ${route}: it serves GET /__admin/health, GET and DELETE /__admin/requests, POST /__admin/requests/find and /count, POST /__admin/shutdown (docs/proxy.md)`,
-        );
+        // The fake's words, naming what this admin API serves instead (docs/proxy.md).
+        return sendDocumented(res, "adminNotFound", {
+          path: `${route}: the proxy's admin API serves GET /__admin/health, GET and DELETE /__admin/requests, POST /__admin/requests/find and /count, POST /__admin/shutdown`,
+        });
     }
   }
 

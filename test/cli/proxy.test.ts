@@ -246,6 +246,28 @@ describe("the proxy's admin API and a DNS-rebinding page", () => {
     expect(upstream.hits()).toBe(1);
   });
 
+  it("answers its admin mistakes with the fake's documented messages", async () => {
+    const upstream = await rawUpstream((_req, res) => res.end("{}"));
+    const { proxy } = await startProxy(["--to", upstream.url]);
+    const words = async (res: Response) => ({ status: res.status, message: ((await res.json()) as { message: string }).message });
+    const unknown = await words(await fetch(`${proxy.url}/__admin/nope`));
+    expect(unknown.status).toBe(contract.message("adminNotFound").status);
+    expect(unknown.message).toMatch(/^Not found: GET \/__admin\/nope: the proxy's admin API serves /);
+    const notJson = await words(
+      await fetch(`${proxy.url}/__admin/requests/count`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" }),
+    );
+    expect(notJson).toEqual({ status: 415, message: "Content-Type must be application/json (received text/plain)" });
+    const broken = await words(
+      await fetch(`${proxy.url}/__admin/requests/count`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" }),
+    );
+    expect(broken.status).toBe(400);
+    expect(broken.message).toMatch(/^Request body is not valid JSON: /);
+    const badMatcher = await words(await adminPost(proxy.url, "requests/count", { nope: 1 }));
+    expect(badMatcher.status).toBe(400);
+    expect(badMatcher.message).toMatch(/^Invalid request matcher: /);
+    expect(upstream.hits()).toBe(0);
+  });
+
   it("refuses a foreign Origin on its admin API", async () => {
     const upstream = await rawUpstream((_req, res) => res.end("{}"));
     const { proxy } = await startProxy(["--to", upstream.url]);
