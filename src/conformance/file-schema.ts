@@ -45,8 +45,11 @@ function compile(name: "scenario" | "target", pointer: string): { schema: Schema
  * unknown key before the missing one it is most likely a misspelling of.
  */
 function describeFirst(errors: readonly ErrorObject[], root: Schema, rootNoun: string): string {
-  const precise = errors.filter((error) => !["anyOf", "oneOf", "if"].includes(error.keyword));
-  const pick = [...(precise.length > 0 ? precise : errors)].sort((a, b) => depth(b) - depth(a) || Number(isUnknownKey(b)) - Number(isUnknownKey(a)))[0]!;
+  // A key missing from one branch of "one of these" says less than the alternatives themselves (the oneOf's description).
+  const isBranchRequired = (error: ErrorObject) => error.keyword === "required" && /\/(oneOf|anyOf)\/\d+\/required$/.test(error.schemaPath);
+  const said = errors.filter((error) => !isBranchRequired(error));
+  const precise = said.filter((error) => !["anyOf", "oneOf", "if"].includes(error.keyword));
+  const pick = [...(precise.length > 0 ? precise : said)].sort((a, b) => depth(b) - depth(a) || Number(isUnknownKey(b)) - Number(isUnknownKey(a)))[0]!;
   return describe(pick, root, rootNoun);
 }
 
@@ -85,7 +88,7 @@ function describe(error: ErrorObject, root: Schema, rootNoun: string): string {
     case "pattern":
       return `${where} must be ${patternWords(schema, String(params.pattern))} (received ${JSON.stringify(error.data)}).`;
     case "oneOf":
-      return `${at}${String(schema.description ?? error.message)}`;
+      return `${where || rootNoun} must be ${lowerFirst(String(schema.description ?? error.message))}`;
     default:
       return `${at}${error.message ?? `breaks the rule ${error.keyword}`}.`;
   }
@@ -114,8 +117,12 @@ function join(path: string, key: string): string {
 /** "a phone number in E.164 like +15550009999", from the definition's description and first example. */
 function patternWords(schema: Schema, pattern: string): string {
   const description = String(schema.description ?? "").replace(/\.$/, "");
-  const words = description === "" ? `like ${pattern}` : description[0]!.toLowerCase() + description.slice(1);
+  const words = description === "" ? `like ${pattern}` : lowerFirst(description);
   return schema.examples ? `${words} like ${String(schema.examples[0])}` : words;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function article(type: string): string {
