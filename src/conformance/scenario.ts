@@ -12,6 +12,7 @@ import { parse } from "yaml";
 import { loadContract, type Contract } from "../contract/contract.js";
 import type { Tier } from "../contract/load-spec.js";
 import type { MessageName } from "../contract/messages.js";
+import { compileFileSchema } from "./file-schema.js";
 import { placeholdersIn } from "./placeholders.js";
 import { didYouMean } from "./suggest.js";
 
@@ -166,50 +167,29 @@ function parseScenarioFile(file: string, contract: Contract): Scenario[] {
   return list.map((raw, i) => checkScenario(raw, `${file}${inList ? ` (scenarios[${i}])` : ""}`, file, contract));
 }
 
-const SCENARIO_KEYS = ["id", "title", "tier", "source", "tags", "hint", "needs", "subject", "onlyAfter", "steps"];
-const SEND_KEYS = ["data", "body", "raw", "apiKey", "contentType", "method", "change", "nullForEmpty"];
-const EXPECT_KEYS = ["status", "message", "successMessage", "headers", "user", "userLacks", "unchanged", "othersUnchanged", "showsUpdate", "refused", "applied", "probeMessage", "notPhoneOf", "inferred"];
-const NEEDS: readonly Need[] = ["otherOrganization"];
-/** Keys of older scenario files, now derived from the steps. */
+const checkScenarioSchema = compileFileSchema("scenario", "/$defs/scenario", "a scenario");
+/** Keys of older scenario files, now derived from the steps: refused with the reason rather than as unknown keys. */
 const DERIVED_KEYS = ["guard", "changesProfile"];
 
-function unknownKeys(value: unknown, allowed: readonly string[]): string[] {
-  return value && typeof value === "object" ? Object.keys(value).filter((key) => !allowed.includes(key)) : [];
-}
-
+/**
+ * Checks one scenario against conformance/scenario.schema.json, then in code what the schema cannot hold: profile
+ * fields and message names come from openapi.yaml (the one source of truth, which the schema would copy), and the
+ * fixes for older files and nested tiers need words of their own.
+ */
 function checkScenario(raw: unknown, where: string, file: string, contract: Contract): Scenario {
-  const s = raw as Partial<Scenario> | null;
   const fail = (what: string) => new ScenarioError(`${where}: ${what}`);
-  if (!s || typeof s !== "object") throw fail("a scenario must be a mapping.");
-  const derived = unknownKeys(s, SCENARIO_KEYS).filter((key) => DERIVED_KEYS.includes(key));
+  const derived = raw && typeof raw === "object" ? DERIVED_KEYS.filter((key) => key in raw) : [];
   if (derived.length > 0) throw fail(`remove ${derived.join(", ")}: the accounts a scenario touches, and whether it changes a profile, are derived from its steps.`);
-  const unknown = unknownKeys(s, SCENARIO_KEYS);
-  if (unknown.length > 0) throw fail(`unknown key ${unknown.map((k) => `${k}${didYouMean(k, SCENARIO_KEYS)}`).join(", ")} (a scenario has ${SCENARIO_KEYS.join(", ")}).`);
-  for (const key of ["id", "title", "source"] as const) {
-    if (typeof s[key] !== "string" || s[key] === "") throw fail(`"${key}" must be a non-empty string.`);
-  }
-  if (s.hint !== undefined && typeof s.hint !== "string") throw fail(`"hint" must be a string.`);
-  if (s.tier !== "documented" && s.tier !== "inferred") throw fail('"tier" must be documented or inferred.');
-  if (s.needs !== undefined && (!Array.isArray(s.needs) || s.needs.some((n) => !NEEDS.includes(n)))) throw fail(`"needs" is a list of ${NEEDS.join(", ")}.`);
-  if (!Array.isArray(s.steps) || s.steps.length === 0) throw fail('"steps" must be a non-empty list.');
-  const subject = subjectOf(s.subject as unknown, contract, fail);
+  const problem = checkScenarioSchema(raw);
+  if (problem) throw fail(`${problem} See conformance/scenario.schema.json.`);
+  const s = raw as Omit<Scenario, "subject"> & { subject?: { holds: string | string[]; from?: string[] } };
+  const subject = subjectOf(s.subject, contract, fail);
   const messageNames = Object.keys(contract.spec.components.examples ?? {});
   s.steps.forEach((step, i) => {
-    const hasSend = typeof (step as SendStep).send === "object";
-    const hasRead = typeof (step as ReadStep).read === "string";
-    if (hasSend === hasRead) throw fail(`steps[${i}] must have exactly one of "send" or "read".`);
-    if (hasSend && typeof (step as SendStep).expect !== "object") throw fail(`steps[${i}] sends a request but has no "expect".`);
     const nested = step.expect?.inferred;
     if (nested !== undefined && s.tier === "inferred") throw fail(`steps[${i}].expect.inferred: the scenario is inferred already; put these expectations in expect itself.`);
-    const wrong = [
-      ...unknownKeys(step, ["send", "read", "expect"]).map((k) => `steps[${i}].${k}`),
-      ...unknownKeys((step as SendStep).send, SEND_KEYS).map((k) => `steps[${i}].send.${k}${didYouMean(k, SEND_KEYS)}`),
-      ...unknownKeys(step.expect, EXPECT_KEYS).map((k) => `steps[${i}].expect.${k}${didYouMean(k, EXPECT_KEYS)}`),
-      ...unknownKeys(nested, EXPECT_KEYS.filter((k) => k !== "inferred")).map((k) => `steps[${i}].expect.inferred.${k}${didYouMean(k, EXPECT_KEYS)}`),
-    ];
-    if (wrong.length > 0) throw fail(`unknown key ${wrong.join(", ")} (send has ${SEND_KEYS.join(", ")}; expect has ${EXPECT_KEYS.join(", ")}).`);
     const change = (step as SendStep).send?.change;
-    if (change !== undefined && (!Array.isArray(change) || change.some((f) => !contract.profileFields.includes(f)))) {
+    if (change !== undefined && change.some((f) => !contract.profileFields.includes(f))) {
       throw fail(`steps[${i}].send.change must list profile fields (${contract.profileFields.join(", ")}).`);
     }
     for (const [where, message] of [["expect", step.expect?.message], ["expect.inferred", nested?.message], ["expect.probeMessage", step.expect?.probeMessage]] as const) {
@@ -224,10 +204,10 @@ function checkScenario(raw: unknown, where: string, file: string, contract: Cont
     title: s.title!,
     tier: s.tier,
     source: s.source!.trim(),
-    tags: Array.isArray(s.tags) ? s.tags.map(String) : [],
+    tags: s.tags ?? [],
     ...(s.hint ? { hint: s.hint.trim() } : {}),
     needs: s.needs ?? [],
-    onlyAfter: Array.isArray(s.onlyAfter) ? s.onlyAfter.map(String) : [],
+    onlyAfter: s.onlyAfter ?? [],
     ...(subject ? { subject } : {}),
     steps,
     file,
@@ -236,19 +216,16 @@ function checkScenario(raw: unknown, where: string, file: string, contract: Cont
   };
 }
 
-/** `subject: { holds: [fields], from?: [accounts] }`, checked; a locked field is never looked for on lockedUser (the lock would answer first). */
-function subjectOf(raw: unknown, contract: Contract, fail: (what: string) => Error): Subject | undefined {
-  if (raw === undefined) return undefined;
-  const given = raw as Partial<Subject> | null;
-  const holds = typeof given?.holds === "string" ? [given.holds] : given?.holds;
-  if (!Array.isArray(holds) || holds.length === 0 || holds.some((f) => !contract.profileFields.includes(f))) {
-    throw fail(`"subject.holds" must name profile fields (${contract.profileFields.join(", ")}).`);
-  }
-  const wrong = unknownKeys(given, ["holds", "from"]);
-  if (wrong.length > 0) throw fail(`unknown key subject.${wrong[0]} (a subject has holds, from).`);
-  const from = given?.from ?? SUBJECT_CANDIDATES.filter((a) => a !== "lockedUser" || !holds.some((f) => contract.lockedFields.includes(f)));
-  if (!Array.isArray(from) || from.length === 0) throw fail('"subject.from" must list account names.');
-  return { holds, from: from.map(String) };
+/**
+ * `subject: { holds: [fields], from?: [accounts] }`, its shape checked by the schema; a locked field is never looked
+ * for on lockedUser (the lock would answer first).
+ */
+function subjectOf(given: { holds: string | string[]; from?: string[] } | undefined, contract: Contract, fail: (what: string) => Error): Subject | undefined {
+  if (given === undefined) return undefined;
+  const holds = typeof given.holds === "string" ? [given.holds] : given.holds;
+  if (holds.some((f) => !contract.profileFields.includes(f))) throw fail(`"subject.holds" must name profile fields (${contract.profileFields.join(", ")}).`);
+  const from = given.from ?? SUBJECT_CANDIDATES.filter((a) => a !== "lockedUser" || !holds.some((f) => contract.lockedFields.includes(f)));
+  return { holds, from: [...from] };
 }
 
 /** Every account a step names: `read: x`, or a {{accounts.x.…}} / {{snapshot.x.…}} placeholder. */

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { ACCOUNT_ROLES } from "./accounts.js";
+import { compileFileSchema } from "./file-schema.js";
 import { didYouMean } from "./suggest.js";
 
 export interface Account {
@@ -46,12 +47,19 @@ export class TargetError extends Error {
   override name = "TargetError";
 }
 
+/** A target file as conformance/target.schema.json describes it (once it has been checked). */
+interface TargetFile {
+  baseUrl?: string;
+  apiKey?: string;
+  accounts?: Record<string, Account>;
+  freePhoneNumber?: string;
+  unknownEmail?: string;
+  otherOrganization?: { apiKeyEnv?: string; apiKey?: string };
+}
+
 export const DEFAULT_UNKNOWN_EMAIL = "no-such-user.cv-conformance@example.invalid";
 
-const TARGET_KEYS = ["baseUrl", "apiKey", "accounts", "freePhoneNumber", "unknownEmail", "otherOrganization"];
-const OTHER_ORGANIZATION_KEYS = ["apiKeyEnv", "apiKey"];
-const ACCOUNT_KEYS = ["email", "phoneNumber"];
-const E164 = /^\+[1-9][0-9]{1,14}$/;
+const checkTargetSchema = compileFileSchema("target", "", "a target file");
 
 /**
  * @param accountNames the account names the loaded scenarios use, besides the built-in ones: any other name is a
@@ -67,51 +75,27 @@ export function loadTarget(file: string, accountNames: readonly string[] = []): 
   return checkTarget(doc, file, accountNames);
 }
 
+/** Checks a target file against conformance/target.schema.json, then what a schema cannot say (below). */
 export function checkTarget(doc: unknown, file = "(given in code)", accountNames: readonly string[] = []): Target {
   const fail = (what: string) => new TargetError(`${file}: ${what}`);
-  if (doc === null || doc === undefined) doc = {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw fail(`a target file must be a mapping (${TARGET_KEYS.join(", ")}).`);
-  const t = doc as Record<string, unknown>;
-  for (const key of Object.keys(t)) {
-    if (!TARGET_KEYS.includes(key)) throw fail(`unknown key ${key}${didYouMean(key, TARGET_KEYS)}. A target file has ${TARGET_KEYS.join(", ")}.`);
-  }
-  for (const key of ["baseUrl", "apiKey", "freePhoneNumber", "unknownEmail"]) {
-    if (t[key] !== undefined && typeof t[key] !== "string") throw fail(`${key} must be a string.`);
-  }
-  if (typeof t.freePhoneNumber === "string" && !E164.test(t.freePhoneNumber)) throw fail(`freePhoneNumber must be an E.164 number like +15550009999 (received "${t.freePhoneNumber}").`);
-  if (typeof t.unknownEmail === "string" && !t.unknownEmail.includes("@")) throw fail(`unknownEmail must be an email address (received "${t.unknownEmail}").`);
-
+  const problem = checkTargetSchema(doc ?? {});
+  if (problem) throw fail(`${problem} See conformance/target.schema.json.`);
+  const t = (doc ?? {}) as TargetFile;
+  // The account names come from the loaded scenarios (a folder given with --scenarios may use its own): not in the schema.
   const known = [...new Set([...Object.keys(ACCOUNT_ROLES), ...accountNames])];
-  const rawAccounts = t.accounts ?? {};
-  if (typeof rawAccounts !== "object" || Array.isArray(rawAccounts)) throw fail("accounts must be a mapping of account names to { email }.");
   const accounts: Record<string, Account> = {};
-  for (const [name, value] of Object.entries(rawAccounts as Record<string, unknown>)) {
+  for (const [name, account] of Object.entries(t.accounts ?? {})) {
     if (!known.includes(name)) throw fail(`unknown account accounts.${name}${didYouMean(name, known)}. The scenarios use ${known.join(", ")}.`);
-    if (!value || typeof value !== "object" || Array.isArray(value)) throw fail(`accounts.${name} must be a mapping like { email: qa@example.com }.`);
-    const account = value as Record<string, unknown>;
-    for (const key of Object.keys(account)) {
-      if (!ACCOUNT_KEYS.includes(key)) throw fail(`unknown key accounts.${name}.${key}${didYouMean(key, ACCOUNT_KEYS)}. An account has ${ACCOUNT_KEYS.join(", ")}.`);
-    }
-    if (typeof account.email !== "string" || !account.email.includes("@")) throw fail(`accounts.${name}.email must be an email address.`);
-    if (account.phoneNumber !== undefined && (typeof account.phoneNumber !== "string" || !E164.test(account.phoneNumber))) {
-      throw fail(`accounts.${name}.phoneNumber must be an E.164 number like +15550001111 (received ${JSON.stringify(account.phoneNumber)}).`);
-    }
-    accounts[name] = { email: account.email, ...(typeof account.phoneNumber === "string" ? { phoneNumber: account.phoneNumber } : {}) };
+    accounts[name] = { email: account.email, ...(account.phoneNumber !== undefined ? { phoneNumber: account.phoneNumber } : {}) };
   }
   let otherOrganization: Target["otherOrganization"];
   if (t.otherOrganization !== undefined) {
-    const other = t.otherOrganization;
-    if (other === null || typeof other !== "object" || Array.isArray(other)) throw fail(`otherOrganization must be a mapping like { apiKeyEnv: ${DEFAULT_OTHER_KEY_ENV} }.`);
-    for (const key of Object.keys(other)) {
-      if (!OTHER_ORGANIZATION_KEYS.includes(key)) throw fail(`unknown key otherOrganization.${key}${didYouMean(key, OTHER_ORGANIZATION_KEYS)}. It has ${OTHER_ORGANIZATION_KEYS.join(", ")}.`);
-    }
-    const { apiKeyEnv = DEFAULT_OTHER_KEY_ENV, apiKey } = other as Record<string, unknown>;
-    if (typeof apiKeyEnv !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) throw fail("otherOrganization.apiKeyEnv must name an environment variable (letters, digits and _).");
-    if (apiKey !== undefined && typeof apiKey !== "string") throw fail("otherOrganization.apiKey must be a string.");
+    // Kept in code for its words: the schema's dependentSchemas could require the account, but not say what it is for.
     if (!accounts.otherOrganizationUser) throw fail("otherOrganization needs accounts.otherOrganizationUser: a USER of that organization, which its key reads.");
-    otherOrganization = { apiKeyEnv, ...(typeof apiKey === "string" ? { apiKey } : {}) };
+    const { apiKeyEnv = DEFAULT_OTHER_KEY_ENV, apiKey } = t.otherOrganization;
+    otherOrganization = { apiKeyEnv, ...(apiKey !== undefined ? { apiKey } : {}) };
   }
-  // One account per part: two parts on one account would judge (and restore) the same profile twice over.
+  // One account per part (a schema cannot compare values across mappings): two parts on one account would judge (and restore) the same profile twice over.
   const byEmail = new Map<string, string>();
   for (const [name, account] of Object.entries(accounts)) {
     const other = byEmail.get(account.email.toLowerCase());
@@ -119,11 +103,11 @@ export function checkTarget(doc: unknown, file = "(given in code)", accountNames
     byEmail.set(account.email.toLowerCase(), name);
   }
   return {
-    ...(typeof t.baseUrl === "string" ? { baseUrl: t.baseUrl } : {}),
-    ...(typeof t.apiKey === "string" ? { apiKey: t.apiKey } : {}),
+    ...(t.baseUrl !== undefined ? { baseUrl: t.baseUrl } : {}),
+    ...(t.apiKey !== undefined ? { apiKey: t.apiKey } : {}),
     accounts,
-    ...(typeof t.freePhoneNumber === "string" ? { freePhoneNumber: t.freePhoneNumber } : {}),
-    unknownEmail: typeof t.unknownEmail === "string" ? t.unknownEmail : DEFAULT_UNKNOWN_EMAIL,
+    ...(t.freePhoneNumber !== undefined ? { freePhoneNumber: t.freePhoneNumber } : {}),
+    unknownEmail: t.unknownEmail ?? DEFAULT_UNKNOWN_EMAIL,
     ...(otherOrganization ? { otherOrganization } : {}),
     file,
   };
