@@ -21,14 +21,39 @@ export default tseslint.config(
   },
   {
     files: ["**/*.js", "**/*.mjs"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly", performance: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", fetch: "readonly", Request: "readonly", Response: "readonly" } },
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        URL: "readonly",
+        performance: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        fetch: "readonly",
+        Request: "readonly",
+        Response: "readonly",
+      },
+    },
   },
   // The layers the README draws, enforced: the conformance suite knows a target only by URL or fetch; the rules and
   // the core are plain functions, with no transport or file; the client entry stays browser-safe.
   {
     files: ["src/conformance/**/*.ts"],
     rules: {
-      "@typescript-eslint/no-restricted-imports": ["error", { patterns: [{ group: ["**/fake/**"], message: "The conformance suite judges the fake as any deployment: through a base URL or a fetch, never its code." }] }],
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/fake/**"],
+              message: "The conformance suite judges the fake as any deployment: through a base URL or a fetch, never its code.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -37,8 +62,18 @@ export default tseslint.config(
       "@typescript-eslint/no-restricted-imports": [
         "error",
         {
-          paths: [...TRANSPORT_AND_FILES, "express", "json-server"].map((name) => ({ name, message: "Rules and the core are transport-free and file-free: an adapter (src/fake/http, src/fake/state) does that.", allowTypeImports: true })),
-          patterns: [{ group: ["**/http/**", "**/state/state-file*", "**/state/load-fixtures*", "node:fs/*", "fs/*"], message: "Rules and the core are transport-free and file-free.", allowTypeImports: true }],
+          paths: [...TRANSPORT_AND_FILES, "express", "json-server"].map((name) => ({
+            name,
+            message: "Rules and the core are transport-free and file-free: an adapter (src/fake/http, src/fake/state) does that.",
+            allowTypeImports: true,
+          })),
+          patterns: [
+            {
+              group: ["**/http/**", "**/state/state-file*", "**/state/load-fixtures*", "node:fs/*", "fs/*"],
+              message: "Rules and the core are transport-free and file-free.",
+              allowTypeImports: true,
+            },
+          ],
         },
       ],
     },
@@ -49,8 +84,28 @@ export default tseslint.config(
       "@typescript-eslint/no-restricted-imports": [
         "error",
         {
-          paths: builtinModules.map((name) => ({ name, message: "cv-contract-kit/client must stay browser-safe: no Node module.", allowTypeImports: true })),
-          patterns: [{ group: ["node:*", "express", "json-server", "ajv*", "yaml", "**/fake/**", "**/contract/**", "!**/contract/messages.js", "**/conformance/**"], message: "cv-contract-kit/client must stay browser-safe: openapi-fetch and the generated types only.", allowTypeImports: true }],
+          paths: builtinModules.map((name) => ({
+            name,
+            message: "cv-contract-kit/client must stay browser-safe: no Node module.",
+            allowTypeImports: true,
+          })),
+          patterns: [
+            {
+              group: [
+                "node:*",
+                "express",
+                "json-server",
+                "ajv*",
+                "yaml",
+                "**/fake/**",
+                "**/contract/**",
+                "!**/contract/messages.js",
+                "**/conformance/**",
+              ],
+              message: "cv-contract-kit/client must stay browser-safe: openapi-fetch and the generated types only.",
+              allowTypeImports: true,
+            },
+          ],
         },
       ],
     },

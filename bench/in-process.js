@@ -10,13 +10,20 @@ export function createBaselineFetch() {
   const byEmail = usersByEmail(defaultFixtures());
   return async (input, init) => {
     const { status, text } = baselineAnswer(byEmail, await new Request(input, init).text());
-    return new Response(text, { status, headers: { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)) } });
+    return new Response(text, {
+      status,
+      headers: { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)) },
+    });
   };
 }
 
 /** Requests per second of one fetch over a workload (autocannon-style request objects), for `seconds`. */
 export async function drive(fetchFn, workload, seconds) {
-  const requests = workload.map((r) => ({ url: `http://fake.local${r.path}`, init: { method: r.method, headers: r.headers, body: r.body }, expected: r.expected }));
+  const requests = workload.map((r) => ({
+    url: `http://fake.local${r.path}`,
+    init: { method: r.method, headers: r.headers, body: r.body },
+    expected: r.expected,
+  }));
   let sent = 0;
   let unexpected = 0;
   const end = performance.now() + seconds * 1000;

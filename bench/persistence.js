@@ -27,7 +27,11 @@ const update = (email, city) => ({
 
 async function startFake(args, env = {}, probeEmail = "ana.free@clinic-a.test") {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
   let output = "";
   child.stdout.on("data", (c) => (output += c));
   child.stderr.on("data", (c) => (output += c));
@@ -66,7 +70,13 @@ function stop(child, signal = "SIGTERM") {
 
 async function loadHttp(url, emails, { connections, duration, amount }) {
   const result = await autocannon({ url, connections, ...(amount ? { amount } : { duration }), requests: successOnly(emails) });
-  return { reqPerSec: Math.round(result.requests.average), p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx, total: result.requests.total };
+  return {
+    reqPerSec: Math.round(result.requests.average),
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    total: result.requests.total,
+  };
 }
 
 async function sequential(url, emails, count) {
@@ -81,7 +91,10 @@ async function sequential(url, emails, count) {
 }
 
 /** Bytes of every file of the state file (snapshot, log, next log, temp files) in `dir`. */
-const diskBytes = (dir) => readdirSync(dir).filter((n) => n.startsWith("state.json")).reduce((sum, n) => sum + (statSync(join(dir, n), { throwIfNoEntry: false })?.size ?? 0), 0); // a temp file may go between the two calls
+const diskBytes = (dir) =>
+  readdirSync(dir)
+    .filter((n) => n.startsWith("state.json"))
+    .reduce((sum, n) => sum + (statSync(join(dir, n), { throwIfNoEntry: false })?.size ?? 0), 0); // a temp file may go between the two calls
 
 /** One set of fixtures: in memory, then persisted; HTTP load, sequential latency, disk. */
 async function measureSet(label, fixturesArgs, emails, options) {
@@ -103,7 +116,13 @@ async function measureSet(label, fixturesArgs, emails, options) {
   peakDisk = Math.max(peakDisk, diskBytes(dir));
   await stop(persisted.child);
   console.log("done");
-  return { label, memory: { ...memoryLoad, sequentialMs: memorySeq }, persisted: { ...persistedLoad, sequentialMs: persistedSeq }, snapshotBytes, peakDiskBytes: peakDisk };
+  return {
+    label,
+    memory: { ...memoryLoad, sequentialMs: memorySeq },
+    persisted: { ...persistedLoad, sequentialMs: persistedSeq },
+    snapshotBytes,
+    peakDiskBytes: peakDisk,
+  };
 }
 
 /** Startup of a persisted fake whose change log holds `changes` changes (it was killed: no snapshot at stop). */
@@ -128,7 +147,12 @@ export async function measurePersistence({ users = 100_000, duration = 10, conne
   const big = bigPath ?? join(dir, `fixtures-${users}.json`);
   if (!bigPath) writeFileSync(big, JSON.stringify(generatedFixtures(users)));
   const load = { duration, connections, sequential: sequentialCount };
-  const defaults = await measureSet("default fixtures", [], ["ana.free@clinic-a.test", "john.doe@example.com", "carla.open@clinic-a.test", "fay.phone@clinic-a.test"], load);
+  const defaults = await measureSet(
+    "default fixtures",
+    [],
+    ["ana.free@clinic-a.test", "john.doe@example.com", "carla.open@clinic-a.test", "fay.phone@clinic-a.test"],
+    load,
+  );
   const thousand = await measureSet("1,000 users", ["--fixtures", small], updatableEmails(1000, 64), load);
   const large = await measureSet(`${users} users`, ["--fixtures", big], updatableEmails(users, 64), load);
   process.stdout.write(`  startup with a log of 100,000 changes (${users} users)… `);
@@ -141,7 +165,9 @@ const ratio = (a, b) => (b === 0 ? NaN : Number((a / b).toFixed(2)));
 
 export function printPersistence({ users, sets, replay }) {
   const pad = (v, n) => String(v).padStart(n);
-  console.log(`\n${"persistence (success-only updates)".padEnd(36)}${pad("memory r/s", 11)}${pad("p99", 5)}${pad("seq ms", 8)}${pad("persist r/s", 12)}${pad("p99", 5)}${pad("seq ms", 8)}${pad("errors", 7)}${pad("disk/snapshot", 14)}`);
+  console.log(
+    `\n${"persistence (success-only updates)".padEnd(36)}${pad("memory r/s", 11)}${pad("p99", 5)}${pad("seq ms", 8)}${pad("persist r/s", 12)}${pad("p99", 5)}${pad("seq ms", 8)}${pad("errors", 7)}${pad("disk/snapshot", 14)}`,
+  );
   for (const s of sets) {
     console.log(
       `${s.label.padEnd(36)}${pad(s.memory.reqPerSec, 11)}${pad(s.memory.p99, 5)}${pad(s.memory.sequentialMs.toFixed(2), 8)}${pad(s.persisted.reqPerSec, 12)}${pad(s.persisted.p99, 5)}${pad(s.persisted.sequentialMs.toFixed(2), 8)}${pad(s.memory.errors + s.persisted.errors + s.memory.non2xx + s.persisted.non2xx, 7)}${pad(`${ratio(s.peakDiskBytes, s.snapshotBytes)}×`, 14)}`,
@@ -153,16 +179,34 @@ export function printPersistence({ users, sets, replay }) {
   const seq = ratio(large.persisted.sequentialMs, large.memory.sequentialMs);
   const growth = ratio(large.persisted.sequentialMs, thousand.persisted.sequentialMs);
   const disk = ratio(large.peakDiskBytes, large.snapshotBytes);
-  console.log(`persisted/in-memory throughput at ${users} users: ${throughput}× [target ≥ 0.5: ${verdict(throughput >= 0.5)}]; p99 ${large.persisted.p99} ms vs ${large.memory.p99} ms`);
-  console.log(`persisted/in-memory sequential update at ${users} users: ${seq}× (${large.persisted.sequentialMs.toFixed(2)} vs ${large.memory.sequentialMs.toFixed(2)} ms) [target ≤ 2: ${verdict(seq <= 2)}]`);
+  console.log(
+    `persisted/in-memory throughput at ${users} users: ${throughput}× [target ≥ 0.5: ${verdict(throughput >= 0.5)}]; p99 ${large.persisted.p99} ms vs ${large.memory.p99} ms`,
+  );
+  console.log(
+    `persisted/in-memory sequential update at ${users} users: ${seq}× (${large.persisted.sequentialMs.toFixed(2)} vs ${large.memory.sequentialMs.toFixed(2)} ms) [target ≤ 2: ${verdict(seq <= 2)}]`,
+  );
   console.log(`persisted cost per update, ${users} users over 1,000 users: ${growth}× [target ≤ 1.5: ${verdict(growth <= 1.5)}]`);
-  console.log(`startup with a log of ${replay.changesInLog} changes (${(replay.logBytes / 2 ** 20).toFixed(1)} MiB) over ${users} users: ${replay.startupMs} ms [target < 2000: ${verdict(replay.startupMs < 2000)}]`);
+  console.log(
+    `startup with a log of ${replay.changesInLog} changes (${(replay.logBytes / 2 ** 20).toFixed(1)} MiB) over ${users} users: ${replay.startupMs} ms [target < 2000: ${verdict(replay.startupMs < 2000)}]`,
+  );
   console.log(`disk used at ${users} users, peak during the load: ${disk}× the snapshot [target ≤ 3: ${verdict(disk <= 3)}]`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { users: { type: "string", default: "100000" }, duration: { type: "string", default: "10" }, connections: { type: "string", default: "50" }, sequential: { type: "string", default: "400" } } });
+  const { values } = parseArgs({
+    options: {
+      users: { type: "string", default: "100000" },
+      duration: { type: "string", default: "10" },
+      connections: { type: "string", default: "50" },
+      sequential: { type: "string", default: "400" },
+    },
+  });
   console.log(`cv-contract-kit persistence bench: ${values.connections} connections, ${values.duration} s per load, node ${process.version}`);
-  const figures = await measurePersistence({ users: Number(values.users), duration: Number(values.duration), connections: Number(values.connections), sequentialCount: Number(values.sequential) });
+  const figures = await measurePersistence({
+    users: Number(values.users),
+    duration: Number(values.duration),
+    connections: Number(values.connections),
+    sequentialCount: Number(values.sequential),
+  });
   printPersistence(figures);
 }

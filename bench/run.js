@@ -21,7 +21,13 @@ import { mixed, successOnly } from "./workloads.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const { values: opts } = parseArgs({
-  options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "50" }, users: { type: "string", default: "100000" }, fuzz: { type: "string", default: "10000" }, runs: { type: "string", default: "1" } },
+  options: {
+    duration: { type: "string", default: "10" },
+    connections: { type: "string", default: "50" },
+    users: { type: "string", default: "100000" },
+    fuzz: { type: "string", default: "10000" },
+    runs: { type: "string", default: "1" },
+  },
 });
 const FUZZ_RUNS = Number(opts.fuzz);
 const RUNS = Number(opts.runs);
@@ -53,7 +59,13 @@ const defaultAccounts = {
   takenPhone: "+15550000007",
 };
 const bigUpdatable = updatableEmails(USERS, 64);
-const bigAccounts = { updatable: bigUpdatable, otherOrganization: "user3@bench.test", staff: "user1@bench.test", locked: "user20@bench.test", takenPhone: "+15550000005" };
+const bigAccounts = {
+  updatable: bigUpdatable,
+  otherOrganization: "user3@bench.test",
+  staff: "user1@bench.test",
+  locked: "user20@bench.test",
+  takenPhone: "+15550000005",
+};
 
 // ---- process helpers ----
 async function startProcess(command, args, probeBody) {
@@ -133,7 +145,10 @@ async function load(url, requests, checkContract, pid) {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: wired });
   const cpuAfter = cpuSeconds(pid);
   return {
-    cpuUsPerRequest: cpuBefore === undefined || cpuAfter === undefined ? null : Number((((cpuAfter - cpuBefore) * 1e6) / Math.max(1, result.requests.total)).toFixed(1)),
+    cpuUsPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined
+        ? null
+        : Number((((cpuAfter - cpuBefore) * 1e6) / Math.max(1, result.requests.total)).toFixed(1)),
     reqPerSec: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -161,7 +176,11 @@ async function measure(name, command, args, accounts, options = {}) {
   if (options.conformance) {
     await fetch(`${server.url}/__admin/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     const t = performance.now();
-    const summary = await runConformance({ baseUrl: server.url, apiKey: KEY_A, target: loadTarget(join(ROOT, "conformance/targets/fake-default.yaml")) });
+    const summary = await runConformance({
+      baseUrl: server.url,
+      apiKey: KEY_A,
+      target: loadTarget(join(ROOT, "conformance/targets/fake-default.yaml")),
+    });
     conformanceMs = performance.now() - t;
     if (summary.exitCode !== 0) throw new Error(`conformance against the bench fake exited ${summary.exitCode}`);
   }
@@ -182,17 +201,32 @@ async function measure(name, command, args, accounts, options = {}) {
     });
     clearInterval(sampler);
     const requests = summary.results.reduce((sum, r) => sum + (r.fuzz?.runs ?? 0), 0);
-    fuzz = { generated: requests, ms: Math.round(performance.now() - t), findings: summary.results.filter((r) => r.fuzz && r.status !== "passed").length, rssGrowthMb: Math.round((rssPeak - rssBefore) / 2 ** 20) };
+    fuzz = {
+      generated: requests,
+      ms: Math.round(performance.now() - t),
+      findings: summary.results.filter((r) => r.fuzz && r.status !== "passed").length,
+      rssGrowthMb: Math.round((rssPeak - rssBefore) / 2 ** 20),
+    };
     if (summary.exitCode !== 0 || fuzz.findings > 0) throw new Error(`fuzzing the bench fake found something (exit ${summary.exitCode})`);
   }
   const rss = peakRssMb(server.child.pid);
   await stop(server.child);
   console.log("done");
-  return { name, startupMs: Math.round(server.startupMs), success, mixed: mix, peakRssMb: Math.round(rss), conformanceMs: conformanceMs && Math.round(conformanceMs), fuzz };
+  return {
+    name,
+    startupMs: Math.round(server.startupMs),
+    success,
+    mixed: mix,
+    peakRssMb: Math.round(rss),
+    conformanceMs: conformanceMs && Math.round(conformanceMs),
+    fuzz,
+  };
 }
 
 // ---- run ----
-console.log(`cv-contract-kit bench: ${CONNECTIONS} connections, ${DURATION} s per load, ${USERS} generated users, ${RUNS} run(s); node ${process.version}, ${cpus().length} cores`);
+console.log(
+  `cv-contract-kit bench: ${CONNECTIONS} connections, ${DURATION} s per load, ${USERS} generated users, ${RUNS} run(s); node ${process.version}, ${cpus().length} cores`,
+);
 const node = process.execPath;
 const cli = join(ROOT, "bin/cv-contract-kit.js");
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
@@ -203,17 +237,27 @@ for (let run = 1; run <= RUNS; run++) {
   const first = run === 1; // the conformance suite, --fuzz and prism run once
   const r = {};
   r.baseDefault = await measure("baseline (default fixtures)", node, [join(ROOT, "bench/baseline-server.js"), defaultPath, "0"], defaultAccounts);
-  r.fakeDefault = await measure("fake (default fixtures)", node, [cli, "serve", "--port", "0"], defaultAccounts, { checkContract: true, conformance: first, fuzz: first });
-  r.fakeNoJournal = await measure("fake, --journal 0 (default)", node, [cli, "serve", "--port", "0", "--journal", "0"], defaultAccounts, { checkContract: true });
+  r.fakeDefault = await measure("fake (default fixtures)", node, [cli, "serve", "--port", "0"], defaultAccounts, {
+    checkContract: true,
+    conformance: first,
+    fuzz: first,
+  });
+  r.fakeNoJournal = await measure("fake, --journal 0 (default)", node, [cli, "serve", "--port", "0", "--journal", "0"], defaultAccounts, {
+    checkContract: true,
+  });
   r.baseBig = await measure(`baseline (${USERS} users)`, node, [join(ROOT, "bench/baseline-server.js"), bigPath, "0"], bigAccounts);
-  r.fakeBig = await measure(`fake (${USERS} users)`, node, [cli, "serve", "--port", "0", "--fixtures", bigPath], bigAccounts, { checkContract: true });
+  r.fakeBig = await measure(`fake (${USERS} users)`, node, [cli, "serve", "--port", "0", "--fixtures", bigPath], bigAccounts, {
+    checkContract: true,
+  });
   runs.push(r);
 }
 const prism = join(ROOT, "node_modules/.bin/prism");
 let prismResult = null;
 if (existsSync(prism)) {
   // Prism is stateless: it answers its examples, so only its speed is comparable, not its statuses.
-  prismResult = await measure("prism mock (openapi.yaml)", node, [prism, "mock", "-h", "127.0.0.1", "-p", "0", "openapi.yaml"], defaultAccounts, { probeEmail: "john.doe@example.com" });
+  prismResult = await measure("prism mock (openapi.yaml)", node, [prism, "mock", "-h", "127.0.0.1", "-p", "0", "openapi.yaml"], defaultAccounts, {
+    probeEmail: "john.doe@example.com",
+  });
 }
 process.stdout.write("  in-process (createFake().fetch, no socket): ");
 const inProcess = await measureInProcess({ success: successOnly(defaultAccounts.updatable), mixed: mixed(defaultAccounts) }, DURATION);
@@ -225,14 +269,19 @@ const persistence = await measurePersistence({ users: USERS, duration: DURATION,
 const pad = (v, n) => String(v).padStart(n);
 const last = runs.at(-1);
 const table = [last.baseDefault, last.fakeDefault, last.fakeNoJournal, last.baseBig, last.fakeBig, ...(prismResult ? [prismResult] : [])];
-console.log(`\n${"target (last run)".padEnd(30)}${pad("start ms", 9)}${pad("success r/s", 12)}${pad("p50", 5)}${pad("p99", 5)}${pad("mixed r/s", 10)}${pad("p50", 5)}${pad("p99", 5)}${pad("errors", 7)}${pad("outside", 8)}${pad("RSS MB", 7)}${pad("CPU µs/req", 17)}`);
+console.log(
+  `\n${"target (last run)".padEnd(30)}${pad("start ms", 9)}${pad("success r/s", 12)}${pad("p50", 5)}${pad("p99", 5)}${pad("mixed r/s", 10)}${pad("p50", 5)}${pad("p99", 5)}${pad("errors", 7)}${pad("outside", 8)}${pad("RSS MB", 7)}${pad("CPU µs/req", 17)}`,
+);
 for (const r of table) {
   console.log(
     `${r.name.padEnd(30)}${pad(r.startupMs, 9)}${pad(r.success.reqPerSec, 12)}${pad(r.success.p50, 5)}${pad(r.success.p99, 5)}${pad(r.mixed.reqPerSec, 10)}${pad(r.mixed.p50, 5)}${pad(r.mixed.p99, 5)}${pad(r.success.errors + r.mixed.errors, 7)}${pad(r.success.outsideContract === null ? "-" : r.success.outsideContract + r.mixed.outsideContract, 8)}${pad(r.peakRssMb, 7)}${pad(`${r.success.cpuUsPerRequest ?? "-"} / ${r.mixed.cpuUsPerRequest ?? "-"}`, 17)}`,
   );
 }
 const ratios = {};
-for (const [fake, base, label] of [["fakeDefault", "baseDefault", "default fixtures"], ["fakeBig", "baseBig", `${USERS} users`]]) {
+for (const [fake, base, label] of [
+  ["fakeDefault", "baseDefault", "default fixtures"],
+  ["fakeBig", "baseBig", `${USERS} users`],
+]) {
   const each = runs.map((r) => ({
     successThroughput: ratio(r[fake].success.reqPerSec, r[base].success.reqPerSec),
     mixedThroughput: ratio(r[fake].mixed.reqPerSec, r[base].mixed.reqPerSec),
@@ -245,21 +294,38 @@ for (const [fake, base, label] of [["fakeDefault", "baseDefault", "default fixtu
   const m = Object.fromEntries(Object.keys(each[0]).map((k) => [k, median(each.map((e) => e[k]))]));
   ratios[label] = { ...m, runs: each };
   const spread = (k) => (RUNS > 1 ? ` (runs: ${each.map((e) => e[k]).join(", ")})` : "");
-  console.log(`fake/baseline, ${label}, median of ${RUNS}: throughput ${m.successThroughput}×${spread("successThroughput")} success, ${m.mixedThroughput}×${spread("mixedThroughput")} mixed [target ≥ 0.8]; p99 ${m.successP99}× / ${m.mixedP99}× [target ≤ 2]`);
-  console.log(`  server CPU per request, baseline/fake, median of ${RUNS}: ${m.successCpu}×${spread("successCpu")} success, ${m.mixedCpu}×${spread("mixedCpu")} mixed (the throughput ratio the server alone would allow)`);
+  console.log(
+    `fake/baseline, ${label}, median of ${RUNS}: throughput ${m.successThroughput}×${spread("successThroughput")} success, ${m.mixedThroughput}×${spread("mixedThroughput")} mixed [target ≥ 0.8]; p99 ${m.successP99}× / ${m.mixedP99}× [target ≤ 2]`,
+  );
+  console.log(
+    `  server CPU per request, baseline/fake, median of ${RUNS}: ${m.successCpu}×${spread("successCpu")} success, ${m.mixedCpu}×${spread("mixedCpu")} mixed (the throughput ratio the server alone would allow)`,
+  );
 }
 const startups = runs.map((r) => r.fakeDefault.startupMs);
-console.log(`fake startup to first 200, default fixtures: median ${median(startups)} ms (runs: ${startups.join(", ")}) [target ≤ 250]; ${last.fakeBig.startupMs} ms with ${USERS} users [target ≤ 2000]`);
+console.log(
+  `fake startup to first 200, default fixtures: median ${median(startups)} ms (runs: ${startups.join(", ")}) [target ≤ 250]; ${last.fakeBig.startupMs} ms with ${USERS} users [target ≤ 2000]`,
+);
 console.log(`fake peak RSS with ${USERS} users: ${last.fakeBig.peakRssMb} MB [target ≤ 200]`);
-const journalHttp = runs.map((r) => ({ success: ratio(r.fakeDefault.success.reqPerSec, r.fakeNoJournal.success.reqPerSec), mixed: ratio(r.fakeDefault.mixed.reqPerSec, r.fakeNoJournal.mixed.reqPerSec) }));
-console.log(`request journal on/off over HTTP, median: ${median(journalHttp.map((j) => j.success))}× success, ${median(journalHttp.map((j) => j.mixed))}× mixed`);
+const journalHttp = runs.map((r) => ({
+  success: ratio(r.fakeDefault.success.reqPerSec, r.fakeNoJournal.success.reqPerSec),
+  mixed: ratio(r.fakeDefault.mixed.reqPerSec, r.fakeNoJournal.mixed.reqPerSec),
+}));
+console.log(
+  `request journal on/off over HTTP, median: ${median(journalHttp.map((j) => j.success))}× success, ${median(journalHttp.map((j) => j.mixed))}× mixed`,
+);
 const ip = inProcess;
-console.log(`in-process req/s (one request at a time, no socket): baseline ${ip.baseline.success.reqPerSec} / ${ip.baseline.mixed.reqPerSec}, fake ${ip.fake.success.reqPerSec} / ${ip.fake.mixed.reqPerSec}, fake journal off ${ip["fake, journal off"].success.reqPerSec} / ${ip["fake, journal off"].mixed.reqPerSec} (success / mixed)`);
-console.log(`in-process fake/baseline: ${ratio(ip.fake.success.reqPerSec, ip.baseline.success.reqPerSec)}× success, ${ratio(ip.fake.mixed.reqPerSec, ip.baseline.mixed.reqPerSec)}× mixed; journal on/off: ${ratio(ip.fake.success.reqPerSec, ip["fake, journal off"].success.reqPerSec)}× success, ${ratio(ip.fake.mixed.reqPerSec, ip["fake, journal off"].mixed.reqPerSec)}× mixed; unexpected statuses: ${ip.fake.success.unexpected + ip.fake.mixed.unexpected}`);
+console.log(
+  `in-process req/s (one request at a time, no socket): baseline ${ip.baseline.success.reqPerSec} / ${ip.baseline.mixed.reqPerSec}, fake ${ip.fake.success.reqPerSec} / ${ip.fake.mixed.reqPerSec}, fake journal off ${ip["fake, journal off"].success.reqPerSec} / ${ip["fake, journal off"].mixed.reqPerSec} (success / mixed)`,
+);
+console.log(
+  `in-process fake/baseline: ${ratio(ip.fake.success.reqPerSec, ip.baseline.success.reqPerSec)}× success, ${ratio(ip.fake.mixed.reqPerSec, ip.baseline.mixed.reqPerSec)}× mixed; journal on/off: ${ratio(ip.fake.success.reqPerSec, ip["fake, journal off"].success.reqPerSec)}× success, ${ratio(ip.fake.mixed.reqPerSec, ip["fake, journal off"].mixed.reqPerSec)}× mixed; unexpected statuses: ${ip.fake.success.unexpected + ip.fake.mixed.unexpected}`,
+);
 const first = runs[0].fakeDefault;
 console.log(`conformance suite against the local fake: ${first.conformanceMs} ms wall [target ≤ 5000]`);
 const f = first.fuzz;
-console.log(`--fuzz against the local fake: ${f.generated} generated requests in ${(f.ms / 1000).toFixed(1)} s [target ≤ 20 s], ${f.findings} findings, driver RSS growth ${f.rssGrowthMb} MB`);
+console.log(
+  `--fuzz against the local fake: ${f.generated} generated requests in ${(f.ms / 1000).toFixed(1)} s [target ≤ 20 s], ${f.findings} findings, driver RSS growth ${f.rssGrowthMb} MB`,
+);
 
 printPersistence(persistence);
 
@@ -267,6 +333,24 @@ mkdirSync(join(ROOT, "reports"), { recursive: true });
 const out = join(ROOT, "reports/bench.json");
 writeFileSync(
   out,
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), connections: CONNECTIONS, durationS: DURATION, users: USERS, runs, prism: prismResult, inProcess, ratios, journalHttp, persistence }, null, 2),
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      cores: cpus().length,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      connections: CONNECTIONS,
+      durationS: DURATION,
+      users: USERS,
+      runs,
+      prism: prismResult,
+      inProcess,
+      ratios,
+      journalHttp,
+      persistence,
+    },
+    null,
+    2,
+  ),
 );
 console.log(`figures written to ${out}`);

@@ -73,7 +73,9 @@ if (problems.length > 0) {
 writeFileSync(tmp, html);
 renameSync(tmp, out);
 writeFileSync(stampFile, stamp);
-console.log(`API reference: dist/reference/index.html (${Math.round(html.length / 1024)} KiB, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+console.log(
+  `API reference: dist/reference/index.html (${Math.round(html.length / 1024)} KiB, ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+);
 
 function readOr(url, fallback) {
   try {

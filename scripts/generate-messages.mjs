@@ -9,7 +9,10 @@ const spec = parse(readFileSync(new URL("openapi.yaml", root), "utf8"));
 const messages = Object.fromEntries(
   Object.entries(spec.components.examples)
     // An aligned sample shows what a fixtures file may set (FixtureAnswers): it names no message of the contract.
-    .filter(([, example]) => typeof example?.value?.message === "string" && typeof example.value.status === "number" && example["x-kit-aligned-sample"] !== true)
+    .filter(
+      ([, example]) =>
+        typeof example?.value?.message === "string" && typeof example.value.status === "number" && example["x-kit-aligned-sample"] !== true,
+    )
     .map(([name, example]) => [name, { status: example.value.status, template: example.value.message, tier: example["x-kit-tier"] ?? "inferred" }]),
 );
 const text = `// Generated from openapi.yaml (components.examples) by scripts/generate-messages.mjs: do not edit.

@@ -27,16 +27,27 @@ export const DEFAULT_TARGET_FILE = fileURLToPath(new URL("../../conformance/targ
 export const MAX_FUZZ_RUNS = 1_000_000;
 
 export const CONFORM_OPTIONS = defineOptions({
-  "base-url": { type: "string", value: "<url>", help: "Target root; the suite adds /api/v1/users (env CV_BASE_URL; default: the target file's baseUrl)" },
+  "base-url": {
+    type: "string",
+    value: "<url>",
+    help: "Target root; the suite adds /api/v1/users (env CV_BASE_URL; default: the target file's baseUrl)",
+  },
   "api-key": { type: "string", value: "<key>", help: "cv-api-key (env CV_API_KEY; default: the target file's apiKey). Never printed." },
   target: { type: "string", value: "<file>", help: "Accounts the scenarios use (default: conformance/targets/fake-default.yaml, for npm start)" },
   ...SELECTION_OPTIONS,
   strict: { type: "boolean", help: "Inferred behaviour gates too (a status or an envelope the page does not document)" },
   "strict-wording": { type: "boolean", help: "Inferred wording gates too (implies --strict)" },
-  verbose: { type: "boolean", help: "Also show where inferred wording differs, and each profile restored; the --json report\nkeeps every request and answer (without it, only those of failures and warnings)" },
+  verbose: {
+    type: "boolean",
+    help: "Also show where inferred wording differs, and each profile restored; the --json report\nkeeps every request and answer (without it, only those of failures and warnings)",
+  },
   "dry-run": { type: "boolean", help: "List what would run, and why the rest would not; send nothing" },
   ...reporterOptions(CONFORMANCE_REPORTERS),
-  fuzz: { type: "string", value: "<n>", help: "After the scenarios, n requests generated from openapi.yaml, judged by the vendor's rules;\na failure is shrunk to a minimal body (tag: fuzz; --only fuzz runs only these)" },
+  fuzz: {
+    type: "string",
+    value: "<n>",
+    help: "After the scenarios, n requests generated from openapi.yaml, judged by the vendor's rules;\na failure is shrunk to a minimal body (tag: fuzz; --only fuzz runs only these)",
+  },
   seed: { type: "string", value: "<n>", help: "Replay a fuzz run exactly (the seed is printed at the start of every run)" },
   help: { type: "boolean", short: "h", help: "Show this help", hiddenInSynopsis: true },
 });
@@ -54,7 +65,11 @@ Example (staging):
   CV_API_KEY=… cv-contract-kit conform --base-url https://api-staging.care360-next.carevalidate.com \\
     --target staging.yaml --junit reports/conformance.xml`;
 
-export async function conformCommand(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+export async function conformCommand(
+  argv: readonly string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+): Promise<number> {
   const parsed = parseCommandLine("conform", argv, CONFORM_OPTIONS, HELP, out, err);
   if ("exit" in parsed) return parsed.exit;
   const { flags } = parsed;
@@ -102,7 +117,8 @@ export async function conformCommand(argv: readonly string[], out: (line: string
     problems.push(`--fuzz must be a whole number of requests from 1 to ${MAX_FUZZ_RUNS} (received "${flags.fuzz}").`);
   }
   const seed = flags.seed === undefined ? randomInt(2 ** 31) : Number(flags.seed);
-  if (flags.seed !== undefined && (!/^\d+$/.test(flags.seed) || seed >= 2 ** 31)) problems.push(`--seed must be a whole number from 0 to ${2 ** 31 - 1} (received "${flags.seed}").`);
+  if (flags.seed !== undefined && (!/^\d+$/.test(flags.seed) || seed >= 2 ** 31))
+    problems.push(`--seed must be a whole number from 0 to ${2 ** 31 - 1} (received "${flags.seed}").`);
   if (flags.seed !== undefined && flags.fuzz === undefined) problems.push("--seed replays generated requests: pass --fuzz <n> with it.");
   if (problems.length > 0) return cannotStart(problems);
   const fuzz = fuzzRuns > 0 ? { runs: fuzzRuns, seed } : undefined;
@@ -119,7 +135,12 @@ export async function conformCommand(argv: readonly string[], out: (line: string
     for (const { scenario, reason } of plan.skipped) out(line(`  ${scenario.id}: ${reason}`));
     // What would stop the real run before its first request, it says now.
     const otherKey = otherOrganizationKey(target);
-    const blocking = problemsBeforeSending(scenarios, target, { ...selection, baseUrl: baseUrl ?? "http://127.0.0.1", ...(fuzz ? { fuzz } : {}), ...(otherKey ? { otherApiKey: otherKey } : {}) });
+    const blocking = problemsBeforeSending(scenarios, target, {
+      ...selection,
+      baseUrl: baseUrl ?? "http://127.0.0.1",
+      ...(fuzz ? { fuzz } : {}),
+      ...(otherKey ? { otherApiKey: otherKey } : {}),
+    });
     for (const problem of blocking) err(line(`cv-contract-kit conform: the run would stop: ${problem}`));
     return blocking.length > 0 ? 2 : 0;
   }
@@ -130,11 +151,21 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   const otherApiKey = otherOrganizationKey(target);
   redact = createRedactor([key, otherApiKey]);
   // fetch refuses such a header outright, which would read as "cannot be reached".
-  if (!/^[\x21-\x7e]+$/.test(key)) return cannotStart(["The API key holds characters an HTTP header cannot carry (a space, or a character outside ASCII): check --api-key or CV_API_KEY."]);
+  if (!/^[\x21-\x7e]+$/.test(key))
+    return cannotStart([
+      "The API key holds characters an HTTP header cannot carry (a space, or a character outside ASCII): check --api-key or CV_API_KEY.",
+    ]);
   if (otherApiKey !== undefined && !/^[\x21-\x7e]+$/.test(otherApiKey)) {
-    return cannotStart([`The key in ${target.otherOrganization!.apiKeyEnv} holds characters an HTTP header cannot carry (a space, or a character outside ASCII).`]);
+    return cannotStart([
+      `The key in ${target.otherOrganization!.apiKeyEnv} holds characters an HTTP header cannot carry (a space, or a character outside ASCII).`,
+    ]);
   }
-  const early = problemsBeforeSending(scenarios, target, { ...selection, baseUrl, ...(fuzz ? { fuzz } : {}), ...(otherApiKey ? { otherApiKey } : {}) });
+  const early = problemsBeforeSending(scenarios, target, {
+    ...selection,
+    baseUrl,
+    ...(fuzz ? { fuzz } : {}),
+    ...(otherApiKey ? { otherApiKey } : {}),
+  });
   if (early.length > 0) return cannotStart(early);
 
   const gating = { strict: flags.strict === true, strictWording: flags["strict-wording"] === true };
@@ -172,7 +203,9 @@ export async function conformCommand(argv: readonly string[], out: (line: string
   });
   if (summary.fatal) for (const part of summary.fatal.split("\n")) err(line(`cv-contract-kit conform: ${part}`));
   if (summary.preflight && !summary.preflight.ok && flags.target === undefined && baseUrl !== target.baseUrl) {
-    err("cv-contract-kit conform: no --target was given, so the accounts are the fake's (conformance/targets/fake-default.yaml). For a deployment, pass --target FILE naming its accounts (docs/conformance.md: The target file).");
+    err(
+      "cv-contract-kit conform: no --target was given, so the accounts are the fake's (conformance/targets/fake-default.yaml). For a deployment, pass --target FILE naming its accounts (docs/conformance.md: The target file).",
+    );
   }
   if (!writeReports(summary)) return 2;
   return summary.exitCode;

@@ -33,7 +33,12 @@ const BOTH = "Both:";
 export const DRIFT_OPTIONS = defineOptions({
   "a-target": { type: "string", value: "<file>", section: SIDE_A, help: "Target file of A (default: conformance/targets/fake-default.yaml)" },
   "a-base-url": { type: "string", value: "<url>", section: SIDE_A, help: "Default: A's target file's baseUrl" },
-  "a-api-key": { type: "string", value: "<key>", section: SIDE_A, help: "Default: env CV_API_KEY_A, then A's target file's apiKey\nWith any of these three (or CV_API_KEY_A set), A is the target they name, over HTTP." },
+  "a-api-key": {
+    type: "string",
+    value: "<key>",
+    section: SIDE_A,
+    help: "Default: env CV_API_KEY_A, then A's target file's apiKey\nWith any of these three (or CV_API_KEY_A set), A is the target they name, over HTTP.",
+  },
   "a-name": { type: "string", value: "<name>", section: SIDE_A, help: "How reports name A (default: fake, or the target file's name)" },
   "b-target": { type: "string", value: "<file>", section: SIDE_B, help: "Target file of B (required)" },
   "b-base-url": { type: "string", value: "<url>", section: SIDE_B, help: "Default: B's target file's baseUrl" },
@@ -41,7 +46,12 @@ export const DRIFT_OPTIONS = defineOptions({
   "b-name": { type: "string", value: "<name>", section: SIDE_B, help: "How reports name B (default: the target file's name)" },
   ...inSection(SELECTION_OPTIONS, BOTH),
   ...reporterOptions(DRIFT_REPORTERS, BOTH),
-  "write-profile": { type: "string", value: "<file>", section: BOTH, help: "Write B's answers where the page is silent (status and wording of the key, JSON, schema,\nmethod, Content-Type and size failures) into this fixtures file's `answers` section (a\nnew file starts from the built-in fixtures); then `serve --fixtures <file>` answers like B" },
+  "write-profile": {
+    type: "string",
+    value: "<file>",
+    section: BOTH,
+    help: "Write B's answers where the page is silent (status and wording of the key, JSON, schema,\nmethod, Content-Type and size failures) into this fixtures file's `answers` section (a\nnew file starts from the built-in fixtures); then `serve --fixtures <file>` answers like B",
+  },
   verbose: { type: "boolean", section: BOTH, help: "Also list the scenarios that ran on one side only" },
   help: { type: "boolean", short: "h", section: BOTH, help: "Show this help", hiddenInSynopsis: true },
 });
@@ -58,7 +68,11 @@ Neither side sends a scenario before both have passed their preflight: a side th
 
 Exit codes: 0 no documented behaviour differs, 1 documented behaviour differs, 2 drift could not run.`;
 
-export async function driftCommand(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+export async function driftCommand(
+  argv: readonly string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+): Promise<number> {
   const parsed = parseCommandLine("drift", argv, DRIFT_OPTIONS, HELP, out, err);
   if ("exit" in parsed) return parsed.exit;
   const { flags } = parsed;
@@ -87,7 +101,14 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
   const timeout = timeoutFrom(flags.timeout, DEFAULT_TIMEOUT_MS);
   if ("problem" in timeout) return fail(timeout.problem);
   const timeoutMs = timeout.ms;
-  const side = (label: "A" | "B", target: typeof targetA, baseUrl: string | undefined, key: string | undefined, name: string | undefined, fallbackName: string) => {
+  const side = (
+    label: "A" | "B",
+    target: typeof targetA,
+    baseUrl: string | undefined,
+    key: string | undefined,
+    name: string | undefined,
+    fallbackName: string,
+  ) => {
     const url = baseUrl ?? target.baseUrl;
     const apiKey = key ?? target.apiKey;
     if (!url) throw new Error(`No base URL for ${label}: pass --${label.toLowerCase()}-base-url <url> or give baseUrl in its target file.`);
@@ -102,7 +123,14 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
   try {
     a = inProcessA
       ? side("A", targetA, IN_PROCESS_BASE_URL, undefined, flags["a-name"], "fake")
-      : side("A", targetA, flags["a-base-url"], keyA, flags["a-name"], flags["a-target"] ? basename(flags["a-target"], extname(flags["a-target"])) : "fake");
+      : side(
+          "A",
+          targetA,
+          flags["a-base-url"],
+          keyA,
+          flags["a-name"],
+          flags["a-target"] ? basename(flags["a-target"], extname(flags["a-target"])) : "fake",
+        );
     b = side("B", targetB, flags["b-base-url"], keyB, flags["b-name"], basename(flags["b-target"], extname(flags["b-target"])));
   } catch (error) {
     return fail((error as Error).message);
@@ -117,23 +145,37 @@ export async function driftCommand(argv: readonly string[], out: (line: string) 
     }
   }
 
-  out(line(`cv-contract-kit drift: A ${a.name} (${inProcessA ? "in this process, on the built-in fixtures" : a.baseUrl}) ↔ B ${b.name} (${b.baseUrl})`));
+  out(
+    line(`cv-contract-kit drift: A ${a.name} (${inProcessA ? "in this process, on the built-in fixtures" : a.baseUrl}) ↔ B ${b.name} (${b.baseUrl})`),
+  );
   const fakeA = inProcessA ? createFake() : undefined;
   let report: DriftReport;
   try {
-    report = await runDrift({ a: fakeA ? { ...a, fetch: fakeA.fetch } : a, b, scenarios, timeoutMs, contract, ...selection, onProgress: (progress) => out(line(`  ${progress}`)) });
+    report = await runDrift({
+      a: fakeA ? { ...a, fetch: fakeA.fetch } : a,
+      b,
+      scenarios,
+      timeoutMs,
+      contract,
+      ...selection,
+      onProgress: (progress) => out(line(`  ${progress}`)),
+    });
   } finally {
     await fakeA?.close();
   }
   printDriftReport(report, out, redact, { verbose: flags.verbose === true });
   try {
-    for (const reporter of activeReporters(DRIFT_REPORTERS, flags, { redact: (text) => redact(text), verbose: flags.verbose === true })) reporter.finish?.(report);
+    for (const reporter of activeReporters(DRIFT_REPORTERS, flags, { redact: (text) => redact(text), verbose: flags.verbose === true }))
+      reporter.finish?.(report);
   } catch (error) {
     err(line(`cv-contract-kit drift: could not write a report: ${(error as Error).message}`));
   }
   if (flags["write-profile"]) {
     const written = writeProfile(contract, flags["write-profile"], report, b.name, redact, out);
-    if (!written) return fail(`the profile was not written to ${flags["write-profile"]}: ${report.b.summary.fatal ? `B (${b.name}) could not run` : "see above"}.`);
+    if (!written)
+      return fail(
+        `the profile was not written to ${flags["write-profile"]}: ${report.b.summary.fatal ? `B (${b.name}) could not run` : "see above"}.`,
+      );
   }
   return report.exitCode;
 }

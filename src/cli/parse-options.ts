@@ -33,7 +33,8 @@ export function bytesFrom(value: string, source: string): number {
   const match = /^(\d+)\s*(b|kb|k|kib|mb|m|mib)?$/i.exec(value.trim());
   const unit = match?.[2]?.toLowerCase()[0];
   const bytes = match ? Number(match[1]) * (unit === "k" ? 1024 : unit === "m" ? 1024 * 1024 : 1) : NaN;
-  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new UsageError(`${source} must be a size in bytes, e.g. 102400, 100kb or 1mb (received "${value}").`);
+  if (!Number.isSafeInteger(bytes) || bytes < 1)
+    throw new UsageError(`${source} must be a size in bytes, e.g. 102400, 100kb or 1mb (received "${value}").`);
   return bytes;
 }
 

@@ -17,7 +17,13 @@ export const SELECTION_OPTIONS = defineOptions({
   timeout: { type: "string", value: "<ms>", help: `Per request, body included: 1 to ${MAX_TIMEOUT_MS} (default ${DEFAULT_TIMEOUT_MS})` },
 });
 
-const list = (value: string | undefined) => (value ? value.split(",").map((s) => s.trim()).filter(Boolean) : []);
+const list = (value: string | undefined) =>
+  value
+    ? value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 
 export function selectionFrom(flags: { "read-only"?: boolean; only?: string; skip?: string; "allow-skip"?: string }) {
   return { readOnly: flags["read-only"] === true, only: list(flags.only), skip: list(flags.skip), allowSkip: list(flags["allow-skip"]) };

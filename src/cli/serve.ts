@@ -58,18 +58,19 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   let fake: FakeServer;
   let allowedHosts: string[] = [];
   try {
-    const { values: flags } = withUsage(
-      () =>
-        parseArgs({ args: [...argv], options: SERVE_OPTIONS }),
-      HELP,
-    );
+    const { values: flags } = withUsage(() => parseArgs({ args: [...argv], options: SERVE_OPTIONS }), HELP);
     if (flags.help) {
       console.log(HELP);
       return 0;
     }
     const env = process.env;
     exposeGarbageCollector(); // this process is the command's own: large fixtures' garbage is collected at once
-    allowedHosts = flags["allowed-host"] ?? (env.CV_FAKE_ALLOWED_HOSTS ?? "").split(",").map((name) => name.trim()).filter(Boolean);
+    allowedHosts =
+      flags["allowed-host"] ??
+      (env.CV_FAKE_ALLOWED_HOSTS ?? "")
+        .split(",")
+        .map((name) => name.trim())
+        .filter(Boolean);
     fake = await startFakeServer({
       port: flags.port !== undefined ? portFrom(flags.port, "--port", 4010) : portFrom(env.CV_FAKE_PORT, "CV_FAKE_PORT", 4010),
       host: flags.host ?? (env.CV_FAKE_HOST || "127.0.0.1"),
@@ -85,7 +86,9 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     const { code, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
     if (code === "EADDRINUSE") {
       // A setup mistake, said in one line (no stack): a script can tell it from a fake that crashed.
-      console.error(`cv-contract-kit serve: port ${port} on ${address} is taken by another process: pass --port <n> (or CV_FAKE_PORT), or --port 0 for a free one.`);
+      console.error(
+        `cv-contract-kit serve: port ${port} on ${address} is taken by another process: pass --port <n> (or CV_FAKE_PORT), or --port 0 for a free one.`,
+      );
       return 2;
     }
     console.error(`cv-contract-kit serve: ${(error as Error).message}`);
@@ -138,7 +141,11 @@ function banner(url: string, fixtures: FixtureSet, answers: FixtureAnswers): str
   const keys = fixtures.apiKeys.map((k) => `  ${k.id}  → ${orgName.get(k.organizationId) ?? k.organizationId}`);
   const SHOWN = 20; // a generated fixture set can hold 100,000 users
   const accounts = fixtures.users.slice(0, SHOWN).map(
-    (u) => `  ${u.email.padEnd(30)} ${u.role.padEnd(11)} ${u.organizationIds.map((id) => orgName.get(id) ?? id).join(", ").padEnd(20)} ${u.note ?? ""}`,
+    (u) =>
+      `  ${u.email.padEnd(30)} ${u.role.padEnd(11)} ${u.organizationIds
+        .map((id) => orgName.get(id) ?? id)
+        .join(", ")
+        .padEnd(20)} ${u.note ?? ""}`,
   );
   const firstKey = fixtures.apiKeys[0]?.id ?? "<key>";
   return [

@@ -16,8 +16,7 @@ export type User = components["schemas"]["User"];
  * is JSON, or the answer's text when it is not (a proxy's HTML 502; "" when empty).
  */
 export type UpdateProfileResult =
-  | { data: UpdateProfileSuccess; error?: never; response: Response }
-  | { data?: never; error: ErrorEnvelope | string; response: Response };
+  { data: UpdateProfileSuccess; error?: never; response: Response } | { data?: never; error: ErrorEnvelope | string; response: Response };
 
 export interface CareValidateClientOptions {
   /** e.g. http://127.0.0.1:4010 or https://api-staging.care360-next.carevalidate.com */
@@ -62,13 +61,18 @@ export function createClient(options: CareValidateClientOptions): CareValidateCl
       // The timeout is a timer this call holds until it settles, not AbortSignal.timeout: a signal nothing references
       // once fetch has copied it can be collected before it fires (seen on Node 24), and the call then never ends.
       const timeout = call.timeoutMs === undefined ? undefined : new AbortController();
-      const timer = timeout && setTimeout(() => timeout.abort(new DOMException(`no answer within ${call.timeoutMs} ms`, "TimeoutError")), call.timeoutMs);
+      const timer =
+        timeout && setTimeout(() => timeout.abort(new DOMException(`no answer within ${call.timeoutMs} ms`, "TimeoutError")), call.timeoutMs);
       const signals = [call.signal, timeout?.signal].filter((s): s is AbortSignal => s !== undefined);
       const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
       let result: { data?: string; error?: unknown; response: Response };
       try {
         // Read as text and parsed here: a 200 whose body is not JSON (a proxy's page, a cut-off answer) is an error, not a throw.
-        result = (await raw.POST("/api/v1/users", { body: { action: "UPDATE_PROFILE", data }, parseAs: "text", ...(signal ? { signal } : {}) })) as typeof result;
+        result = (await raw.POST("/api/v1/users", {
+          body: { action: "UPDATE_PROFILE", data },
+          parseAs: "text",
+          ...(signal ? { signal } : {}),
+        })) as typeof result;
       } finally {
         clearTimeout(timer);
       }

@@ -9,7 +9,9 @@ import { MESSAGES, type MessageName } from "../generated/messages.js";
 /** A message the contract names; "notJson" for an answer that was not JSON; "unknown" for any other. */
 export type FailureKind = MessageName | "notJson" | "unknown";
 
-const ORDER = (Object.keys(MESSAGES) as MessageName[]).sort((a, b) => Number(MESSAGES[b].tier === "documented") - Number(MESSAGES[a].tier === "documented"));
+const ORDER = (Object.keys(MESSAGES) as MessageName[]).sort(
+  (a, b) => Number(MESSAGES[b].tier === "documented") - Number(MESSAGES[a].tier === "documented"),
+);
 /** Compiled once: matching is linear in the message's length, with a cap (see templateMatcher). */
 const MATCHERS = ORDER.map((name) => [name, templateMatcher(MESSAGES[name].template, {})] as const);
 

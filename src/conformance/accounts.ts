@@ -16,11 +16,18 @@ export interface AccountRole {
 
 export const ACCOUNT_ROLES: Readonly<Record<string, AccountRole>> = {
   updatableUser: { description: "a USER of the key's organization with no case in a locking status", expects: "profile" },
-  lockedUser: { description: "a USER of the key's organization with a case ASSIGNED, IN_PROGRESS, APPROVED, REJECTED or NO_DECISION", expects: "profile" },
-  unlockedCaseUser: { description: "a USER of the key's organization whose cases are only OPEN or ABANDONED (best: one of each)", expects: "profile" },
+  lockedUser: {
+    description: "a USER of the key's organization with a case ASSIGNED, IN_PROGRESS, APPROVED, REJECTED or NO_DECISION",
+    expects: "profile",
+  },
+  unlockedCaseUser: {
+    description: "a USER of the key's organization whose cases are only OPEN or ABANDONED (best: one of each)",
+    expects: "profile",
+  },
   phoneOwner: { description: "a USER of the key's organization, other than updatableUser, and its phone number", expects: "profile" },
   otherOrganizationUser: {
-    description: "a user that exists on the platform but not in the key's organization (with otherOrganization in the target file: a USER of that organization)",
+    description:
+      "a user that exists on the platform but not in the key's organization (with otherOrganization in the target file: a USER of that organization)",
     expects: "exists",
   },
   staffUser: { description: "a user of the key's organization whose role is not USER", expects: "exists" },

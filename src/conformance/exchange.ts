@@ -72,7 +72,14 @@ export function forRecord(ex: Exchange): Exchange {
   const response = ex.response;
   if (!response || response.text.length <= MAX_RECORDED_TEXT) return ex;
   const { json: _json, ...rest } = response;
-  return { ...ex, response: { ...rest, json: undefined, text: `${response.text.slice(0, MAX_RECORDED_TEXT)}… (${response.text.length} characters; the rest is not kept)` } };
+  return {
+    ...ex,
+    response: {
+      ...rest,
+      json: undefined,
+      text: `${response.text.slice(0, MAX_RECORDED_TEXT)}… (${response.text.length} characters; the rest is not kept)`,
+    },
+  };
 }
 
 export function endpointUrl(baseUrl: string): string {
@@ -92,7 +99,12 @@ export async function exchange(spec: RequestSpec, options: ExchangeOptions): Pro
     headers["content-type"] = spec.contentType;
     recordedHeaders["content-type"] = spec.contentType;
   }
-  const request: RecordedRequest = { method: spec.method, url, headers: recordedHeaders, ...(spec.body !== undefined ? { body: redact(spec.body) } : {}) };
+  const request: RecordedRequest = {
+    method: spec.method,
+    url,
+    headers: recordedHeaders,
+    ...(spec.body !== undefined ? { body: redact(spec.body) } : {}),
+  };
   const started = performance.now();
   const signal = AbortSignal.timeout(options.timeoutMs);
   try {
@@ -195,4 +207,3 @@ export function toCurl(request: RecordedRequest): string {
 function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
-

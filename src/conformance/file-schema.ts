@@ -49,7 +49,9 @@ function describeFirst(errors: readonly ErrorObject[], root: Schema, rootNoun: s
   const isBranchRequired = (error: ErrorObject) => error.keyword === "required" && /\/(oneOf|anyOf)\/\d+\/required$/.test(error.schemaPath);
   const said = errors.filter((error) => !isBranchRequired(error));
   const precise = said.filter((error) => !["anyOf", "oneOf", "if"].includes(error.keyword));
-  const pick = [...(precise.length > 0 ? precise : said)].sort((a, b) => depth(b) - depth(a) || Number(isUnknownKey(b)) - Number(isUnknownKey(a)))[0]!;
+  const pick = [...(precise.length > 0 ? precise : said)].sort(
+    (a, b) => depth(b) - depth(a) || Number(isUnknownKey(b)) - Number(isUnknownKey(a)),
+  )[0]!;
   return describe(pick, root, rootNoun);
 }
 

@@ -67,9 +67,14 @@ export function planScenarios(scenarios: readonly Scenario[], target: Target, op
 export function selectorProblems(scenarios: readonly Scenario[], options: PlanOptions, extraNames: readonly string[] = []): string[] {
   const names = new Set([...scenarios.flatMap((s) => [s.id, ...s.tags]), ...extraNames]);
   const problems: string[] = [];
-  for (const [flag, selectors] of [["--only", options.only], ["--skip", options.skip], ["--allow-skip", options.allowSkip]] as const) {
+  for (const [flag, selectors] of [
+    ["--only", options.only],
+    ["--skip", options.skip],
+    ["--allow-skip", options.allowSkip],
+  ] as const) {
     for (const selector of selectors ?? []) {
-      if (!names.has(selector)) problems.push(`${flag} ${selector} names no scenario id or tag${didYouMean(selector, names)}. \`--dry-run\` lists them.`);
+      if (!names.has(selector))
+        problems.push(`${flag} ${selector} names no scenario id or tag${didYouMean(selector, names)}. \`--dry-run\` lists them.`);
     }
   }
   return problems;
@@ -86,7 +91,9 @@ export interface SkippedScenario {
 
 /** A documented scenario unavailable on this target, that --allow-skip does not name: the run cannot say "conforms". */
 export function unallowedSkips<T extends SkippedScenario>(skipped: readonly T[], allowSkip: readonly string[] = []): T[] {
-  return skipped.filter((s) => s.skipKind === "unavailable" && s.tier === "documented" && !allowSkip.some((sel) => sel === s.id || s.tags.includes(sel)));
+  return skipped.filter(
+    (s) => s.skipKind === "unavailable" && s.tier === "documented" && !allowSkip.some((sel) => sel === s.id || s.tags.includes(sel)),
+  );
 }
 
 /** An optional part of the target file the scenario needs and the file does not name. */
@@ -102,10 +109,18 @@ export function missingNeeds(scenario: Scenario, target: Target): string | undef
   const candidates = scenario.subject?.from ?? [];
   const missing = scenario.accounts.filter((name) => !target.accounts[name] && !candidates.includes(name));
   if (missing.length > 0) return `the target file names no ${missing.map((m) => `accounts.${m}`).join(", ")}`;
-  if (scenario.subject && !candidates.some((name) => target.accounts[name])) return `the target file names none of ${candidates.map((m) => `accounts.${m}`).join(", ")}`;
+  if (scenario.subject && !candidates.some((name) => target.accounts[name]))
+    return `the target file names none of ${candidates.map((m) => `accounts.${m}`).join(", ")}`;
   for (const path of placeholdersIn(scenario.steps)) {
     const [root, name, field] = path.split(".");
-    if (root === "accounts" && name && name !== "subject" && field && field !== "email" && target.accounts[name]?.[field as keyof (typeof target.accounts)[string]] === undefined) {
+    if (
+      root === "accounts" &&
+      name &&
+      name !== "subject" &&
+      field &&
+      field !== "email" &&
+      target.accounts[name]?.[field as keyof (typeof target.accounts)[string]] === undefined
+    ) {
       return `the target file gives no accounts.${name}.${field}`;
     }
     if (root === "freePhoneNumber" && !target.freePhoneNumber) return "the target file gives no freePhoneNumber";

@@ -70,7 +70,13 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
   return undefined;
 }
 
-const BUSINESS_MESSAGES = ["userDoesNotExist", "userNotInOrganization", "notAllowedToUpdateProfile", "demographicFieldsLocked", "phoneNumberInUse"] as const satisfies readonly MessageName[];
+const BUSINESS_MESSAGES = [
+  "userDoesNotExist",
+  "userNotInOrganization",
+  "notAllowedToUpdateProfile",
+  "demographicFieldsLocked",
+  "phoneNumberInUse",
+] as const satisfies readonly MessageName[];
 
 /** The documented message an answer carries (in `message`, or an `error` of another envelope), for this email. */
 function documentedMessageIn(contract: Contract, ex: Exchange, email: string): MessageName | undefined {
@@ -103,11 +109,15 @@ export async function preflightEndpoint(contract: Contract, access: Access): Pro
   }
   if (answer.status >= 300 && answer.status < 400) {
     const location = answer.headers.location ?? "(no Location)";
-    return stop(`--base-url redirects: POST ${url} answered ${answer.status} to ${location}. Pass the final URL as --base-url (the suite never follows a redirect: it would resend the key elsewhere).`);
+    return stop(
+      `--base-url redirects: POST ${url} answered ${answer.status} to ${location}. Pass the final URL as --base-url (the suite never follows a redirect: it would resend the key elsewhere).`,
+    );
   }
   if (answer.status === 429) {
     const wait = retryAfterMs(answer.headers["retry-after"]);
-    return stop(`The target rate-limits the suite: 429${wait === undefined ? "" : ` with Retry-After ${Math.ceil(wait / 1000)} s`}, after retrying. Wait and run again, or ask for a higher rate limit for this key.`);
+    return stop(
+      `The target rate-limits the suite: 429${wait === undefined ? "" : ` with Retry-After ${Math.ceil(wait / 1000)} s`}, after retrying. Wait and run again, or ask for a higher rate limit for this key.`,
+    );
   }
   if (answer.truncated) return stop(`POST ${url} answered more than 1 MiB: this is not the CareValidate endpoint. Check --base-url${pathHint}.`);
   // The page's own words make it the endpoint's answer, whatever its status or label: the scenarios judge it.
@@ -115,13 +125,18 @@ export async function preflightEndpoint(contract: Contract, access: Access): Pro
   if (!documented) {
     if (answer.status === 401 || answer.status === 403) {
       // A gateway refusing the key answers in its own shape: it is still the key (or this client) it refuses.
-      return stop(`The API key was refused: POST ${url} answered ${describeAnswer(probe)}. Check --api-key or CV_API_KEY: is it this deployment's key, and still valid (rotated)?`);
+      return stop(
+        `The API key was refused: POST ${url} answered ${describeAnswer(probe)}. Check --api-key or CV_API_KEY: is it this deployment's key, and still valid (rotated)?`,
+      );
     }
     if (!isJsonObject(probe)) {
       const gateway = answer.status >= 500 ? " A gateway or proxy answering for a service that is down?" : "";
-      return stop(`The endpoint does not answer JSON: POST ${url} got ${describeAnswer(probe)}.${gateway} Check --base-url${pathHint} and that the service is up.`);
+      return stop(
+        `The endpoint does not answer JSON: POST ${url} got ${describeAnswer(probe)}.${gateway} Check --base-url${pathHint} and that the service is up.`,
+      );
     }
-    if (answer.status === 404) return stop(`Nothing answers POST ${url} (${describeAnswer(probe)}). Check --base-url${pathHint}: the suite adds /api/v1/users itself.`);
+    if (answer.status === 404)
+      return stop(`Nothing answers POST ${url} (${describeAnswer(probe)}). Check --base-url${pathHint}: the suite adds /api/v1/users itself.`);
     if (answer.status >= 500) return stop(`The target fails before any scenario: POST ${url} got ${describeAnswer(probe)}. Is the service up?`);
   }
   if (documented) result.notes.push("the key is accepted");
@@ -171,12 +186,16 @@ export async function preflightAccounts(contract: Contract, access: Access, keyA
       const phone = profile.phoneNumber;
       if (typeof phone === "string") phones.set(phone, name);
       if (account.phoneNumber !== undefined && phone !== account.phoneNumber) {
-        result.problems.push(`accounts.${name}.phoneNumber in ${file} is ${account.phoneNumber}, but the target has ${JSON.stringify(phone ?? null)} for ${account.email}: fix the target file.`);
+        result.problems.push(
+          `accounts.${name}.phoneNumber in ${file} is ${account.phoneNumber}, but the target has ${JSON.stringify(phone ?? null)} for ${account.email}: fix the target file.`,
+        );
       }
       continue;
     }
     if (other && access.otherKey) {
-      result.problems.push(`${where} cannot be read with the key of otherOrganization (${target.otherOrganization?.apiKeyEnv}): it must be a USER of that organization. Fix ${file}, or the key.`);
+      result.problems.push(
+        `${where} cannot be read with the key of otherOrganization (${target.otherOrganization?.apiKeyEnv}): it must be a USER of that organization. Fix ${file}, or the key.`,
+      );
       continue;
     }
     if (!asRun.exchange.response) {
@@ -186,21 +205,35 @@ export async function preflightAccounts(contract: Contract, access: Access, keyA
     // Not found through search: the update says why (that organization, that role, no such user).
     const why = business ?? (access.readMethod === "search" ? await classifyByUpdate(contract, access, result, account.email) : undefined);
     const answered = why && asRun.profile === undefined ? ` (${describeAnswer(asRun.exchange)})` : "";
-    if (why === "userDoesNotExist") result.problems.push(`${where} does not exist on the target${business ? answered : ""}: fix its email in ${file}.`);
+    if (why === "userDoesNotExist")
+      result.problems.push(`${where} does not exist on the target${business ? answered : ""}: fix its email in ${file}.`);
     else if (roleOf(name).expects === "profile") {
       const what =
-        why === "userNotInOrganization" ? "is not in the organization of this API key" : why === "notAllowedToUpdateProfile" ? "has a role other than USER" : `cannot be read with this key (${describeAnswer(asRun.exchange)})`;
+        why === "userNotInOrganization"
+          ? "is not in the organization of this API key"
+          : why === "notAllowedToUpdateProfile"
+            ? "has a role other than USER"
+            : `cannot be read with this key (${describeAnswer(asRun.exchange)})`;
       result.problems.push(`${where} ${what}; it must be ${roleOf(name).description}. Fix ${file}.`);
     } else if (!asRun.refused) result.problems.push(`${where} could not be read: ${describeAnswer(asRun.exchange)}.`);
     if (why) accepted = true;
   }
 
   if (!accepted && accountReads > 0 && refusedReads === accountReads) {
-    return { ...result, ok: false, problems: ["The API key was refused: no account of the target file can be read with it. Check --api-key or CV_API_KEY: is it this deployment's key, and still valid (rotated)?"] };
+    return {
+      ...result,
+      ok: false,
+      problems: [
+        "The API key was refused: no account of the target file can be read with it. Check --api-key or CV_API_KEY: is it this deployment's key, and still valid (rotated)?",
+      ],
+    };
   }
   const owner = target.freePhoneNumber === undefined ? undefined : phones.get(target.freePhoneNumber);
   if (owner) result.problems.push(`freePhoneNumber ${target.freePhoneNumber} belongs to accounts.${owner}: give a number no user has.`);
-  if (accountReads > 0 && result.problems.length === 0) result.notes.push(`${accountReads} account(s) answer as the target file says${access.otherKey ? " (otherOrganizationUser read with the second organization's key)" : ""}`);
+  if (accountReads > 0 && result.problems.length === 0)
+    result.notes.push(
+      `${accountReads} account(s) answer as the target file says${access.otherKey ? " (otherOrganizationUser read with the second organization's key)" : ""}`,
+    );
   result.ok = result.problems.length === 0;
   return result;
 }
@@ -217,4 +250,3 @@ async function classifyByUpdate(contract: Contract, access: Access, result: Pref
   result.exchanges.push(...read.exchanges);
   return documentedMessageIn(contract, read.exchange, email);
 }
-

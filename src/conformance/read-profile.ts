@@ -24,7 +24,13 @@ export interface ReadResult {
 const MAX_SEARCH_PAGES = 10;
 
 export function updateRequest(key: Key, data: Record<string, unknown>): RequestSpec {
-  return { method: "POST", apiKey: key.value, keyReference: key.reference, contentType: "application/json", body: JSON.stringify({ action: "UPDATE_PROFILE", data }) };
+  return {
+    method: "POST",
+    apiKey: key.value,
+    keyReference: key.reference,
+    contentType: "application/json",
+    body: JSON.stringify({ action: "UPDATE_PROFILE", data }),
+  };
 }
 
 /** GET /api/v1/users?email= (the vendor's "Search users": within the key's organization, email a prefix filter). */
@@ -37,7 +43,12 @@ export function searchRequest(key: Key, email: string, after?: string): RequestS
 export async function readAccount(access: Access, account: string): Promise<ReadResult> {
   const key = keyOf(access, account);
   const email = access.target.accounts[account]!.email;
-  if (!key) return { exchange: { request: { method: "GET", url: "", headers: {} } }, exchanges: [], refused: "no key of this run can read it (name otherOrganization in the target file)" };
+  if (!key)
+    return {
+      exchange: { request: { method: "GET", url: "", headers: {} } },
+      exchanges: [],
+      refused: "no key of this run can read it (name otherOrganization in the target file)",
+    };
   return readWith(access.transport, key, email, access.readMethod);
 }
 
@@ -68,7 +79,8 @@ export function profileIn(body: { data?: unknown } | undefined): Profile | undef
 
 /** The search's users, when the answer is one: {data: [...]} (and meta.cursor while meta.hasMore). */
 export function searchPage(ex: Exchange): { users: Profile[]; cursor?: string } | undefined {
-  const body = ex.response?.status === 200 ? (ex.response.json as { data?: unknown; meta?: { hasMore?: unknown; cursor?: unknown } } | undefined) : undefined;
+  const body =
+    ex.response?.status === 200 ? (ex.response.json as { data?: unknown; meta?: { hasMore?: unknown; cursor?: unknown } } | undefined) : undefined;
   if (!body || !Array.isArray(body.data)) return undefined;
   const users = body.data.filter((u): u is Profile => u !== null && typeof u === "object" && typeof (u as Profile).email === "string");
   const cursor = body.meta?.hasMore === true && typeof body.meta.cursor === "string" && body.meta.cursor !== "" ? body.meta.cursor : undefined;

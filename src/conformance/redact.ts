@@ -57,7 +57,15 @@ export function redactValue<T>(value: T, redact: Redact): T {
 function formsOf(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const xml = escapeXml(secret);
-  return [secret, json, xml, escapeXml(json), xml.replace(/&apos;/g, "&#39;"), encodeURIComponent(secret), Buffer.from(secret, "utf8").toString("latin1")];
+  return [
+    secret,
+    json,
+    xml,
+    escapeXml(json),
+    xml.replace(/&apos;/g, "&#39;"),
+    encodeURIComponent(secret),
+    Buffer.from(secret, "utf8").toString("latin1"),
+  ];
 }
 
 function escapeXml(text: string): string {

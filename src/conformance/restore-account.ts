@@ -57,7 +57,12 @@ export function changedFields(contract: Contract, before: Profile, after: Profil
  * acknowledged; a restore is confirmed by reading again. When in doubt (a late write, a lagging read, a timed-out
  * request), it says so, with the old values and the command that puts them back.
  */
-export async function restoreAccount(ctx: RestoreContext, account: string, snapshot: Profile, options: RestoreOptions = {}): Promise<AccountRestore | undefined> {
+export async function restoreAccount(
+  ctx: RestoreContext,
+  account: string,
+  snapshot: Profile,
+  options: RestoreOptions = {},
+): Promise<AccountRestore | undefined> {
   const { contract, access } = ctx;
   const email = access.target.accounts[account]!.email;
   const key = keyOf(access, account);
@@ -78,7 +83,10 @@ export async function restoreAccount(ctx: RestoreContext, account: string, snaps
 
   let current: ReadResult = await read();
   if (!current.profile || !key) {
-    return failure(`could not read ${email} after the scenario (${current.refused ?? describeAnswer(current.exchange)}), so it may still be changed`, contract.profileFields);
+    return failure(
+      `could not read ${email} after the scenario (${current.refused ?? describeAnswer(current.exchange)}), so it may still be changed`,
+      contract.profileFields,
+    );
   }
   // Acknowledged but not shown: a write-behind queue or a lagging replica. Wait for the read to catch up.
   const acknowledged = Object.entries(options.acknowledged ?? {}).filter(([f, v]) => !sameStored(f, snapshot[f], v));
@@ -97,12 +105,19 @@ export async function restoreAccount(ctx: RestoreContext, account: string, snaps
     const shows = (r: ReadResult) => r.profile !== undefined && claimed.every(([f, v]) => sameStored(f, v, r.profile![f]));
     current = await pollUntil(read, shows, claimPatience(access, patience), sleep);
     if (current.profile && !shows(current)) access.claimsSeenLost = true;
-    if (!current.profile) return failure(`could not read ${email} after the scenario (${current.refused ?? describeAnswer(current.exchange)}), so it may still be changed`, contract.profileFields);
+    if (!current.profile)
+      return failure(
+        `could not read ${email} after the scenario (${current.refused ?? describeAnswer(current.exchange)}), so it may still be changed`,
+        contract.profileFields,
+      );
   }
   const changed = changedFields(contract, snapshot, current.profile!);
   if (changed.length === 0) {
     if (settle === 0) return undefined;
-    return failure(`a request to ${email} timed out; ${settle} ms later it is unchanged, but the write may still land. Check it by hand later`, contract.profileFields);
+    return failure(
+      `a request to ${email} timed out; ${settle} ms later it is unchanged, but the write may still land. Check it by hand later`,
+      contract.profileFields,
+    );
   }
   const oldValues = Object.fromEntries(changed.map((f) => [f, snapshot[f] ?? null]));
 
@@ -141,8 +156,20 @@ export async function restoreAccount(ctx: RestoreContext, account: string, snaps
   }
   if (left.length > 0) {
     // Refused whole: the locked fields apart from the others, then each field on its own.
-    await write(writeBackData(contract, snapshot, left.filter((f) => !contract.lockedFields.includes(f))));
-    await write(writeBackData(contract, snapshot, left.filter((f) => contract.lockedFields.includes(f))));
+    await write(
+      writeBackData(
+        contract,
+        snapshot,
+        left.filter((f) => !contract.lockedFields.includes(f)),
+      ),
+    );
+    await write(
+      writeBackData(
+        contract,
+        snapshot,
+        left.filter((f) => contract.lockedFields.includes(f)),
+      ),
+    );
     await verify();
   }
   if (left.length > 0) {
@@ -178,7 +205,15 @@ export async function restoreAccount(ctx: RestoreContext, account: string, snaps
 }
 
 /** A restore that did not (or may not have) worked: the old values, and the one command that puts them all back. */
-export function restoreFailure(contract: Contract, access: Access, account: string, snapshot: Profile, fields: readonly string[], message: string, refusedByLock = false): AccountRestore {
+export function restoreFailure(
+  contract: Contract,
+  access: Access,
+  account: string,
+  snapshot: Profile,
+  fields: readonly string[],
+  message: string,
+  refusedByLock = false,
+): AccountRestore {
   const email = access.target.accounts[account]!.email;
   const values = Object.fromEntries(fields.map((f) => [f, snapshot[f] ?? null]));
   const data = restoreData(contract, snapshot, fields);
@@ -196,7 +231,15 @@ export function restoreFailure(contract: Contract, access: Access, account: stri
     refusedByLock && locked.length > 0
       ? ` (${locked.join(", ")} of a user with a locking case can only be put back by the vendor's support team, as the page says: if the lock refuses the command, send it without them)`
       : "";
-  return { account, email, ok: false, message: `${message}${lockNote}`, oldValues: values, ...(Object.keys(data).length > 0 ? { commands: [command] } : {}), exchanges: [] };
+  return {
+    account,
+    email,
+    ok: false,
+    message: `${message}${lockNote}`,
+    oldValues: values,
+    ...(Object.keys(data).length > 0 ? { commands: [command] } : {}),
+    exchanges: [],
+  };
 }
 
 /** The calendar day `days` after (or before) a YYYY-MM-DD day. */
@@ -208,7 +251,12 @@ function shiftDay(day: string, days: number): string {
  * Reads again until `done`, or `patience` ms have passed; the last read. The waits grow from 20 ms to 250 ms: a
  * replica a few tens of ms behind is caught up with at once, and its lag measured near what it is.
  */
-export async function pollUntil<T>(read: () => Promise<T>, done: (r: T) => boolean, patience: number, sleep: (ms: number) => Promise<void>): Promise<T> {
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (r: T) => boolean,
+  patience: number,
+  sleep: (ms: number) => Promise<void>,
+): Promise<T> {
   const until = Date.now() + patience;
   let last = await read();
   for (let wait = 20; !done(last) && Date.now() < until; wait = Math.min(250, wait * 2)) {

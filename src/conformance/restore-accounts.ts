@@ -34,7 +34,11 @@ export interface ScenarioWrites {
   lagLeftMs?: number;
 }
 
-export async function restoreAccounts(ctx: RestoreContext, writes: ScenarioWrites, record: (exchange: Exchange, checks: CheckResult[]) => void): Promise<AccountRestore[]> {
+export async function restoreAccounts(
+  ctx: RestoreContext,
+  writes: ScenarioWrites,
+  record: (exchange: Exchange, checks: CheckResult[]) => void,
+): Promise<AccountRestore[]> {
   const { contract, access } = ctx;
   const { snapshots, addressed } = writes;
   const email = (name: string) => access.target.accounts[name]!.email;
@@ -45,7 +49,15 @@ export async function restoreAccounts(ctx: RestoreContext, writes: ScenarioWrite
   for (const [name, snapshot] of Object.entries(snapshots)) {
     if (addressed.has(name)) continue;
     const read = await readAccount(access, name);
-    const checks = runChecks({ contract, kind: "bystander", scenario: { tier: "documented", source: "" }, expect: {}, snapshot, ...(read.profile ? { profile: read.profile } : {}), account: { name, email: email(name) } });
+    const checks = runChecks({
+      contract,
+      kind: "bystander",
+      scenario: { tier: "documented", source: "" },
+      expect: {},
+      snapshot,
+      ...(read.profile ? { profile: read.profile } : {}),
+      account: { name, email: email(name) },
+    });
     read.exchanges.forEach((ex, i) => record(ex, i === read.exchanges.length - 1 ? checks.filter((c) => !c.ok) : []));
   }
 
@@ -56,7 +68,14 @@ export async function restoreAccounts(ctx: RestoreContext, writes: ScenarioWrite
     if (!snapshot || writes.appliedTo.has(name) || writes.settleMs > 0) continue;
     const read = await readAccount(access, name);
     if (!read.profile) continue;
-    const checks = runChecks({ contract, kind: "read", scenario: writes.scenario ?? { tier: "documented", source: "" }, expect: { unchanged: true }, snapshot, profile: read.profile });
+    const checks = runChecks({
+      contract,
+      kind: "read",
+      scenario: writes.scenario ?? { tier: "documented", source: "" },
+      expect: { unchanged: true },
+      snapshot,
+      profile: read.profile,
+    });
     read.exchanges.forEach((ex, i) => record(ex, i === read.exchanges.length - 1 ? checks.filter((c) => !c.ok) : []));
   }
 
@@ -89,7 +108,14 @@ export async function restoreAccounts(ctx: RestoreContext, writes: ScenarioWrite
   for (const name of writes.appliedTo) {
     if (snapshots[name]) continue;
     const refusal = writes.unreadable.get(name) ?? "?";
-    out.push({ account: name, email: email(name), ok: false, message: `${email(name)} took an update (200) although the run could not read it before (${refusal}): check it by hand`, oldValues: {}, exchanges: [] });
+    out.push({
+      account: name,
+      email: email(name),
+      ok: false,
+      message: `${email(name)} took an update (200) although the run could not read it before (${refusal}): check it by hand`,
+      oldValues: {},
+      exchanges: [],
+    });
   }
   return out;
 }

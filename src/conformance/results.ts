@@ -107,5 +107,17 @@ export function countStatuses(results: readonly ScenarioResult[]): Record<Scenar
 export function summaryOfFailedStart(baseUrl: string, problems: readonly string[]): ConformanceSummary {
   const counts = countStatuses([]);
   const fatal = problems.join("\n");
-  return { baseUrl, startedAt: new Date().toISOString(), durationMs: 0, strict: false, strictWording: false, readOnly: false, counts, restoreFailures: 0, results: [], fatal, exitCode: exitCodeFor({ counts, restoreFailures: 0, fatal }) };
+  return {
+    baseUrl,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    strict: false,
+    strictWording: false,
+    readOnly: false,
+    counts,
+    restoreFailures: 0,
+    results: [],
+    fatal,
+    exitCode: exitCodeFor({ counts, restoreFailures: 0, fatal }),
+  };
 }

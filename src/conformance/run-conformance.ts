@@ -86,7 +86,14 @@ export async function runConformance(given: ConformanceOptions): Promise<Conform
   const plan = planScenarios(scenarios, options.target, options);
   emit({ type: "runStarted", baseUrl: options.baseUrl, scenarios: plan.run, ...(options.fuzz ? { fuzz: options.fuzz } : {}) });
 
-  const results: ScenarioResult[] = plan.skipped.map(({ scenario, reason, kind }) => ({ ...describeScenario(scenario), status: "skipped", reason, skipKind: kind, steps: [], durationMs: 0 }));
+  const results: ScenarioResult[] = plan.skipped.map(({ scenario, reason, kind }) => ({
+    ...describeScenario(scenario),
+    status: "skipped",
+    reason,
+    skipKind: kind,
+    steps: [],
+    durationMs: 0,
+  }));
   for (const r of results) emit({ type: "scenarioFinished", result: r });
 
   // What can be known without sending anything: a mistake here must not cost a single request.
@@ -95,7 +102,14 @@ export async function runConformance(given: ConformanceOptions): Promise<Conform
   /** Set once the target destroyed what it was not asked to change: nothing more is written (a read may be a write). */
   let stoppedWriting: string | undefined;
   const settleMs = options.settleMs ?? Math.min(Math.max(2 * timeoutMs, 1000), 60_000);
-  const context = { contract, access, settleMs, strict: options.strict, strictWording: options.strictWording, ...(options.signal ? { signal: options.signal } : {}) };
+  const context = {
+    contract,
+    access,
+    settleMs,
+    strict: options.strict,
+    strictWording: options.strictWording,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
   // The canaries (a read, a partial update of updatableUser) run before any other scenario: on a target that
   // clears what an update does not send, they are the only damage, and it is put back.
   // The one that writes first: its acknowledged write shows how far the target's reads lag, which the read canary needs.
@@ -107,7 +121,14 @@ export async function runConformance(given: ConformanceOptions): Promise<Conform
   const runOne = async (scenario: Scenario, left: number): Promise<string | undefined> => {
     const unshown = scenario.onlyAfter.filter((id) => !results.some((r) => r.id === id && (r.status === "passed" || r.status === "warned")));
     if (unshown.length > 0) {
-      const skipped: ScenarioResult = { ...describeScenario(scenario), status: "skipped", skipKind: "unsafe", reason: `not sent: it is safe only on a target that passed ${unshown.join(", ")} in this run, which this one did not`, steps: [], durationMs: 0 };
+      const skipped: ScenarioResult = {
+        ...describeScenario(scenario),
+        status: "skipped",
+        skipKind: "unsafe",
+        reason: `not sent: it is safe only on a target that passed ${unshown.join(", ")} in this run, which this one did not`,
+        steps: [],
+        durationMs: 0,
+      };
       results.push(skipped);
       emit({ type: "scenarioFinished", result: skipped });
       return undefined;
@@ -118,7 +139,9 @@ export async function runConformance(given: ConformanceOptions): Promise<Conform
     unfinishedInARow = result.status === "error" ? unfinishedInARow + 1 : 0;
     const canary = scenario.tags.includes(CANARY_TAG);
     // A canary's read that changed the profile is as destructive as a partial update that cleared other fields.
-    const destructive = result.steps.flatMap((st) => st.checks).find((c) => isDestructive(c) || (canary && !c.ok && c.tier === "documented" && c.check === "nothing_changed"));
+    const destructive = result.steps
+      .flatMap((st) => st.checks)
+      .find((c) => isDestructive(c) || (canary && !c.ok && c.tier === "documented" && c.check === "nothing_changed"));
     if (destructive) {
       stoppedWriting = `${scenario.id} found that the target changes what it was not asked to change (${destructive.check}): every further request could change more, so the run sent nothing else`;
     }
@@ -137,7 +160,14 @@ export async function runConformance(given: ConformanceOptions): Promise<Conform
   };
   const skipRest = (left: readonly Scenario[]) => {
     for (const scenario of left) {
-      const skipped: ScenarioResult = { ...describeScenario(scenario), status: "skipped", skipKind: "stopped", reason: stoppedWriting!, steps: [], durationMs: 0 };
+      const skipped: ScenarioResult = {
+        ...describeScenario(scenario),
+        status: "skipped",
+        skipKind: "stopped",
+        reason: stoppedWriting!,
+        steps: [],
+        durationMs: 0,
+      };
       results.push(skipped);
       emit({ type: "scenarioFinished", result: skipped });
     }
@@ -171,7 +201,8 @@ export async function runConformance(given: ConformanceOptions): Promise<Conform
     }
     fatal = await runOne(scenario, rest.length - index - 1);
   }
-  if (stoppedWriting && canaries.some((c) => !results.some((r) => r.id === c.id))) skipRest(canaries.filter((c) => !results.some((r) => r.id === c.id)));
+  if (stoppedWriting && canaries.some((c) => !results.some((r) => r.id === c.id)))
+    skipRest(canaries.filter((c) => !results.some((r) => r.id === c.id)));
 
   if (!fatal && options.signal?.aborted) fatal = "Interrupted before the first scenario.";
   if (!fatal && !stoppedWriting && options.fuzz && options.fuzz.runs > 0) {
@@ -189,7 +220,8 @@ export async function runConformance(given: ConformanceOptions): Promise<Conform
     const stopped = transport.stopped();
     const lost = results.find((r) => r.fuzz && r.restore && !r.restore.ok);
     if (stopped) fatal = `The target stopped answering: ${stopped}. The run stopped.`;
-    else if (lost) fatal = `A profile could not be restored (${lost.id}): the run stopped so as not to change more. Put it back with the command above, then run again.`;
+    else if (lost)
+      fatal = `A profile could not be restored (${lost.id}): the run stopped so as not to change more. Put it back with the command above, then run again.`;
     else if (options.signal?.aborted) fatal = "Interrupted: the generated requests stopped and their account was restored.";
   }
 
@@ -197,7 +229,9 @@ export async function runConformance(given: ConformanceOptions): Promise<Conform
   const restoreFailures = results.filter((r) => r.restore && !r.restore.ok).length;
   const incomplete = fatal
     ? []
-    : unallowedSkips(results, options.allowSkip).map((r) => `documented scenario ${r.id} was skipped (${r.reason}): fix the target file, or pass --allow-skip ${r.id}`);
+    : unallowedSkips(results, options.allowSkip).map(
+        (r) => `documented scenario ${r.id} was skipped (${r.reason}): fix the target file, or pass --allow-skip ${r.id}`,
+      );
   const summary: ConformanceSummary = {
     baseUrl: options.baseUrl,
     startedAt: startedAt.toISOString(),
@@ -223,19 +257,27 @@ export async function runConformance(given: ConformanceOptions): Promise<Conform
  * What can be known without sending anything: a selector that names nothing, a base URL with a path, no scenario
  * left to run, a documented scenario the target file cannot run. Any of these stops the run before its first request.
  */
-export function problemsBeforeSending(scenarios: readonly Scenario[], target: Target, options: PlanOptions & { baseUrl: string; fuzz?: { runs: number }; otherApiKey?: string }): string[] {
+export function problemsBeforeSending(
+  scenarios: readonly Scenario[],
+  target: Target,
+  options: PlanOptions & { baseUrl: string; fuzz?: { runs: number }; otherApiKey?: string },
+): string[] {
   const fuzzing = (options.fuzz?.runs ?? 0) > 0;
   const problems = selectorProblems(scenarios, options, fuzzing ? [...FUZZ_FAMILY_IDS, ...FUZZ_TAGS] : []);
   const urlProblem = baseUrlProblem(options.baseUrl);
   if (urlProblem) problems.push(urlProblem);
   if (target.otherOrganization && !options.otherApiKey) {
-    problems.push(`The target file names otherOrganization, but no key for it: set ${target.otherOrganization.apiKeyEnv} to that organization's cv-api-key (or remove otherOrganization).`);
+    problems.push(
+      `The target file names otherOrganization, but no key for it: set ${target.otherOrganization.apiKeyEnv} to that organization's cv-api-key (or remove otherOrganization).`,
+    );
   }
   if (problems.length > 0) return problems;
   const plan = planScenarios(scenarios, target, options);
-  const fuzzSelected = fuzzing && FUZZ_FAMILY_IDS.some((id) => (!options.only?.length || matchesSelector({ id, tags: [...FUZZ_TAGS] }, options.only)));
+  const fuzzSelected = fuzzing && FUZZ_FAMILY_IDS.some((id) => !options.only?.length || matchesSelector({ id, tags: [...FUZZ_TAGS] }, options.only));
   if (plan.run.length === 0 && !fuzzSelected) {
-    return [`No scenario left to run (${plan.skipped.length} skipped: ${[...new Set(plan.skipped.map((s) => s.reason))].join("; ")}). A run that tests nothing cannot pass.`];
+    return [
+      `No scenario left to run (${plan.skipped.length} skipped: ${[...new Set(plan.skipped.map((s) => s.reason))].join("; ")}). A run that tests nothing cannot pass.`,
+    ];
   }
   const skipped = plan.skipped.map(({ scenario, reason, kind }) => ({ ...scenario, reason, skipKind: kind }));
   return unallowedSkips(skipped, options.allowSkip).map(

@@ -86,7 +86,10 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
       if (read.profile) snapshots[name] = read.profile;
       else if (read.refused) unreadable.set(name, read.refused);
       else {
-        outcome = { status: "error", reason: `could not read accounts.${name} (${target.accounts[name]!.email}) before the scenario: ${describeAnswer(read.exchange)}` };
+        outcome = {
+          status: "error",
+          reason: `could not read accounts.${name} (${target.accounts[name]!.email}) before the scenario: ${describeAnswer(read.exchange)}`,
+        };
         break;
       }
     }
@@ -101,7 +104,8 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
         accountOf,
         ...(target.freePhoneNumber ? { freePhoneNumber: target.freePhoneNumber } : {}),
       });
-      if (plan.unsafe) outcome = { status: "skipped", skipKind: "unavailable", reason: `cannot run without a write it could not undo: ${plan.unsafe}` };
+      if (plan.unsafe)
+        outcome = { status: "skipped", skipKind: "unavailable", reason: `cannot run without a write it could not undo: ${plan.unsafe}` };
       else {
         if (plan.leftOut.length > 0) leftOut = plan.leftOut;
         outcome = await runSteps(plan.steps);
@@ -146,7 +150,9 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
         let read = await readIt();
         // A read that does not show yet what the target acknowledged may lag (a replica): give it some patience.
         const holds = (values: Record<string, unknown> | undefined, r: ReadResult) =>
-          !values || (r.profile !== undefined && Object.keys(values).every((f) => changedFields(contract, { [f]: values[f] }, { [f]: r.profile![f] }).length === 0));
+          !values ||
+          (r.profile !== undefined &&
+            Object.keys(values).every((f) => changedFields(contract, { [f]: values[f] }, { [f]: r.profile![f] }).length === 0));
         const shows = (r: ReadResult) => holds(ack, r) && holds(claimed[step.read], r);
         if (read.profile && !shows(read)) {
           const patience = ctx.patienceMs ?? 3000;
@@ -157,7 +163,11 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
         const response = read.exchange.response;
         if (!response || response.status === 429 || (!read.profile && !read.refused)) {
           recordRead("read", read, [], index);
-          return { status: "error", reason: response?.status === 429 ? rateLimited(read.exchange) : `could not read accounts.${step.read} back: ${describeAnswer(read.exchange)}` };
+          return {
+            status: "error",
+            reason:
+              response?.status === 429 ? rateLimited(read.exchange) : `could not read accounts.${step.read} back: ${describeAnswer(read.exchange)}`,
+          };
         }
         const checks = runChecks({
           contract,
@@ -182,7 +192,10 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
       if (!ex.response) {
         record("send", ex, [], index);
         if (ex.transportFailure === "timeout") timedOut = true;
-        return { status: "error", reason: `${ex.transportError}${account ? ` (it went to accounts.${account}: read again and restored below)` : ""}` };
+        return {
+          status: "error",
+          reason: `${ex.transportError}${account ? ` (it went to accounts.${account}: read again and restored below)` : ""}`,
+        };
       }
       if (ex.response.status === 429) {
         record("send", ex, [], index);
@@ -197,7 +210,8 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
         // What it answered for each field, or, answering no user, what it was sent: a read must show it before it is trusted.
         for (const field of Object.keys(profileFieldsOf(sent))) {
           const shown = profile && Object.hasOwn(profile, field) ? profile[field] : undefined;
-          if (shown !== undefined && (sent[field] === null || sameNormalForm(field, sent[field], shown))) (acknowledged[account] ??= {})[field] = shown;
+          if (shown !== undefined && (sent[field] === null || sameNormalForm(field, sent[field], shown)))
+            (acknowledged[account] ??= {})[field] = shown;
           else if (sent[field] !== null) (claimed[account] ??= {})[field] = sent[field];
         }
       }
@@ -221,10 +235,14 @@ export async function runScenario(ctx: ScenarioContext, scenario: Scenario): Pro
   function chooseSubject(s: Scenario): { account: string } | { unavailable: string } | undefined {
     if (!s.subject) return undefined;
     const { holds, from } = s.subject;
-    const account = from.find((name) => snapshots[name] && cannotRestore(name) === undefined && holds.every((f) => canWriteBack(contract, f, snapshots[name]![f])));
+    const account = from.find(
+      (name) => snapshots[name] && cannotRestore(name) === undefined && holds.every((f) => canWriteBack(contract, f, snapshots[name]![f])),
+    );
     if (account) return { account };
     const held = from.filter((name) => target.accounts[name]).map((name) => `accounts.${name}`);
-    return { unavailable: `no account of ${held.join(", ")} holds ${holds.join(", ")} in a form this endpoint could take back (a value to put back if the target wrongly took the probe): give one of them a valid ${holds.join(" and ")}` };
+    return {
+      unavailable: `no account of ${held.join(", ")} holds ${holds.join(", ")} in a form this endpoint could take back (a value to put back if the target wrongly took the probe): give one of them a valid ${holds.join(" and ")}`,
+    };
   }
 
   function profileFieldsOf(data: Record<string, unknown>): Record<string, unknown> {
@@ -267,11 +285,15 @@ function accountsTouched(contract: Contract, scenario: Scenario, target: Access[
   const literal = Object.entries(target.accounts)
     .filter(([, account]) => text.includes(account.email.toLowerCase()))
     .map(([name]) => name);
-  const writes = scenario.steps.some((step) => "send" in step && (step.send.change !== undefined || contract.profileFields.some((f) => text.includes(`"${f.toLowerCase()}"`))));
+  const writes = scenario.steps.some(
+    (step) => "send" in step && (step.send.change !== undefined || contract.profileFields.some((f) => text.includes(`"${f.toLowerCase()}"`))),
+  );
   // A canary runs before the other accounts are known to be safe to read: it reads only its own.
   const everyAccount = writes && !scenario.tags.includes("canary");
   // A subject's candidates the target file does not name are not read (the plan found at least one that it does).
-  return [...new Set([...scenario.accounts, ...literal, ...(everyAccount ? Object.keys(target.accounts) : [])])].filter((name) => target.accounts[name]);
+  return [...new Set([...scenario.accounts, ...literal, ...(everyAccount ? Object.keys(target.accounts) : [])])].filter(
+    (name) => target.accounts[name],
+  );
 }
 
 /** The steps with `subject` replaced by the account chosen for it. */
@@ -290,7 +312,13 @@ function accountFinder(access: Access): (email: string) => string | undefined {
 
 function buildRequest(send: SendStep["send"], access: Access) {
   const keyChoice = send.apiKey ?? "target";
-  const body = send.raw ?? (send.data !== undefined ? JSON.stringify({ action: "UPDATE_PROFILE", data: send.data }) : send.body !== undefined ? JSON.stringify(send.body) : undefined);
+  const body =
+    send.raw ??
+    (send.data !== undefined
+      ? JSON.stringify({ action: "UPDATE_PROFILE", data: send.data })
+      : send.body !== undefined
+        ? JSON.stringify(send.body)
+        : undefined);
   const key = keyChoice === "target" ? access.key : undefined;
   return {
     sent: send.data,
@@ -302,4 +330,3 @@ function buildRequest(send: SendStep["send"], access: Access) {
     },
   };
 }
-

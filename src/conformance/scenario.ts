@@ -131,7 +131,9 @@ export class ScenarioError extends Error {
 export function loadScenarios(dir: string, contract: Contract = loadContract()): Scenario[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith(".yaml") || n.endsWith(".yml")).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith(".yaml") || n.endsWith(".yml"))
+      .sort();
   } catch (error) {
     throw new ScenarioError(`Failed to read scenarios from ${dir}: ${(error as Error).message}.`);
   }
@@ -143,7 +145,8 @@ export function loadScenarios(dir: string, contract: Contract = loadContract()):
   }
   for (const s of scenarios) {
     const unknown = s.onlyAfter.filter((id) => !seen.has(id));
-    if (unknown.length > 0) throw new ScenarioError(`${s.file}: onlyAfter names ${unknown.join(", ")}, which no scenario is${didYouMean(unknown[0]!, [...seen])}.`);
+    if (unknown.length > 0)
+      throw new ScenarioError(`${s.file}: onlyAfter names ${unknown.join(", ")}, which no scenario is${didYouMean(unknown[0]!, [...seen])}.`);
   }
   return scenarios;
 }
@@ -179,7 +182,8 @@ const DERIVED_KEYS = ["guard", "changesProfile"];
 function checkScenario(raw: unknown, where: string, file: string, contract: Contract): Scenario {
   const fail = (what: string) => new ScenarioError(`${where}: ${what}`);
   const derived = raw && typeof raw === "object" ? DERIVED_KEYS.filter((key) => key in raw) : [];
-  if (derived.length > 0) throw fail(`remove ${derived.join(", ")}: the accounts a scenario touches, and whether it changes a profile, are derived from its steps.`);
+  if (derived.length > 0)
+    throw fail(`remove ${derived.join(", ")}: the accounts a scenario touches, and whether it changes a profile, are derived from its steps.`);
   const problem = checkScenarioSchema(raw);
   if (problem) throw fail(`${problem} See conformance/scenario.schema.json.`);
   const s = raw as Omit<Scenario, "subject"> & { subject?: { holds: string | string[]; from?: string[] } };
@@ -187,12 +191,17 @@ function checkScenario(raw: unknown, where: string, file: string, contract: Cont
   const messageNames = Object.keys(contract.spec.components.examples ?? {});
   s.steps.forEach((step, i) => {
     const nested = step.expect?.inferred;
-    if (nested !== undefined && s.tier === "inferred") throw fail(`steps[${i}].expect.inferred: the scenario is inferred already; put these expectations in expect itself.`);
+    if (nested !== undefined && s.tier === "inferred")
+      throw fail(`steps[${i}].expect.inferred: the scenario is inferred already; put these expectations in expect itself.`);
     const change = (step as SendStep).send?.change;
     if (change !== undefined && change.some((f) => !contract.profileFields.includes(f))) {
       throw fail(`steps[${i}].send.change must list profile fields (${contract.profileFields.join(", ")}).`);
     }
-    for (const [where, message] of [["expect", step.expect?.message], ["expect.inferred", nested?.message], ["expect.probeMessage", step.expect?.probeMessage]] as const) {
+    for (const [where, message] of [
+      ["expect", step.expect?.message],
+      ["expect.inferred", nested?.message],
+      ["expect.probeMessage", step.expect?.probeMessage],
+    ] as const) {
       if (message !== undefined && !messageNames.includes(message)) {
         throw fail(`steps[${i}].${where}.message "${String(message)}" is not a message of openapi.yaml${didYouMean(String(message), messageNames)}.`);
       }
@@ -220,10 +229,15 @@ function checkScenario(raw: unknown, where: string, file: string, contract: Cont
  * `subject: { holds: [fields], from?: [accounts] }`, its shape checked by the schema; a locked field is never looked
  * for on lockedUser (the lock would answer first).
  */
-function subjectOf(given: { holds: string | string[]; from?: string[] } | undefined, contract: Contract, fail: (what: string) => Error): Subject | undefined {
+function subjectOf(
+  given: { holds: string | string[]; from?: string[] } | undefined,
+  contract: Contract,
+  fail: (what: string) => Error,
+): Subject | undefined {
   if (given === undefined) return undefined;
   const holds = typeof given.holds === "string" ? [given.holds] : given.holds;
-  if (holds.some((f) => !contract.profileFields.includes(f))) throw fail(`"subject.holds" must name profile fields (${contract.profileFields.join(", ")}).`);
+  if (holds.some((f) => !contract.profileFields.includes(f)))
+    throw fail(`"subject.holds" must name profile fields (${contract.profileFields.join(", ")}).`);
   const from = given.from ?? SUBJECT_CANDIDATES.filter((a) => a !== "lockedUser" || !holds.some((f) => contract.lockedFields.includes(f)));
   return { holds, from: [...from] };
 }

@@ -91,7 +91,8 @@ export function checkTarget(doc: unknown, file = "(given in code)", accountNames
   let otherOrganization: Target["otherOrganization"];
   if (t.otherOrganization !== undefined) {
     // Kept in code for its words: the schema's dependentSchemas could require the account, but not say what it is for.
-    if (!accounts.otherOrganizationUser) throw fail("otherOrganization needs accounts.otherOrganizationUser: a USER of that organization, which its key reads.");
+    if (!accounts.otherOrganizationUser)
+      throw fail("otherOrganization needs accounts.otherOrganizationUser: a USER of that organization, which its key reads.");
     const { apiKeyEnv = DEFAULT_OTHER_KEY_ENV, apiKey } = t.otherOrganization;
     otherOrganization = { apiKeyEnv, ...(apiKey !== undefined ? { apiKey } : {}) };
   }

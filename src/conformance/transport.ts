@@ -44,7 +44,9 @@ export function createTransport(options: TransportOptions): Transport {
     }
     failuresInARow++;
     if (failuresInARow >= MAX_CONSECUTIVE_TRANSPORT_FAILURES) {
-      const last = unanswered ? ex.transportError : `429 Too Many Requests${ex.response?.headers["retry-after"] ? ` (Retry-After: ${ex.response.headers["retry-after"]})` : ""}`;
+      const last = unanswered
+        ? ex.transportError
+        : `429 Too Many Requests${ex.response?.headers["retry-after"] ? ` (Retry-After: ${ex.response.headers["retry-after"]})` : ""}`;
       stoppedBecause ??= `${failuresInARow} requests in a row got no answer${unanswered ? "" : " but a rate limit"} (the last: ${last})`;
     }
     return ex;

@@ -81,7 +81,8 @@ export function planWrites(contract: Contract, steps: readonly Step[], ctx: Writ
     if (expanded.leftOut.length > 0 && account) leave(account, expanded.leftOut);
     // null for each empty field in a request of its own: a refusal of one must not hide an answer to another.
     if (expanded.nulls.length > 0 && account !== undefined && ctx.cannotRestore(account) === undefined) {
-      for (const field of expanded.nulls) planned.push({ index, step: { ...step, send: { ...step.send, data: { ...step.send.data, [field]: null } } } });
+      for (const field of expanded.nulls)
+        planned.push({ index, step: { ...step, send: { ...step.send, data: { ...step.send.data, [field]: null } } } });
       continue;
     }
     if (expanded.drop) continue;
@@ -92,21 +93,32 @@ export function planWrites(contract: Contract, steps: readonly Step[], ctx: Writ
       planned.push({ index, step });
       continue;
     }
-    if (!step.send.data) return { steps: [], leftOut: [], unsafe: `it would send ${left.join(", ")} in a body the suite cannot trim, and ${why(account, left)}` };
+    if (!step.send.data)
+      return { steps: [], leftOut: [], unsafe: `it would send ${left.join(", ")} in a body the suite cannot trim, and ${why(account, left)}` };
     leave(account, left);
     // A request left with no field of its own is dropped whole; the scenario's other requests still run.
     if (left.length === fields.length) continue;
-    planned.push({ index, step: { ...step, send: { ...step.send, data: Object.fromEntries(Object.entries(step.send.data).filter(([f]) => !left.includes(f))) } } });
+    planned.push({
+      index,
+      step: { ...step, send: { ...step.send, data: Object.fromEntries(Object.entries(step.send.data).filter(([f]) => !left.includes(f))) } },
+    });
   }
   if (!planned.some(({ step }) => "send" in step)) {
     const reasons = [...leftOut.values()].map((l) => `${l.fields.join(", ")}: ${l.why}`).join("; ");
-    return { steps: [], leftOut: [], unsafe: reasons ? `every field it sends would be a write it could not undo (${reasons})` : "no request is left to send on this target" };
+    return {
+      steps: [],
+      leftOut: [],
+      unsafe: reasons ? `every field it sends would be a write it could not undo (${reasons})` : "no request is left to send on this target",
+    };
   }
 
   const dropped = new Set([...leftOut.values()].flatMap((l) => l.fields));
   return {
     // An expectation about a field that was not sent no longer holds.
-    steps: planned.map(({ index, step }) => ({ index, step: step.expect?.user ? { ...step, expect: { ...step.expect, user: omit(step.expect.user, dropped) } } : step })),
+    steps: planned.map(({ index, step }) => ({
+      index,
+      step: step.expect?.user ? { ...step, expect: { ...step.expect, user: omit(step.expect.user, dropped) } } : step,
+    })),
     leftOut: [...leftOut.values()],
   };
 }

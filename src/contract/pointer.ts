@@ -11,7 +11,10 @@ export function toPointer(segments: readonly (string | number)[]): string {
 /** Reads the value a JSON pointer addresses, or undefined. */
 export function readPointer(doc: unknown, pointer: string): unknown {
   if (pointer === "" || pointer === "#") return doc;
-  const segments = pointer.replace(/^#?\//, "").split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const segments = pointer
+    .replace(/^#?\//, "")
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
   let node: unknown = doc;
   for (const segment of segments) {
     if (node === null || typeof node !== "object") return undefined;

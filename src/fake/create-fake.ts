@@ -141,7 +141,8 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
   }
   const fixtures = resolveFixtures(contract, options.fixtures);
   const logLimit = options.persistLogLimit;
-  if (logLimit !== undefined && !(Number.isInteger(logLimit) && logLimit >= 1)) throw new RangeError(`persistLogLimit must be a whole number of bytes, 1 or more (got ${logLimit}).`);
+  if (logLimit !== undefined && !(Number.isInteger(logLimit) && logLimit >= 1))
+    throw new RangeError(`persistLogLimit must be a whole number of bytes, 1 or more (got ${logLimit}).`);
   const { store, created } = openStore(contract, fixtures, options.persist, logLimit);
   if (fixtures.large) collectGarbage();
 
@@ -198,10 +199,18 @@ export function assembleFake(options: FakeOptions = {}): FakeParts {
 }
 
 /** The store on the fixtures, or on the state file when it holds a state already. */
-function openStore(contract: Contract, fixtures: LoadedFixtures, persist: string | undefined, logLimit: number | undefined): { store: FakeStore; created: boolean } {
+function openStore(
+  contract: Contract,
+  fixtures: LoadedFixtures,
+  persist: string | undefined,
+  logLimit: number | undefined,
+): { store: FakeStore; created: boolean } {
   if (!persist) return { store: ready(new FakeStore(fixtures.state, fixtures.reload)), created: false };
   const { file, contents, replayed, tornBytes } = StateFile.open(persist);
-  if (tornBytes > 0) console.error(`[cv-contract-kit] ${file.logPath}: dropped a torn last line (${tornBytes} bytes, never answered: the fake stopped while writing it)`);
+  if (tornBytes > 0)
+    console.error(
+      `[cv-contract-kit] ${file.logPath}: dropped a torn last line (${tornBytes} bytes, never answered: the fake stopped while writing it)`,
+    );
   let initial = fixtures.state;
   if (contents !== undefined) {
     try {

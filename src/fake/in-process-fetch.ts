@@ -17,13 +17,17 @@ export class FakeNetworkError extends TypeError {
     readonly effect: "reset" | "empty" | "refused",
     readonly code = effect === "reset" ? "ECONNRESET" : effect === "refused" ? "ECONNREFUSED" : "UND_ERR_SOCKET",
   ) {
-    const cause = Object.assign(new Error(effect === "reset" ? "read ECONNRESET" : effect === "refused" ? "connect ECONNREFUSED (the fake is closed)" : "other side closed"), { code });
+    const cause = Object.assign(
+      new Error(effect === "reset" ? "read ECONNRESET" : effect === "refused" ? "connect ECONNREFUSED (the fake is closed)" : "other side closed"),
+      { code },
+    );
     super("fetch failed", { cause });
   }
 }
 
 /** Said in the 404 of any other path: the admin API and the pages need a listener. */
-const IN_PROCESS_PATHS = "In-process, the fake serves GET and POST /api/v1/users only: use fake.reset(), fake.requests() and fake.faults, or startFakeServer() for the admin API";
+const IN_PROCESS_PATHS =
+  "In-process, the fake serves GET and POST /api/v1/users only: use fake.reset(), fake.requests() and fake.faults, or startFakeServer() for the admin API";
 
 export interface InProcessFetch {
   fetch: typeof globalThis.fetch;
@@ -80,10 +84,14 @@ export function createInProcessFetch(core: FakeCore): InProcessFetch {
         reject(new FakeNetworkError("empty"));
       };
       hanging.add(drop);
-      signal.addEventListener("abort", () => {
-        hanging.delete(drop);
-        reject(signal.reason);
-      }, { once: true });
+      signal.addEventListener(
+        "abort",
+        () => {
+          hanging.delete(drop);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
     });
   }
 

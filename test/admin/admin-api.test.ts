@@ -112,7 +112,9 @@ describe("finding 2: an admin write is checked and applied in the same tick", ()
   it("writes nothing after SIGTERM: a stopped fake never overwrites its successor's state file", async () => {
     const file = stateFile();
     const first = await spawnFake(["--persist", file]);
-    const pending = raw(first.url, "PATCH", "/users/u-max?_delay=1500", JSON.stringify({ city: "Paris" }), { "content-type": "application/json" }).catch(() => undefined);
+    const pending = raw(first.url, "PATCH", "/users/u-max?_delay=1500", JSON.stringify({ city: "Paris" }), {
+      "content-type": "application/json",
+    }).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 100));
     expect(await first.kill("SIGTERM")).toBe(0);
     await pending;
@@ -133,10 +135,15 @@ describe("finding 2: an admin write is checked and applied in the same tick", ()
 describe("finding 3: no method override", () => {
   it("does not turn a POST with X-HTTP-Method-Override: DELETE into a delete", async () => {
     const fake = await start();
-    const reply = await raw(fake.url, "POST", "/organizations/org-clinic-a", "{}", { "content-type": "application/json", "x-http-method-override": "DELETE" });
+    const reply = await raw(fake.url, "POST", "/organizations/org-clinic-a", "{}", {
+      "content-type": "application/json",
+      "x-http-method-override": "DELETE",
+    });
     expectEnvelope(reply, 405);
     expect(reply.headers.get("allow")).toBe("GET, PATCH, PUT, DELETE");
-    const viaQuery = await raw(fake.url, "POST", "/organizations?_method=DELETE", JSON.stringify({ id: "org-x", name: "X" }), { "content-type": "application/json" });
+    const viaQuery = await raw(fake.url, "POST", "/organizations?_method=DELETE", JSON.stringify({ id: "org-x", name: "X" }), {
+      "content-type": "application/json",
+    });
     expectEnvelope(viaQuery, 400);
     const state = await dump(fake.url);
     expect(state.organizations.map((o) => o.id)).toEqual(["org-clinic-a", "org-clinic-b"]);
@@ -171,10 +178,17 @@ describe("finding 4: json-server's error handler is out of reach", () => {
     const fake = await start();
     const read = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const body = JSON.stringify({ ignored: "x".repeat(2000) });
-      const req = httpRequest(`${fake.url}/__admin/users/u-ana`, { method: "GET", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-        let text = "";
-        res.setEncoding("utf8").on("data", (chunk: string) => (text += chunk)).on("end", () => resolve({ status: res.statusCode!, body: text }));
-      });
+      const req = httpRequest(
+        `${fake.url}/__admin/users/u-ana`,
+        { method: "GET", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        (res) => {
+          let text = "";
+          res
+            .setEncoding("utf8")
+            .on("data", (chunk: string) => (text += chunk))
+            .on("end", () => resolve({ status: res.statusCode!, body: text }));
+        },
+      );
       req.setTimeout(5000, () => req.destroy(new Error("the read with a body did not answer")));
       req.on("error", reject).end(body);
     });
@@ -200,9 +214,15 @@ describe("finding 4: json-server's error handler is out of reach", () => {
 
   it("still serves the documented queries: filters, sort, order and pages", async () => {
     const fake = await start();
-    expect((await admin(fake.url, "GET", "/cases?userId=u-carla&status=OPEN")).body).toEqual([{ id: "c-carla-1", userId: "u-carla", organizationId: "org-clinic-a", status: "OPEN" }]);
+    expect((await admin(fake.url, "GET", "/cases?userId=u-carla&status=OPEN")).body).toEqual([
+      { id: "c-carla-1", userId: "u-carla", organizationId: "org-clinic-a", status: "OPEN" },
+    ]);
     const page = await admin(fake.url, "GET", "/users?_sort=email&_order=desc&_page=2&_limit=3");
-    expect(page.body.map((u: { email: string }) => u.email)).toEqual(["jon.rejected@clinic-a.test", "john.doe@example.com", "ivy.approved@clinic-a.test"]);
+    expect(page.body.map((u: { email: string }) => u.email)).toEqual([
+      "jon.rejected@clinic-a.test",
+      "john.doe@example.com",
+      "ivy.approved@clinic-a.test",
+    ]);
     expect(page.headers.get("x-total-count")).toBe("14");
     expect(page.headers.get("link")).toContain("/__admin/users?");
   });
@@ -212,7 +232,10 @@ describe("finding 5: no regex search (ReDoS)", () => {
   it.each(["^(\\S+)+X$", "^(.*?){1,30}(.*?){1,30}X$"])("refuses email_like=%s at once, and keeps serving", async (pattern) => {
     const fake = await start();
     const started = performance.now();
-    const [refused, meanwhile] = await Promise.all([raw(fake.url, "GET", `/users?email_like=${encodeURIComponent(pattern)}`), raw(fake.url, "GET", "/users/u-ana")]);
+    const [refused, meanwhile] = await Promise.all([
+      raw(fake.url, "GET", `/users?email_like=${encodeURIComponent(pattern)}`),
+      raw(fake.url, "GET", "/users/u-ana"),
+    ]);
     expect(performance.now() - started).toBeLessThan(500);
     expectEnvelope(refused, 400);
     expect(meanwhile.status).toBe(200);
@@ -254,7 +277,13 @@ describe("finding 7: no web page can read or reset the fake", () => {
     const before = await dump(fake.url);
     for (const origin of ["https://evil.example", "null", "http://127.0.0.1.evil.example:4010"]) {
       const headers = { origin, "content-type": "application/json" };
-      const reply = await raw(fake.url, method, path, method === "GET" || method === "DELETE" ? undefined : JSON.stringify({ status: "ASSIGNED" }), headers);
+      const reply = await raw(
+        fake.url,
+        method,
+        path,
+        method === "GET" || method === "DELETE" ? undefined : JSON.stringify({ status: "ASSIGNED" }),
+        headers,
+      );
       expectEnvelope(reply, 403);
       expect(reply.text).not.toContain("cvk_test_");
     }
@@ -268,7 +297,9 @@ describe("finding 7: no web page can read or reset the fake", () => {
       httpRequest({ host: "127.0.0.1", port, path: "/__admin/db", headers: { host: `evil.example:${port}` } }, (res) => {
         let text = "";
         res.on("data", (c: Buffer) => (text += c.toString()));
-        res.on("end", () => resolve({ status: res.statusCode!, headers: new Headers(res.headers as Record<string, string>), body: JSON.parse(text), text }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode!, headers: new Headers(res.headers as Record<string, string>), body: JSON.parse(text), text }),
+        );
       })
         .on("error", reject)
         .end();
@@ -279,7 +310,10 @@ describe("finding 7: no web page can read or reset the fake", () => {
 
   it("serves local pages and tools: Origin localhost or 127.0.0.1, or none", async () => {
     const fake = await start();
-    for (const headers of [{}, { origin: "http://localhost:3000" }, { origin: fake.url }, { origin: "http://[::1]:5173" }] as Record<string, string>[]) {
+    for (const headers of [{}, { origin: "http://localhost:3000" }, { origin: fake.url }, { origin: "http://[::1]:5173" }] as Record<
+      string,
+      string
+    >[]) {
       expect((await raw(fake.url, "GET", "/db", undefined, headers)).status).toBe(200);
     }
   });
@@ -299,7 +333,13 @@ describe("finding 8: admin records follow the API's field rules", () => {
     const patched = await admin(fake.url, "PATCH", "/users/u-ana", fields);
     expectEnvelope(patched, 400);
     expect(patched.body.message).toContain(detail);
-    const created = await admin(fake.url, "POST", "/users", { id: "u-new", email: "new@clinic-a.test", role: "USER", organizationIds: ["org-clinic-a"], ...fields });
+    const created = await admin(fake.url, "POST", "/users", {
+      id: "u-new",
+      email: "new@clinic-a.test",
+      role: "USER",
+      organizationIds: ["org-clinic-a"],
+      ...fields,
+    });
     expectEnvelope(created, 400);
     const state = await dump(fake.url);
     expect(state.users.find((u) => u.id === "u-new")).toBeUndefined();

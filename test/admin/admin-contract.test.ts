@@ -57,7 +57,10 @@ describe("the admin contract", () => {
       expect(bodyOf(post)!.schema).toEqual({ $ref: `#/components/schemas/${schema}` });
       expect(spec.components.schemas[schema]!.required).toContain("id");
       const record = spec.paths[`/__admin/${collection}/{id}`]!;
-      for (const [method, body] of [["patch", `${schema}Patch`], ["put", `${schema}Replacement`]] as const) {
+      for (const [method, body] of [
+        ["patch", `${schema}Patch`],
+        ["put", `${schema}Replacement`],
+      ] as const) {
         expect(bodyOf(record[method] as Operation)!.schema).toEqual({ $ref: `#/components/schemas/${body}` });
         expect(Object.keys(spec.components.schemas[body]!.properties!)).not.toContain("id");
         expect(spec.components.schemas[body]!.additionalProperties).toBe(false);
@@ -79,14 +82,22 @@ describe("the admin contract", () => {
   // The failures a request valid against the schemas can meet: a taken id, email or phone number, a reference to
   // nothing, the users of a deleted organization. A generator cannot find these from the schemas, so each has a pair.
   const SEMANTIC_400 = [
-    "adminCreateOrganization", "adminCreateApiKey", "adminCreateUser", "adminCreateCase",
-    "adminPatchApiKey", "adminPatchUser", "adminPatchCase",
-    "adminReplaceApiKey", "adminReplaceUser", "adminReplaceCase",
+    "adminCreateOrganization",
+    "adminCreateApiKey",
+    "adminCreateUser",
+    "adminCreateCase",
+    "adminPatchApiKey",
+    "adminPatchUser",
+    "adminPatchCase",
+    "adminReplaceApiKey",
+    "adminReplaceUser",
+    "adminReplaceCase",
     "adminDeleteOrganization",
     // A fault whose delay range is reversed (min > max): JSON Schema cannot compare two fields.
     "adminAddFault",
     // A matcher whose regex does not compile, or could backtrack exponentially: JSON Schema cannot say either.
-    "adminFindRequests", "adminCountRequests",
+    "adminFindRequests",
+    "adminCountRequests",
   ];
 
   it("pairs each success, each 404 and each failure of a schema-valid request with a named request example", () => {
@@ -109,7 +120,16 @@ describe("the admin contract", () => {
     expect(paired400.sort()).toEqual([...SEMANTIC_400].sort());
     // The rest is what a generator derives from the schemas (invalid values) or what an example cannot carry: a header
     // (Origin, Content-Type), a body that is not JSON or too large, an undeclared query parameter, a slow client, a full disk.
-    const described = ["400 invalidRecord", "400 badQuery", "400 malformedJson", "403 adminForbidden", "408 requestTimeout", "413 payloadTooLarge", "415 unsupportedMediaType", "503 stateNotSaved"];
+    const described = [
+      "400 invalidRecord",
+      "400 badQuery",
+      "400 malformedJson",
+      "403 adminForbidden",
+      "408 requestTimeout",
+      "413 payloadTooLarge",
+      "415 unsupportedMediaType",
+      "503 stateNotSaved",
+    ];
     for (const line of unpaired) expect(described, line).toContain(line.split(" ").slice(2).join(" "));
     expect(adminOperations.length, "the admin operations were read from openapi.yaml").toBeGreaterThan(0);
   });
@@ -155,9 +175,13 @@ describe("every named request example of the admin API, sent to the fake", () =>
       }
     }
     // Every named example was sent (none skipped by a loop that found nothing), and docs/reliability.md quotes the count.
-    const named = adminOperations.filter((o) => o.operation.operationId !== "adminShutdown").reduce((n, o) => n + requestExampleNames(o.operation).size, 0);
+    const named = adminOperations
+      .filter((o) => o.operation.operationId !== "adminShutdown")
+      .reduce((n, o) => n + requestExampleNames(o.operation).size, 0);
     expect(sent).toBe(named);
-    const quoted = /Each of the (\d+) named request examples of the admin API/.exec(readFileSync(new URL("../../docs/reliability.md", import.meta.url), "utf8"));
+    const quoted = /Each of the (\d+) named request examples of the admin API/.exec(
+      readFileSync(new URL("../../docs/reliability.md", import.meta.url), "utf8"),
+    );
     expect(Number(quoted?.[1]), "docs/reliability.md quotes how many named request examples are sent").toBe(sent);
   });
 });
@@ -178,7 +202,8 @@ describe("the whole contract, as a generator reads it", () => {
       ...Object.values(operation.requestBody?.content ?? {}).flatMap((media) => Object.keys(media.examples ?? {})),
       ...parametersOf(operation).flatMap((p) => Object.keys(p.examples ?? {})),
     ]);
-  const responsesOf = (operation: Operation) => Object.entries(operation.responses).map(([status, ref]) => ({ status, response: deref<FullResponse>(spec, ref) }));
+  const responsesOf = (operation: Operation) =>
+    Object.entries(operation.responses).map(([status, ref]) => ({ status, response: deref<FullResponse>(spec, ref) }));
   const responseNames = (response: FullResponse) => Object.values(response.content ?? {}).flatMap((media) => Object.keys(media.examples ?? {}));
 
   it("pairs every named request example with a response example of the same name", () => {
@@ -206,7 +231,9 @@ describe("the whole contract, as a generator reads it", () => {
   });
 
   it("writes FaultSpec's alternatives as objects with their properties, not bare required lists", () => {
-    const faultSpec = deref<{ anyOf: { type?: string; required?: string[]; properties?: Record<string, unknown> }[] }>(spec, { $ref: "#/components/schemas/FaultSpec" });
+    const faultSpec = deref<{ anyOf: { type?: string; required?: string[]; properties?: Record<string, unknown> }[] }>(spec, {
+      $ref: "#/components/schemas/FaultSpec",
+    });
     for (const alternative of faultSpec.anyOf) {
       expect(alternative.type).toBe("object");
       for (const name of alternative.required ?? []) expect(alternative.properties, name).toHaveProperty(name);

@@ -11,7 +11,10 @@ import { useFakeServer } from "../support/use-fake.js";
 
 const contract = loadContract();
 const spec = contract.spec;
-const addFaultExamples = deref<Record<string, unknown>>(spec, readPointer(spec, "/paths/~1__admin~1faults/post/requestBody/content/application~1json/examples"));
+const addFaultExamples = deref<Record<string, unknown>>(
+  spec,
+  readPointer(spec, "/paths/~1__admin~1faults/post/requestBody/content/application~1json/examples"),
+);
 const examples = Object.entries(addFaultExamples).map(([name, example]) => [name, deref<{ value: unknown }>(spec, example).value] as const);
 
 type Verdict = { accepted: true } | { accepted: false; message: string };
@@ -32,7 +35,11 @@ function addInProcess(fault: unknown): Verdict {
 }
 
 async function addOverHttp(fault: unknown): Promise<Verdict> {
-  const response = await fetch(`${server().url}/__admin/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fault) });
+  const response = await fetch(`${server().url}/__admin/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(fault),
+  });
   if (response.status === 201) return { accepted: true };
   expect(response.status).toBe(400);
   return { accepted: false, message: ((await json(response)) as { message: string }).message };
@@ -54,7 +61,11 @@ describe("openapi.yaml's fault request examples", () => {
 
 describe("faults the schema refuses, refused both ways with the same words", () => {
   const refused: [string, unknown, RegExp][] = [
-    ["too many times and an empty email (issue 22)", { status: 503, times: 5e6, email: "" }, /email must NOT have fewer than 1 characters; times must be <= 1000000/],
+    [
+      "too many times and an empty email (issue 22)",
+      { status: 503, times: 5e6, email: "" },
+      /email must NOT have fewer than 1 characters; times must be <= 1000000/,
+    ],
     ["nothing asked", {}, /a fault needs a delay, a status or an effect/],
     ["a status and an effect", { status: 503, effect: "hang" }, /give a status or an effect, not both/],
     ["retryAfter without 429", { status: 500, retryAfter: 3 }, /retryAfter goes with status 429/],
@@ -87,7 +98,8 @@ describe("a Prefer header's fault, checked by the same validator", () => {
     ["delay=400-100", { delay: { min: 400, max: 100 } }],
     ["delay=70000", { delay: { ms: 70_000 } }],
   ];
-  const search = (fetcher: typeof fetch, base: string, prefer: string) => fetcher(`${base}/api/v1/users`, { headers: { "cv-api-key": KEY_A, prefer } });
+  const search = (fetcher: typeof fetch, base: string, prefer: string) =>
+    fetcher(`${base}/api/v1/users`, { headers: { "cv-api-key": KEY_A, prefer } });
   it.each(cases)("Prefer: %s is refused in the words POST /__admin/faults uses for the same fault", async (prefer, fault) => {
     const byAdmin = await addOverHttp(fault);
     expect(byAdmin.accepted).toBe(false);

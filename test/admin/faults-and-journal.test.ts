@@ -14,7 +14,9 @@ const addFault = (base: string, fault: unknown) => admin(base, "/faults", { meth
 function rawPost(url: string, waitMs: number): Promise<string> {
   return new Promise((resolve) => {
     const body = JSON.stringify({ action: "UPDATE_PROFILE", data: { email: "ana.free@clinic-a.test", city: "Raw" } });
-    const req = httpRequest(`${url}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A } }, (res) => resolve(`answered ${res.statusCode}`));
+    const req = httpRequest(`${url}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A } }, (res) =>
+      resolve(`answered ${res.statusCode}`),
+    );
     const timer = setTimeout(() => {
       req.destroy();
       resolve("no answer");
@@ -96,7 +98,10 @@ describe("the request journal over HTTP", () => {
     await update(fake().url, { email: "nobody@clinic-a.test", city: "Two" });
     const all = await json(admin(fake().url, "/requests"));
     expect(all).toMatchObject({ held: 2, capacity: 1000, dropped: 0 });
-    expect(all.requests.map((e: { status: number; outcome: string }) => [e.status, e.outcome])).toEqual([[200, "success"], [400, "userDoesNotExist"]]);
+    expect(all.requests.map((e: { status: number; outcome: string }) => [e.status, e.outcome])).toEqual([
+      [200, "success"],
+      [400, "userDoesNotExist"],
+    ]);
     expect(JSON.stringify(all)).not.toContain(KEY_A);
     const byEmail = await json(admin(fake().url, "/requests?email=NOBODY@clinic-a.test"));
     expect(byEmail.requests.map((e: { id: number }) => e.id)).toEqual([2]);

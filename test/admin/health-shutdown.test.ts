@@ -29,7 +29,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("GET /__admin/health", () => {
   const start = useFakeServers();
 
-  it("answers 200 with { status: \"ok\", version } (the running version) as soon as startFakeServer resolves", async () => {
+  it('answers 200 with { status: "ok", version } (the running version) as soon as startFakeServer resolves', async () => {
     const fake = await start();
     const response = await fetch(`${fake.url}/__admin/health`);
     expect(response.status).toBe(200);
@@ -61,7 +61,9 @@ describe("POST /__admin/shutdown", () => {
   it("is refused without a JSON body, or from another site's page, and the fake keeps serving", async () => {
     const fake = await start();
     expect((await shutdown(fake.url, { headers: { "content-type": "text/plain" }, body: "{}" })).status).toBe(415);
-    expect((await shutdown(fake.url, { headers: { "content-type": "application/json", origin: "https://evil.example" }, body: "{}" })).status).toBe(403);
+    expect((await shutdown(fake.url, { headers: { "content-type": "application/json", origin: "https://evil.example" }, body: "{}" })).status).toBe(
+      403,
+    );
     expect((await fetch(`${fake.url}/__admin/health`)).status).toBe(200);
   });
 

@@ -5,7 +5,12 @@ import { JOURNAL_BODY_LIMIT, MAX_JOURNAL_SIZE, RequestJournal } from "../../src/
 import type { FakeAnswer, FakeRequest } from "../../src/fake/core/fake-request.js";
 
 const encode = (text: string) => new TextEncoder().encode(text);
-const request = (path: string, headers: Record<string, string> = {}): FakeRequest => ({ method: "POST", path, query: "", headers: { "content-type": "application/json", ...headers } });
+const request = (path: string, headers: Record<string, string> = {}): FakeRequest => ({
+  method: "POST",
+  path,
+  query: "",
+  headers: { "content-type": "application/json", ...headers },
+});
 const answer = (status: number, outcome = "success"): FakeAnswer => ({ status, headers: {}, body: {}, outcome });
 
 describe("RequestJournal", () => {
@@ -21,7 +26,13 @@ describe("RequestJournal", () => {
     const page = journal.read();
     expect([page.held, page.capacity, page.dropped]).toEqual([3, 3, 1]);
     expect(page.requests.map((r) => r.id)).toEqual([2, 3, 4]);
-    expect(page.requests[0]).toMatchObject({ body: small, status: 200, outcome: "success", organizationId: "org-a", time: new Date(2_000).toISOString() });
+    expect(page.requests[0]).toMatchObject({
+      body: small,
+      status: 200,
+      outcome: "success",
+      organizationId: "org-a",
+      time: new Date(2_000).toISOString(),
+    });
     expect(page.requests[1]!.body).toEqual(large);
     expect(page.requests[2]).toMatchObject({ bodyText: "x".repeat(JOURNAL_BODY_LIMIT), bodyTruncated: true, status: 400 });
     // Wrap once more over the large one's slot: the new entry is read, not the old overflow.
@@ -48,9 +59,20 @@ describe("RequestJournal", () => {
 
   it("never keeps a secret header, and keeps the others as received", () => {
     const journal = new RequestJournal(2);
-    journal.record(request("/api/v1/users", { "cv-api-key": "cvk_secret_123456", authorization: "Bearer t", cookie: "s=1", "x-trace": "abc" }), undefined, answer(400, "unknownApiKey"), 0);
+    journal.record(
+      request("/api/v1/users", { "cv-api-key": "cvk_secret_123456", authorization: "Bearer t", cookie: "s=1", "x-trace": "abc" }),
+      undefined,
+      answer(400, "unknownApiKey"),
+      0,
+    );
     const [entry] = journal.read().requests;
-    expect(entry!.headers).toEqual({ "content-type": "application/json", "cv-api-key": "[redacted]", authorization: "[redacted]", cookie: "[redacted]", "x-trace": "abc" });
+    expect(entry!.headers).toEqual({
+      "content-type": "application/json",
+      "cv-api-key": "[redacted]",
+      authorization: "[redacted]",
+      cookie: "[redacted]",
+      "x-trace": "abc",
+    });
     expect(JSON.stringify(entry)).not.toContain("cvk_secret");
   });
 
@@ -59,7 +81,12 @@ describe("RequestJournal", () => {
     const odd = { "x-quote": 'say "hi", \\ bye', "x-latin": "café ±", ["__proto__"]: "a header, not a prototype" };
     journal.record({ method: "POST", path: "/api/v1/users", query: "a=1&b=%00", headers: odd }, undefined, answer(404), 0);
     // A NUL cannot come through node:http or WHATWG Headers; if one comes anyway, it is kept as it was.
-    journal.record({ method: "POST", path: "/a\u0000b", query: "", headers: { "x-nul": "1\u00002", "x-newline": "a\nb" } }, undefined, answer(404), 1);
+    journal.record(
+      { method: "POST", path: "/a\u0000b", query: "", headers: { "x-nul": "1\u00002", "x-newline": "a\nb" } },
+      undefined,
+      answer(404),
+      1,
+    );
     journal.record({ method: "GET", path: "/", query: "", headers: {} }, undefined, answer(404), 2);
     // node:http gives set-cookie as a list (a secret-looking name, so redacted; a list under another name is joined); a caller of the core might give something that is not a string at all.
     const unusual = { "x-n\u0000ame": "v", "x-list": ["a=1", "b=2"], "set-cookie": ["a=1"], "x-number": 7 } as unknown as Record<string, string>;
@@ -79,7 +106,9 @@ describe("RequestJournal", () => {
     for (let n = 1; n <= 600; n++) journal.record(request(`/n/${n}`), encode(`{"n":${n}}`), answer(200), n); // past a batch's limit
     const first = journal.read();
     expect(first.held).toBe(600);
-    expect(first.requests.map((r) => [r.id, r.path, (r.body as { n: number }).n])).toEqual(Array.from({ length: 600 }, (_, i) => [i + 1, `/n/${i + 1}`, i + 1]));
+    expect(first.requests.map((r) => [r.id, r.path, (r.body as { n: number }).n])).toEqual(
+      Array.from({ length: 600 }, (_, i) => [i + 1, `/n/${i + 1}`, i + 1]),
+    );
     await new Promise((resolve) => setImmediate(resolve)); // the batch written later writes nothing twice
     expect(journal.read()).toEqual(first);
 

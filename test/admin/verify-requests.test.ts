@@ -13,7 +13,11 @@ const BEN = "ben.locked@clinic-a.test";
 
 /** POSTs a matcher to the admin API; the answer is checked against openapi.yaml. */
 async function admin(baseUrl: string, path: "/__admin/requests/find" | "/__admin/requests/count", matcher: unknown) {
-  const response = await fetch(`${baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof matcher === "string" ? matcher : JSON.stringify(matcher) });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof matcher === "string" ? matcher : JSON.stringify(matcher),
+  });
   const reply = await toReply(response);
   expectConforms(path, "post", reply);
   return reply;
@@ -69,7 +73,8 @@ describe("POST /__admin/requests/find and /count", () => {
       expect([matches, reply.status, reply.body.message]).toEqual([matches, 400, expect.stringMatching(/exponential time/)]);
     }
     // Safe repetitions are not refused.
-    for (const matches of ["^a+!$", "(ab)?c", "[a-z]+@(clinic-a)\\.test", "a{3}"]) expect([matches, compileSafePattern(matches).ok]).toEqual([matches, true]);
+    for (const matches of ["^a+!$", "(ab)?c", "[a-z]+@(clinic-a)\\.test", "a{3}"])
+      expect([matches, compileSafePattern(matches).ok]).toEqual([matches, true]);
   });
 });
 
@@ -78,7 +83,11 @@ describe("fake.verify in-process", () => {
     const fake = createFake();
     try {
       const send = (data: Record<string, unknown>) =>
-        fake.fetch("http://fake/api/v1/users", { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A }, body: JSON.stringify({ action: "UPDATE_PROFILE", data }) });
+        fake.fetch("http://fake/api/v1/users", {
+          method: "POST",
+          headers: { "content-type": "application/json", "cv-api-key": KEY_A },
+          body: JSON.stringify({ action: "UPDATE_PROFILE", data }),
+        });
       await send({ email: ANA, city: "Boston" });
       await send({ email: ANA, city: "Lyon" });
       fake.verify({ data: { email: ANA } });
@@ -97,7 +106,11 @@ describe("fake.verify in-process", () => {
     const fake = createFake();
     try {
       const send = (data: Record<string, unknown>) =>
-        fake.fetch("http://fake/api/v1/users", { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A }, body: JSON.stringify({ action: "UPDATE_PROFILE", data }) });
+        fake.fetch("http://fake/api/v1/users", {
+          method: "POST",
+          headers: { "content-type": "application/json", "cv-api-key": KEY_A },
+          body: JSON.stringify({ action: "UPDATE_PROFILE", data }),
+        });
       await send({ email: ANA, city: "Boston" }); // #1: the city differs
       await send({ email: BEN, lastName: "Other" }); // #2: email and status differ
       await send({ email: ANA, city: "Paris" }); // #3: the city differs
@@ -119,7 +132,9 @@ describe("fake.verify in-process", () => {
         [4, ["data.email", "data.city"]],
       ]);
       const lines = failure.message.split("\n");
-      expect(lines[0]).toBe(`Expected exactly 1 request matching {"method":"POST","data":{"email":"${ANA}","city":"Lyon"},"status":200}, but the fake saw 0.`);
+      expect(lines[0]).toBe(
+        `Expected exactly 1 request matching {"method":"POST","data":{"email":"${ANA}","city":"Lyon"},"status":200}, but the fake saw 0.`,
+      );
       expect(lines[1]).toBe("The closest 3 requests it saw:");
       expect(lines[2]).toBe("  1. #3 POST /api/v1/users → 200 success (1 part differs)");
       expect(lines[3]).toBe('    data.city: expected "Lyon", was "Paris"');
@@ -133,7 +148,9 @@ describe("fake.verify in-process", () => {
   it("says so when the journal holds nothing, and refuses a matcher or a count that is not one", async () => {
     const fake = createFake();
     try {
-      expect(() => fake.verify({ path: "/api/v1/users" })).toThrow(/^Expected at least 1 request matching .* but the fake saw 0\.\nNo other request came/);
+      expect(() => fake.verify({ path: "/api/v1/users" })).toThrow(
+        /^Expected at least 1 request matching .* but the fake saw 0\.\nNo other request came/,
+      );
       expect(() => fake.verify({ path: { matches: "(a+)+" } })).toThrow(MatcherError);
       expect(() => fake.verify({ status: "200" } as never)).toThrow(/status/);
       expect(() => fake.countRequests({ path: { matches: "[" } })).toThrow(/path\.matches "\[" is not a regular expression/);
@@ -151,7 +168,11 @@ describe("verify from the MSW entry", () => {
     const server = setupServer(...handlers(fake, { baseUrl: BASE }));
     server.listen({ onUnhandledRequest: "error" });
     try {
-      await fetch(`${BASE}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A }, body: JSON.stringify({ action: "UPDATE_PROFILE", data: { email: ANA, city: "Boston" } }) });
+      await fetch(`${BASE}/api/v1/users`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "cv-api-key": KEY_A },
+        body: JSON.stringify({ action: "UPDATE_PROFILE", data: { email: ANA, city: "Boston" } }),
+      });
       verify(fake, { method: "POST", data: { email: ANA, city: "Boston" } }, { times: 1 });
       let message = "";
       try {
@@ -159,7 +180,11 @@ describe("verify from the MSW entry", () => {
       } catch (error) {
         message = (error as VerificationError).message;
       }
-      expect(message.split("\n").slice(1)).toEqual(["The closest request it saw:", "  1. #1 POST /api/v1/users → 200 success (1 part differs)", '    data.city: expected "Lyon", was "Boston"']);
+      expect(message.split("\n").slice(1)).toEqual([
+        "The closest request it saw:",
+        "  1. #1 POST /api/v1/users → 200 success (1 part differs)",
+        '    data.city: expected "Lyon", was "Boston"',
+      ]);
     } finally {
       server.close();
       await fake.close();

@@ -9,7 +9,11 @@ import { spawnFake } from "../support/spawn-fake.js";
 
 const BIN = fileURLToPath(new URL("../../bin/cv-contract-kit.js", import.meta.url));
 const update = (url: string, data: Record<string, unknown>) =>
-  fetch(`${url}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A }, body: JSON.stringify({ action: "UPDATE_PROFILE", data }) });
+  fetch(`${url}/api/v1/users`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cv-api-key": KEY_A },
+    body: JSON.stringify({ action: "UPDATE_PROFILE", data }),
+  });
 
 describe("cv-contract-kit serve flags", () => {
   it("--body-limit 1kb refuses a larger body with 413 and takes a smaller one", async () => {
@@ -31,7 +35,12 @@ describe("cv-contract-kit serve flags", () => {
         expect((await update(fake.url, { email: "ana.free@clinic-a.test", city })).status).toBe(200);
         expect(performance.now() - started).toBeGreaterThanOrEqual(140);
       }
-      const journal = (await json(await fetch(`${fake.url}/__admin/requests`))) as { capacity: number; held: number; dropped: number; requests: { body: { data: { city: string } } }[] };
+      const journal = (await json(await fetch(`${fake.url}/__admin/requests`))) as {
+        capacity: number;
+        held: number;
+        dropped: number;
+        requests: { body: { data: { city: string } } }[];
+      };
       expect([journal.capacity, journal.held, journal.dropped]).toEqual([2, 2, 1]);
       expect(journal.requests.map((r) => r.body.data.city)).toEqual(["B", "C"]);
     } finally {

@@ -46,7 +46,11 @@ describe("the client against the fake", () => {
   });
 
   it("gives the text of an answer that is not JSON (a proxy's 502) as the error", async () => {
-    const client = createClient({ baseUrl: "http://proxy.test", apiKey: "k", fetch: async () => new Response("<html>502 Bad Gateway</html>", { status: 502, headers: { "content-type": "text/html" } }) });
+    const client = createClient({
+      baseUrl: "http://proxy.test",
+      apiKey: "k",
+      fetch: async () => new Response("<html>502 Bad Gateway</html>", { status: 502, headers: { "content-type": "text/html" } }),
+    });
     const { error, response } = await client.updateUserProfile({ email: "a@b.test" });
     expect(response.status).toBe(502);
     expect(error).toBe("<html>502 Bad Gateway</html>");
@@ -54,7 +58,11 @@ describe("the client against the fake", () => {
 
   it("gives a 200 whose body is not JSON (cut off half-way) as the error, and does not throw", async () => {
     const cutOff = '{"status":200,"success":true,"message":"Profile upd';
-    const client = createClient({ baseUrl: "http://proxy.test", apiKey: "k", fetch: async () => new Response(cutOff, { status: 200, headers: { "content-type": "application/json" } }) });
+    const client = createClient({
+      baseUrl: "http://proxy.test",
+      apiKey: "k",
+      fetch: async () => new Response(cutOff, { status: 200, headers: { "content-type": "application/json" } }),
+    });
     const { data, error, response } = await client.updateUserProfile({ email: "a@b.test" });
     expect([response.status, data, error, failureKind(error)]).toEqual([200, undefined, cutOff, "notJson"]);
   });

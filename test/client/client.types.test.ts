@@ -8,10 +8,17 @@ const client = createClient({
   apiKey: "k",
   fetch: async (input) => {
     const request = input as Request;
-    return new Response(JSON.stringify({ status: 400, success: false, message: JSON.stringify({ key: request.headers.get("cv-api-key"), body: JSON.parse(await request.text()) }) }), {
-      status: 400,
-      headers: { "content-type": "application/json" },
-    });
+    return new Response(
+      JSON.stringify({
+        status: 400,
+        success: false,
+        message: JSON.stringify({ key: request.headers.get("cv-api-key"), body: JSON.parse(await request.text()) }),
+      }),
+      {
+        status: 400,
+        headers: { "content-type": "application/json" },
+      },
+    );
   },
 });
 

@@ -5,7 +5,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conformCommand, DEFAULT_TARGET_FILE } from "../../src/cli/conform.js";
-import { loadScenarios, loadTarget, runConformance, startFakeServer, DEFAULT_SCENARIOS_DIR, type ConformanceSummary, type FakeServer, type RuleName } from "../../src/index.js";
+import {
+  loadScenarios,
+  loadTarget,
+  runConformance,
+  startFakeServer,
+  DEFAULT_SCENARIOS_DIR,
+  type ConformanceSummary,
+  type FakeServer,
+  type RuleName,
+} from "../../src/index.js";
 import { freePort, startPrism } from "../support/prism.js";
 import { checkedReport } from "../support/report-schema.js";
 
@@ -13,7 +22,11 @@ const target = loadTarget(DEFAULT_TARGET_FILE);
 const apiKey = target.apiKey!;
 const scenarios = loadScenarios(DEFAULT_SCENARIOS_DIR);
 
-const ids = (summary: ConformanceSummary, status: string) => summary.results.filter((r) => r.status === status).map((r) => r.id).sort();
+const ids = (summary: ConformanceSummary, status: string) =>
+  summary.results
+    .filter((r) => r.status === status)
+    .map((r) => r.id)
+    .sort();
 
 describe("against the fake on its default fixtures", () => {
   let fake: FakeServer;
@@ -25,7 +38,9 @@ describe("against the fake on its default fixtures", () => {
   it("passes every scenario, documented and inferred, even under --strict", async () => {
     const summary = await runConformance({ baseUrl: fake.url, apiKey, target, strict: true });
     const notPassed = summary.results.filter((r) => r.status !== "passed");
-    expect(notPassed.map((r) => `${r.id}: ${r.status} ${r.reason ?? ""} ${JSON.stringify(r.steps.flatMap((s) => s.checks.filter((c) => !c.ok)))}`)).toEqual([]);
+    expect(
+      notPassed.map((r) => `${r.id}: ${r.status} ${r.reason ?? ""} ${JSON.stringify(r.steps.flatMap((s) => s.checks.filter((c) => !c.ok)))}`),
+    ).toEqual([]);
     expect(summary.results).toHaveLength(scenarios.length);
     expect(summary.exitCode).toBe(0);
   });
@@ -34,8 +49,18 @@ describe("against the fake on its default fixtures", () => {
     const documented = scenarios.filter((s) => s.tier === "documented").map((s) => s.id);
     expect(documented).toEqual(
       expect.arrayContaining([
-        "success-full-update", "success-partial-update", "user-does-not-exist", "user-not-in-organization", "not-allowed-staff",
-        "lock-first-name", "lock-last-name", "lock-dob", "lock-gender", "lock-atomic", "phone-in-use", "phone-own-number",
+        "success-full-update",
+        "success-partial-update",
+        "user-does-not-exist",
+        "user-not-in-organization",
+        "not-allowed-staff",
+        "lock-first-name",
+        "lock-last-name",
+        "lock-dob",
+        "lock-gender",
+        "lock-atomic",
+        "phone-in-use",
+        "phone-own-number",
       ]),
     );
   });
@@ -58,22 +83,34 @@ describe("against the fake on its default fixtures", () => {
     const { lockedUser: _, ...accounts } = target.accounts;
     const blocked = await runConformance({ baseUrl: fake.url, apiKey, target: { ...target, accounts } });
     expect(blocked.exitCode).toBe(2);
-    expect(blocked.fatal).toContain("Documented scenario lock-atomic cannot run: the target file names no accounts.lockedUser. Add it to the target file, or pass --allow-skip lock-atomic");
+    expect(blocked.fatal).toContain(
+      "Documented scenario lock-atomic cannot run: the target file names no accounts.lockedUser. Add it to the target file, or pass --allow-skip lock-atomic",
+    );
     expect(blocked.results.every((r) => r.status === "skipped")).toBe(true); // nothing was sent
 
     const allowed = await runConformance({ baseUrl: fake.url, apiKey, target: { ...target, accounts }, allowSkip: ["lock"] });
-    expect(allowed.results.find((r) => r.id === "lock-first-name")).toMatchObject({ status: "skipped", skipKind: "unavailable", reason: "the target file names no accounts.lockedUser" });
+    expect(allowed.results.find((r) => r.id === "lock-first-name")).toMatchObject({
+      status: "skipped",
+      skipKind: "unavailable",
+      reason: "the target file names no accounts.lockedUser",
+    });
     expect(allowed.exitCode).toBe(0);
   });
 
   it("never sends a field that is empty on the target: it could not be cleared again", async () => {
     // carla has no address: once stored, this endpoint could not clear it again.
     const [scenario] = loadScenarios(DEFAULT_SCENARIOS_DIR).filter((s) => s.id === "open-abandoned-do-not-lock");
-    const setsAddress = { ...scenario!, id: "sets-address", steps: [{ send: { data: { email: "{{accounts.unlockedCaseUser.email}}", address: "1 New St" } }, expect: { status: 200 } }] };
+    const setsAddress = {
+      ...scenario!,
+      id: "sets-address",
+      steps: [{ send: { data: { email: "{{accounts.unlockedCaseUser.email}}", address: "1 New St" } }, expect: { status: 200 } }],
+    };
     const before = fake.state();
     const summary = await runConformance({ baseUrl: fake.url, apiKey, target, scenarios: [setsAddress] });
     expect(summary.results[0]).toMatchObject({ status: "skipped", skipKind: "unavailable" });
-    expect(summary.results[0]!.reason).toContain("address: on accounts.unlockedCaseUser, address is empty: a value this endpoint could not take back");
+    expect(summary.results[0]!.reason).toContain(
+      "address: on accounts.unlockedCaseUser, address is empty: a value this endpoint could not take back",
+    );
     expect(fake.state()).toEqual(before);
   });
 });
@@ -115,7 +152,15 @@ describe("against prism mock openapi.yaml (stateless)", () => {
     const { phoneOwner: _, ...accounts } = target.accounts;
     const summary = await runConformance({ baseUrl: prism.url, apiKey, target: { ...target, accounts }, allowSkip: ["phone"] });
     expect(ids(summary, "failed")).toEqual(
-      expect.arrayContaining(["lock-atomic", "lock-first-name", "not-allowed-staff", "success-full-update", "success-partial-update", "user-does-not-exist", "user-not-in-organization"]),
+      expect.arrayContaining([
+        "lock-atomic",
+        "lock-first-name",
+        "not-allowed-staff",
+        "success-full-update",
+        "success-partial-update",
+        "user-does-not-exist",
+        "user-not-in-organization",
+      ]),
     );
     expect(summary.exitCode).toBe(1);
   });
@@ -159,7 +204,11 @@ describe("the conform command", () => {
     try {
       expect((await run("--base-url", broken.url, "--only", "phone,success", "--json", join(dir, "b.json"))).code).toBe(1);
       const report = checkedReport(readFileSync(join(dir, "b.json"), "utf8"));
-      const kept = (status: string) => report.results.filter((r) => r.status === status).flatMap((r) => r.steps).map((s) => s.exchange !== undefined);
+      const kept = (status: string) =>
+        report.results
+          .filter((r) => r.status === status)
+          .flatMap((r) => r.steps)
+          .map((s) => s.exchange !== undefined);
       expect(kept("failed").length).toBeGreaterThan(0);
       expect(kept("failed").every(Boolean)).toBe(true);
       expect(kept("passed").length).toBeGreaterThan(0);
@@ -194,7 +243,9 @@ describe("the conform command", () => {
     const port = await freePort();
     const { code, output } = await run("--base-url", `http://127.0.0.1:${port}`);
     expect(code).toBe(2);
-    expect(output).toMatch(/• The target cannot be reached: could not get an answer from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users: connection refused: nothing listens there \(ECONNREFUSED\)\. Check --base-url/);
+    expect(output).toMatch(
+      /• The target cannot be reached: could not get an answer from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users: connection refused: nothing listens there \(ECONNREFUSED\)\. Check --base-url/,
+    );
   });
 
   it("exits 2 on a bad target file", async () => {

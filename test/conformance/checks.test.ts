@@ -54,15 +54,55 @@ describe("the registry", () => {
 describe("where the page gives the whole answer", () => {
   const ana = { email: "a@b.test" };
   it.each<[string, RecordedResponse, Expectation, string[]]>([
-    ["a documented failure as the page writes it", reply(400, { status: 400, success: false, message: "User a@b.test does not exist" }), { status: 400, message: "userDoesNotExist" }, []],
-    ["its words otherwise", reply(400, { status: 400, success: false, message: "User not found" }), { status: 400, message: "userDoesNotExist" }, ["failure_message:documented"]],
-    ["its words in another envelope", reply(400, { status: 400, success: false, error: "User a@b.test does not exist", code: "NOT_FOUND" }), { status: 400, message: "userDoesNotExist" }, ["failure_envelope:documented", "failure_message:documented"]],
+    [
+      "a documented failure as the page writes it",
+      reply(400, { status: 400, success: false, message: "User a@b.test does not exist" }),
+      { status: 400, message: "userDoesNotExist" },
+      [],
+    ],
+    [
+      "its words otherwise",
+      reply(400, { status: 400, success: false, message: "User not found" }),
+      { status: 400, message: "userDoesNotExist" },
+      ["failure_message:documented"],
+    ],
+    [
+      "its words in another envelope",
+      reply(400, { status: 400, success: false, error: "User a@b.test does not exist", code: "NOT_FOUND" }),
+      { status: 400, message: "userDoesNotExist" },
+      ["failure_envelope:documented", "failure_message:documented"],
+    ],
     // Carried words make it the contract's answer, whatever status and label it came with.
-    ["its words with a 500", reply(500, { status: 500, success: false, message: "User a@b.test does not exist" }), {}, ["documented_words_answer:documented", "not_a_server_error:documented", "status_code_documented:inferred"]],
-    ["its words with a 404", reply(404, { status: 404, success: false, message: "User a@b.test does not exist" }), {}, ["documented_words_answer:documented"]],
-    ["its words labelled text/html", reply(400, { status: 400, success: false, message: "User a@b.test does not exist" }, "text/html"), {}, ["content_type_json:documented"]],
-    ["a success without its user", reply(200, { status: 200, success: true, message: "Profile updated successfully" }), {}, ["success_envelope:documented"]],
-    ["a success worded otherwise", reply(200, { status: 200, success: true, message: "Updated", data: { user: ana } }), { status: 200, successMessage: true }, ["success_message:documented"]],
+    [
+      "its words with a 500",
+      reply(500, { status: 500, success: false, message: "User a@b.test does not exist" }),
+      {},
+      ["documented_words_answer:documented", "not_a_server_error:documented", "status_code_documented:inferred"],
+    ],
+    [
+      "its words with a 404",
+      reply(404, { status: 404, success: false, message: "User a@b.test does not exist" }),
+      {},
+      ["documented_words_answer:documented"],
+    ],
+    [
+      "its words labelled text/html",
+      reply(400, { status: 400, success: false, message: "User a@b.test does not exist" }, "text/html"),
+      {},
+      ["content_type_json:documented"],
+    ],
+    [
+      "a success without its user",
+      reply(200, { status: 200, success: true, message: "Profile updated successfully" }),
+      {},
+      ["success_envelope:documented"],
+    ],
+    [
+      "a success worded otherwise",
+      reply(200, { status: 200, success: true, message: "Updated", data: { user: ana } }),
+      { status: 200, successMessage: true },
+      ["success_message:documented"],
+    ],
   ])("%s", (_, response, expectation, failures) => {
     const user = (response.json as { data?: { user?: Record<string, unknown> } }).data?.user;
     expect(failing(step(response, expectation, user ? { profile: user } : {}))).toEqual([...failures].sort());
@@ -73,12 +113,24 @@ describe("where the page states a rule but not its answer", () => {
   const expectation: Expectation = { refused: true, inferred: { status: 400, message: "missingApiKey" } };
   it.each<[string, RecordedResponse, string[]]>([
     ["the kit's guess", reply(400, { status: 400, success: false, message: "Secret key not provided!" }), []],
-    ["401 in the vendor's newer envelope", reply(401, { status: 401, success: false, error: "Unauthorized", code: "VALIDATION_ERROR" }), ["inferred_message:inferred", "expected_status:inferred", "refusal_envelope:inferred"]],
+    [
+      "401 in the vendor's newer envelope",
+      reply(401, { status: 401, success: false, error: "Unauthorized", code: "VALIDATION_ERROR" }),
+      ["inferred_message:inferred", "expected_status:inferred", "refusal_envelope:inferred"],
+    ],
     ["{error, code}", reply(400, { error: "Invalid JSON", code: "INVALID_JSON" }), ["inferred_message:inferred", "refusal_envelope:inferred"]],
     ["its own words", reply(400, { status: 400, success: false, message: "Missing API key" }), ["inferred_message:inferred"]],
-    ["accepted", reply(200, { status: 200, success: true, message: "Profile updated successfully", data: { user: { email: "a@b.test" } } }), ["inferred_message:inferred", "expected_status:inferred", "refused:documented"]],
+    [
+      "accepted",
+      reply(200, { status: 200, success: true, message: "Profile updated successfully", data: { user: { email: "a@b.test" } } }),
+      ["inferred_message:inferred", "expected_status:inferred", "refused:documented"],
+    ],
     ["an HTML 400", reply(400, "<html>Bad</html>", "text/html"), ["content_type_json:documented", "inferred_message:inferred", "refused:documented"]],
-    ["an undocumented 409", reply(409, { status: 409, success: false, message: "x" }), ["inferred_message:inferred", "expected_status:inferred", "status_code_documented:inferred"]],
+    [
+      "an undocumented 409",
+      reply(409, { status: 409, success: false, message: "x" }),
+      ["inferred_message:inferred", "expected_status:inferred", "status_code_documented:inferred"],
+    ],
   ])("refused is a 4xx with a JSON body; status, envelope and words are inferred: %s", (_, response, failures) => {
     const user = (response.json as { data?: { user?: Record<string, unknown> } } | undefined)?.data?.user;
     expect(failing(step(response, expectation, user ? { profile: user } : {}))).toEqual([...failures].sort());
@@ -108,14 +160,23 @@ describe("a value read back", () => {
   });
 
   it("a 200 in the service's normal form passes the documented check and warns as an inexact echo", () => {
-    const response = reply(200, { status: 200, success: true, message: "Profile updated successfully", data: { user: { email: "a@b.test", gender: "MALE" } } });
+    const response = reply(200, {
+      status: 200,
+      success: true,
+      message: "Profile updated successfully",
+      data: { user: { email: "a@b.test", gender: "MALE" } },
+    });
     const ctx = step(response, { status: 200 }, { sent: { email: "a@b.test", gender: "male" }, profile: { email: "a@b.test", gender: "MALE" } });
     expect(failing(ctx)).toEqual(["exact_echo:inferred"]);
   });
 
   it("a 200 that shows another value fails the documented check", () => {
     const user = { email: "a@b.test", dob: "1995-03-02T00:00:00.000Z" };
-    const ctx = step(reply(200, { status: 200, success: true, message: "Profile updated successfully", data: { user } }), {}, { sent: { email: "a@b.test", dob: "1995-02-30" }, profile: user });
+    const ctx = step(
+      reply(200, { status: 200, success: true, message: "Profile updated successfully", data: { user } }),
+      {},
+      { sent: { email: "a@b.test", dob: "1995-02-30" }, profile: user },
+    );
     const [check] = runChecks(ctx).filter((c) => c.check === "update_applied");
     expect(check).toMatchObject({ ok: false, tier: "documented", message: "Received: dob=1995-03-02T00:00:00.000Z\nDocumented: dob=1995-02-30" });
   });
@@ -124,6 +185,11 @@ describe("a value read back", () => {
 describe("in an inferred scenario", () => {
   it("what the scenario expects is inferred; what the page says of every answer is not", () => {
     const ctx = { ...step(reply(500, "<html>oops</html>", "text/html"), { refused: true }), scenario: { tier: "inferred" as const, source: "" } };
-    expect(failing(ctx)).toEqual(["content_type_json:documented", "not_a_server_error:documented", "refused:inferred", "status_code_documented:inferred"]);
+    expect(failing(ctx)).toEqual([
+      "content_type_json:documented",
+      "not_a_server_error:documented",
+      "refused:inferred",
+      "status_code_documented:inferred",
+    ]);
   });
 });

@@ -11,38 +11,71 @@ const start = useForeignDeployments();
 /** Each case, and what else it must show besides its exit code. */
 const CASES: Record<string, () => Promise<{ run: ConformRun; also: (run: ConformRun) => void }>> = {
   clean: async () => ({ run: await conform(await start()), also: (run) => expect(run.changed).toEqual([]) }),
-  "planted-bug": async () => ({ run: await conform(await start({ bugs: ["staffAllowed"] })), also: (run) => expect(run.stdout).toContain("✗ not-allowed-staff") }),
-  "html-500": async () => ({ run: await conform(await start({ bugs: ["htmlErrorOnLongValue"] })), also: (run) => expect(run.stdout).toContain("✗ robust-long-string [inferred]") }),
-  strict: async () => ({ run: await conform(await start(), ["--strict"]), also: (run) => expect(run.stdout).toMatch(/✗ api-key-unknown: [\s\S]*expected_status \(inferred\):\n {8}Received: 401/) }),
+  "planted-bug": async () => ({
+    run: await conform(await start({ bugs: ["staffAllowed"] })),
+    also: (run) => expect(run.stdout).toContain("✗ not-allowed-staff"),
+  }),
+  "html-500": async () => ({
+    run: await conform(await start({ bugs: ["htmlErrorOnLongValue"] })),
+    also: (run) => expect(run.stdout).toContain("✗ robust-long-string [inferred]"),
+  }),
+  strict: async () => ({
+    run: await conform(await start(), ["--strict"]),
+    also: (run) => expect(run.stdout).toMatch(/✗ api-key-unknown: [\s\S]*expected_status \(inferred\):\n {8}Received: 401/),
+  }),
   "bad-target-file": async () => {
     const d = await start();
-    return { run: await conform(d, [], { target: { acounts: targetFileOf(d).accounts } }), also: (run) => expect(run.stderr).toContain("unknown key acounts (did you mean accounts?)") };
+    return {
+      run: await conform(d, [], { target: { acounts: targetFileOf(d).accounts } }),
+      also: (run) => expect(run.stderr).toContain("unknown key acounts (did you mean accounts?)"),
+    };
   },
-  "refused-key": async () => ({ run: await conform(await start(), [], { apiKey: "sk_live_wrong_000000000000000000000" }), also: (run) => expect(run.stdout).toContain("The API key was refused") }),
+  "refused-key": async () => ({
+    run: await conform(await start(), [], { apiKey: "sk_live_wrong_000000000000000000000" }),
+    also: (run) => expect(run.stdout).toContain("The API key was refused"),
+  }),
   stalled: async () => {
-    const d = await start({ intercept: (r, res) => r.index >= PREFLIGHT_REQUESTS && (res.writeHead(200, { "content-type": "application/json" }), res.write("{"), true) });
+    const d = await start({
+      intercept: (r, res) => r.index >= PREFLIGHT_REQUESTS && (res.writeHead(200, { "content-type": "application/json" }), res.write("{"), true),
+    });
     return { run: await conform(d, ["--timeout", "200"]), also: (run) => expect(run.stdout).toContain("The target stopped answering") };
   },
   "restore-failed": async () => {
     const d = await start({
       bugs: ["phoneNotUnique"],
-      intercept: (r, res) => r.body.includes('"phoneNumber":"+14155550101"') && (res.writeHead(400, { "content-type": "application/json" }).end('{"status":400,"success":false,"message":"No"}'), true),
+      intercept: (r, res) =>
+        r.body.includes('"phoneNumber":"+14155550101"') &&
+        (res.writeHead(400, { "content-type": "application/json" }).end('{"status":400,"success":false,"message":"No"}'), true),
     });
-    return { run: await conform(d, ["--only", "phone-in-use"]), also: (run) => expect(run.stdout).toMatch(/✗ phone-in-use[\s\S]*!!! RESTORE FAILED/) };
+    return {
+      run: await conform(d, ["--only", "phone-in-use"]),
+      also: (run) => expect(run.stdout).toMatch(/✗ phone-in-use[\s\S]*!!! RESTORE FAILED/),
+    };
   },
   "timed-out": async () => {
     const d = await start({ beforeWrite: (r) => new Promise((resolve) => setTimeout(resolve, r.body.includes("Conformance City") ? 500 : 0)) });
     return { run: await conform(d, ["--timeout", "250", "--only", "success-partial-update"]), also: (run) => expect(run.changed).toEqual([]) };
   },
-  "nothing-to-run": async () => ({ run: await conform(await start(), ["--only", "success", "--read-only"]), also: (run) => expect(run.stderr).toContain("No scenario left to run") }),
+  "nothing-to-run": async () => ({
+    run: await conform(await start(), ["--only", "success", "--read-only"]),
+    also: (run) => expect(run.stderr).toContain("No scenario left to run"),
+  }),
   interrupted: async () => {
-    const d = await start({ beforeWrite: (r) => new Promise((resolve) => setTimeout(resolve, r.body.includes('"firstName":"Conformance"') ? 1500 : 0)) });
-    return { run: await interruptedRun(d, ["--only", "success-full-update"]), also: (run) => expect(run.stderr).toContain("SIGINT: finishing the scenario under way") };
+    const d = await start({
+      beforeWrite: (r) => new Promise((resolve) => setTimeout(resolve, r.body.includes('"firstName":"Conformance"') ? 1500 : 0)),
+    });
+    return {
+      run: await interruptedRun(d, ["--only", "success-full-update"]),
+      also: (run) => expect(run.stderr).toContain("SIGINT: finishing the scenario under way"),
+    };
   },
   "missing-account": async () => {
     const d = await start();
     const { staffUser: _, ...accounts } = targetFileOf(d).accounts as Record<string, unknown>;
-    return { run: await conform(d, [], { target: { ...targetFileOf(d), accounts } }), also: (run) => expect(run.stderr).toContain("--allow-skip not-allowed-staff") };
+    return {
+      run: await conform(d, [], { target: { ...targetFileOf(d), accounts } }),
+      also: (run) => expect(run.stderr).toContain("--allow-skip not-allowed-staff"),
+    };
   },
 };
 

@@ -66,7 +66,9 @@ describe("hostile answers: bounded, the right exit code, the key never shown", (
     const run = await conform(d);
     console.log(`[hostile] endless body: exit ${run.code}, ${Math.round(run.ms)} ms, peak RSS growth ${run.peakRssGrowthMb} MB`);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/✗ lock-first-name[\s\S]*content_type_json:\n {8}Received: a body over 1048576 bytes \(response too large; the rest was not read\)/);
+    expect(run.stdout).toMatch(
+      /✗ lock-first-name[\s\S]*content_type_json:\n {8}Received: a body over 1048576 bytes \(response too large; the rest was not read\)/,
+    );
     expect(run.peakRssGrowthMb).toBeLessThan(150);
     expect(run.ms).toBeLessThan(15_000);
     expect(run.changed).toEqual([]);
@@ -105,7 +107,9 @@ describe("hostile answers: bounded, the right exit code, the key never shown", (
     const run = await conform(d, ["--timeout", "300"]);
     console.log(`[hostile] stall after headers: exit ${run.code}, ${Math.round(run.ms)} ms, ${d.requestCount()} requests`);
     expect(run.code).toBe(2);
-    expect(run.stdout).toMatch(/• The target stopped answering: 3 requests in a row got no answer \(the last: no answer from .* within 300 ms\)\. The run stopped; \d+ scenario\(s\) not run\./);
+    expect(run.stdout).toMatch(
+      /• The target stopped answering: 3 requests in a row got no answer \(the last: no answer from .* within 300 ms\)\. The run stopped; \d+ scenario\(s\) not run\./,
+    );
     expect(run.ms).toBeLessThan(10_000);
     expect(d.requestCount()).toBeLessThan(FIRST_SCENARIO_REQUEST + 6);
     expect(run.junit).toMatch(/<testcase classname="conformance.run" name="run">\s*<error message="The target stopped answering/);
@@ -117,7 +121,9 @@ describe("hostile answers: bounded, the right exit code, the key never shown", (
     const run = await conform(d, ["--timeout", "200"]);
     console.log(`[hostile] a write that never gets an answer: exit ${run.code}, ${Math.round(run.ms)} ms, ${d.requestCount()} requests`);
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain("!!! RESTORE FAILED for accounts.updatableUser: a request to qa.updatable@acme.test timed out; 1000 ms later it is unchanged, but the write may still land. Check it by hand later");
+    expect(run.stdout).toContain(
+      "!!! RESTORE FAILED for accounts.updatableUser: a request to qa.updatable@acme.test timed out; 1000 ms later it is unchanged, but the write may still land. Check it by hand later",
+    );
     expect(run.stdout).toMatch(/• A profile could not be restored \(success-partial-update\): the run stopped so as not to change more\./);
     expect(run.ms).toBeLessThan(10_000);
     expect(run.changed).toEqual([]);
@@ -133,7 +139,9 @@ describe("hostile answers: bounded, the right exit code, the key never shown", (
     });
     const run = await conform(d, ["--timeout", "500"]);
     expect(run.code).toBe(2);
-    expect(run.stdout).toMatch(/• 3 scenarios in a row could not be finished \(the last: could not read accounts\.updatableUser .*503 "Replica down".*\)\. The run stopped; \d+ scenario\(s\) not run\./);
+    expect(run.stdout).toMatch(
+      /• 3 scenarios in a row could not be finished \(the last: could not read accounts\.updatableUser .*503 "Replica down".*\)\. The run stopped; \d+ scenario\(s\) not run\./,
+    );
     expect(run.ms).toBeLessThan(15_000);
     expect(run.changed).toEqual([]);
   });
@@ -142,19 +150,25 @@ describe("hostile answers: bounded, the right exit code, the key never shown", (
     const d = await start({
       intercept: (r, res) => {
         if (r.index < FIRST_SCENARIO_REQUEST) return false;
-        res.writeHead(429, { "content-type": "application/json", "retry-after": "3600" }).end(JSON.stringify({ status: 429, success: false, message: `Rate limit for ${KEY}` }));
+        res
+          .writeHead(429, { "content-type": "application/json", "retry-after": "3600" })
+          .end(JSON.stringify({ status: 429, success: false, message: `Rate limit for ${KEY}` }));
         return true;
       },
     });
     const run = await conform(d);
     expect(run.code).toBe(2);
-    expect(run.stdout).toMatch(/The target stopped answering: 3 requests in a row got no answer but a rate limit \(the last: 429 Too Many Requests \(Retry-After: 3600\)\)/);
+    expect(run.stdout).toMatch(
+      /The target stopped answering: 3 requests in a row got no answer but a rate limit \(the last: 429 Too Many Requests \(Retry-After: 3600\)\)/,
+    );
     expect(run.ms).toBeLessThan(5000);
     expectNoKey(run);
   });
 
   it("a redirect to a URL that carries the key: exit 2, the key redacted from the Location shown", async () => {
-    const d = await start({ intercept: (_, res) => (res.writeHead(302, { location: `https://collector.example/?k=${encodeURIComponent(KEY)}&raw=${KEY}` }).end(), true) });
+    const d = await start({
+      intercept: (_, res) => (res.writeHead(302, { location: `https://collector.example/?k=${encodeURIComponent(KEY)}&raw=${KEY}` }).end(), true),
+    });
     const run = await conform(d);
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/• --base-url redirects: POST .* answered 302 to https:\/\/collector\.example\/\?k=<redacted>&raw=<redacted>/);

@@ -20,7 +20,12 @@ describe("the HTML reports' Content-Security-Policy", () => {
     const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
     expect(scripts).toHaveLength(1);
     expect(styles).toHaveLength(1);
-    const directives = Object.fromEntries(csp!.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const directives = Object.fromEntries(
+      csp!
+        .split(";")
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
     expect(directives["default-src"]).toEqual(["'none'"]);
     expect(directives["script-src"]).toEqual([sha(scripts[0]!)]);
     expect(directives["style-src"]).toEqual([sha(styles[0]!)]);

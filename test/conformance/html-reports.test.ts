@@ -28,8 +28,29 @@ beforeAll(async () => {
     const target = join(dir, "staging.yaml");
     writeFileSync(target, stringify({ accounts: foreign.accounts, freePhoneNumber: foreign.freePhoneNumber }));
     const quiet = () => {};
-    await conformCommand(["--base-url", foreign.url, "--target", target, "--api-key", foreign.apiKey, "--html", join(dir, "conformance.html")], quiet, quiet);
-    await driftCommand(["--a-base-url", fake.url, "--b-target", target, "--b-base-url", foreign.url, "--b-api-key", foreign.apiKey, "--b-name", "staging", "--html", join(dir, "drift.html")], quiet, quiet);
+    await conformCommand(
+      ["--base-url", foreign.url, "--target", target, "--api-key", foreign.apiKey, "--html", join(dir, "conformance.html")],
+      quiet,
+      quiet,
+    );
+    await driftCommand(
+      [
+        "--a-base-url",
+        fake.url,
+        "--b-target",
+        target,
+        "--b-base-url",
+        foreign.url,
+        "--b-api-key",
+        foreign.apiKey,
+        "--b-name",
+        "staging",
+        "--html",
+        join(dir, "drift.html"),
+      ],
+      quiet,
+      quiet,
+    );
   } finally {
     await foreign.close();
     await fake.close();
@@ -66,7 +87,9 @@ describe("the conformance report (conform --html) of a deployment that breaks th
     const text = await failing.innerText();
     expect(text).toContain("If the new phoneNumber provided is already associated with a different user");
     expect(text).toMatch(/failure_status[\s\S]*Received: 200[\s\S]*Documented: 400/);
-    expect(await failing.locator('[data-testid="curl"]').first().innerText()).toMatch(/^curl -i -X POST 'http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users' -H "cv-api-key: \$CV_API_KEY"/);
+    expect(await failing.locator('[data-testid="curl"]').first().innerText()).toMatch(
+      /^curl -i -X POST 'http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users' -H "cv-api-key: \$CV_API_KEY"/,
+    );
     expect(await visible("scenario-user-does-not-exist").getAttribute("open")).toBeNull();
     await failing.screenshot({ path: join(REPORTS, "conformance-failure.png") });
   });

@@ -37,7 +37,9 @@ describe("a deployment that follows every documented rule, and differs where the
   it("--verbose shows each difference of inferred wording on one line, never as Documented", async () => {
     const run = await conform(await start(), ["--verbose"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`wording (inferred, not gating): inferred_message: received "Malformed JSON", inferred "Request body is not valid JSON: {detail}"`);
+    expect(run.stdout).toContain(
+      `wording (inferred, not gating): inferred_message: received "Malformed JSON", inferred "Request body is not valid JSON: {detail}"`,
+    );
     expect(run.stdout).toMatch(/\(restored city, postalCode of qa\.updatable@acme\.test\)/);
   });
 
@@ -114,7 +116,13 @@ describe("what the suite writes, and how it puts it back", () => {
     // No placeholder: the account is found by its email. The scenario wrongly expects a refusal, so it fails.
     writeFileSync(
       join(dir, "literal.yaml"),
-      stringify({ id: "literal-email", title: "t", tier: "documented", source: "s", steps: [{ send: { data: { email: "QA.Updatable@acme.test", city: "Literal City" } }, expect: { status: 400 } }] }),
+      stringify({
+        id: "literal-email",
+        title: "t",
+        tier: "documented",
+        source: "s",
+        steps: [{ send: { data: { email: "QA.Updatable@acme.test", city: "Literal City" } }, expect: { status: 400 } }],
+      }),
     );
     const run = await conform(target, ["--scenarios", dir]);
     expect(run.code).toBe(1);
@@ -126,7 +134,9 @@ describe("what the suite writes, and how it puts it back", () => {
     const target = await start({ beforeWrite: (r) => new Promise((resolve) => setTimeout(resolve, slow(r) ? 600 : 0)) });
     const run = await conform(target, ["--timeout", "300", "--only", "success-partial-update"]);
     expect(run.code).toBe(2); // the scenario could not be finished
-    expect(run.stdout).toMatch(/E success-partial-update: .*\n {6}error: no answer from .* within 300 ms \(it went to accounts\.updatableUser: read again and restored below\)/);
+    expect(run.stdout).toMatch(
+      /E success-partial-update: .*\n {6}error: no answer from .* within 300 ms \(it went to accounts\.updatableUser: read again and restored below\)/,
+    );
     expect(run.stdout).toMatch(/Restored: 1 profile/);
     expect(run.changed).toEqual([]);
     expect(target.appliedWrites()).toBe(2); // the late write, and the restore
@@ -161,7 +171,9 @@ describe("what the suite writes, and how it puts it back", () => {
     const run = await conform(target, ["--only", "phone-in-use"]);
     expect(run.code).toBe(2);
     expect(marked(run, "✗")).toEqual(["phone-in-use"]);
-    expect(run.stdout).toContain('!!! RESTORE FAILED for accounts.updatableUser: could not restore phoneNumber of qa.updatable@acme.test; the target answered 503 "Maintenance"');
+    expect(run.stdout).toContain(
+      '!!! RESTORE FAILED for accounts.updatableUser: could not restore phoneNumber of qa.updatable@acme.test; the target answered 503 "Maintenance"',
+    );
     expect(run.stdout).toContain('Old values: {"phoneNumber":"+14155550101"}');
     const command = /Put them back with: (curl .*)$/m.exec(run.stdout)?.[1];
     expect(command).toBe(
@@ -169,13 +181,19 @@ describe("what the suite writes, and how it puts it back", () => {
       // a command naming one field would clear the rest.
       `curl -i -X POST '${target.url}/api/v1/users' -H "cv-api-key: $CV_API_KEY" -H 'content-type: application/json' --data-raw '{"action":"UPDATE_PROFILE","data":{"email":"qa.updatable@acme.test","firstName":"Uma","lastName":"Tester","dob":"1990-04-12","gender":"FEMALE","phoneNumber":"+14155550101","address2":"Suite 9","city":"Portland","state":"OR","country":"US","postalCode":"97201"}}'`,
     );
-    expect(run.junit).toMatch(/<error message="RESTORE FAILED: could not restore phoneNumber of qa\.updatable@acme\.test[^"]*" type="RestoreFailed">/);
+    expect(run.junit).toMatch(
+      /<error message="RESTORE FAILED: could not restore phoneNumber of qa\.updatable@acme\.test[^"]*" type="RestoreFailed">/,
+    );
     expect(run.changed).toEqual(["qa.updatable@acme.test.phoneNumber"]);
 
     // The printed command works once the target is back.
     refuseRestore = false;
     const body = /--data-raw '(.*)'$/.exec(command!)![1]!;
-    const reply = await fetch(`${target.url}/api/v1/users`, { method: "POST", headers: { "cv-api-key": target.apiKey, "content-type": "application/json" }, body });
+    const reply = await fetch(`${target.url}/api/v1/users`, {
+      method: "POST",
+      headers: { "cv-api-key": target.apiKey, "content-type": "application/json" },
+      body,
+    });
     expect(reply.status).toBe(200);
     expect(target.profiles()["qa.updatable@acme.test"]!.phoneNumber).toBe("+14155550101");
   });
@@ -184,7 +202,10 @@ describe("what the suite writes, and how it puts it back", () => {
     const target = await start({ bugs: ["lockNotAtomic"] });
     const real = loadContract();
     // Only the lock's failure envelope is checked through it: the scenario throws half-way, after its write.
-    const broken: Contract = { ...real, schemaValidator: (pointer) => (pointer.endsWith("/ErrorEnvelope") ? explode() : real.schemaValidator(pointer)) };
+    const broken: Contract = {
+      ...real,
+      schemaValidator: (pointer) => (pointer.endsWith("/ErrorEnvelope") ? explode() : real.schemaValidator(pointer)),
+    };
     const before = target.profiles();
     const summary = await runConformance({
       baseUrl: target.url,

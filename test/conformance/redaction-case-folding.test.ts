@@ -62,7 +62,12 @@ describe("a service that echoes the key upper-cased next to an İ", () => {
 
   /** Answers every failure of the unknown-key and locked-name requests with the key echoed. */
   const echoing = (r: ForeignRequest, res: import("node:http").ServerResponse) => {
-    const unknownKey = r.path.startsWith("/api/v1/users") && r.method === "POST" && r.headers["cv-api-key"] !== undefined && r.headers["cv-api-key"] !== KEY && r.headers["cv-api-key"] !== "";
+    const unknownKey =
+      r.path.startsWith("/api/v1/users") &&
+      r.method === "POST" &&
+      r.headers["cv-api-key"] !== undefined &&
+      r.headers["cv-api-key"] !== KEY &&
+      r.headers["cv-api-key"] !== "";
     const locked = r.method === "POST" && r.body.includes("qa.locked") && r.body.includes('"firstName"');
     if (!unknownKey && !locked) return false;
     const [status, message] = unknownKey ? [401, `Unauthorized${ECHO}`] : [403, `Demographic fields are locked${ECHO}`];
@@ -75,7 +80,8 @@ describe("a service that echoes the key upper-cased next to an İ", () => {
     const foreign = await startForeign({ intercept: echoing });
     const run = await conform(foreign, ["--verbose", "--strict"]);
     expect(run.stdout).toContain("<redacted>");
-    for (const [where, text] of Object.entries({ stdout: run.stdout, stderr: run.stderr, json: run.json, html: run.html, junit: run.junit })) expectNoKeyPiece(where, text);
+    for (const [where, text] of Object.entries({ stdout: run.stdout, stderr: run.stderr, json: run.json, html: run.html, junit: run.junit }))
+      expectNoKeyPiece(where, text);
     expect(run.json).toContain('"api_key_not_echoed"');
     const report = JSON.parse(run.json) as { results: { steps: { checks: { check: string; ok: boolean }[] }[] }[] };
     const echoChecks = report.results.flatMap((r) => r.steps.flatMap((s) => s.checks)).filter((c) => c.check === "api_key_not_echoed");
@@ -92,9 +98,34 @@ describe("a service that echoes the key upper-cased next to an İ", () => {
     const lines: string[] = [];
     const json = join(dir, "drift.json");
     const html = join(dir, "drift.html");
-    await driftCommand(["--a-base-url", fake.url, "--b-target", target, "--b-base-url", foreign.url, "--b-api-key", KEY, "--json", json, "--html", html, "--write-profile", profile], (l) => lines.push(l), (l) => lines.push(l));
+    await driftCommand(
+      [
+        "--a-base-url",
+        fake.url,
+        "--b-target",
+        target,
+        "--b-base-url",
+        foreign.url,
+        "--b-api-key",
+        KEY,
+        "--json",
+        json,
+        "--html",
+        html,
+        "--write-profile",
+        profile,
+      ],
+      (l) => lines.push(l),
+      (l) => lines.push(l),
+    );
     const output = lines.join("\n");
-    for (const [where, text] of Object.entries({ output, json: readFileSync(json, "utf8"), html: readFileSync(html, "utf8"), profile: readFileSync(profile, "utf8") })) expectNoKeyPiece(where, text);
+    for (const [where, text] of Object.entries({
+      output,
+      json: readFileSync(json, "utf8"),
+      html: readFileSync(html, "utf8"),
+      profile: readFileSync(profile, "utf8"),
+    }))
+      expectNoKeyPiece(where, text);
     const { answers } = JSON.parse(readFileSync(profile, "utf8")) as { answers: Record<string, { message: string }> };
     expect(answers).not.toHaveProperty("unknownApiKey");
     expect(JSON.stringify(answers)).not.toContain("<redacted>");
@@ -109,7 +140,9 @@ describe("the profile writer", () => {
     const redact = createRedactor([KEY]);
     for (const message of [`Unauthorized ${KEY.slice(0, 10).toUpperCase()}`, "Unauthorized <redacted>"]) {
       const profile = { answers: { unknownApiKey: { status: 401 as const, message } }, leftOut: [] };
-      expect(() => writeAnswersProfile(loadContract(), file, profile, DEFAULT_FIXTURES_PATH, undefined, redact)).toThrow("holds the API key or a piece of it");
+      expect(() => writeAnswersProfile(loadContract(), file, profile, DEFAULT_FIXTURES_PATH, undefined, redact)).toThrow(
+        "holds the API key or a piece of it",
+      );
       expect(() => readFileSync(file)).toThrow();
     }
   });

@@ -39,7 +39,11 @@ describe("a base URL with credentials", () => {
     const dir = mkdtempSync(join(tmpdir(), "cv-sec-cred-"));
     const lines: string[] = [];
     const json = join(dir, "c.json");
-    const code = await conformCommand(["--base-url", "http://admin:s3cr3tpw@127.0.0.1:9", "--api-key", "cvk_test_clinic_a_4f1c2d9e", "--json", json], (l) => lines.push(l), (l) => lines.push(l));
+    const code = await conformCommand(
+      ["--base-url", "http://admin:s3cr3tpw@127.0.0.1:9", "--api-key", "cvk_test_clinic_a_4f1c2d9e", "--json", json],
+      (l) => lines.push(l),
+      (l) => lines.push(l),
+    );
     expect(code).toBe(2);
     const output = lines.join("\n");
     expect(output).toContain("--base-url carries credentials");
@@ -55,7 +59,11 @@ describe("a base URL with credentials", () => {
     const target = join(dir, "b.yaml");
     writeFileSync(target, "accounts: {}\n");
     const lines: string[] = [];
-    const code = await driftCommand(["--b-target", target, "--b-base-url", "https://qa:hunter2pw@staging.example.test", "--b-api-key", "k_123456789"], (l) => lines.push(l), (l) => lines.push(l));
+    const code = await driftCommand(
+      ["--b-target", target, "--b-base-url", "https://qa:hunter2pw@staging.example.test", "--b-api-key", "k_123456789"],
+      (l) => lines.push(l),
+      (l) => lines.push(l),
+    );
     expect(code).toBe(2);
     expect(lines.join("\n")).toContain("--b-base-url carries credentials");
     expect(lines.join("\n")).not.toContain("hunter2pw");

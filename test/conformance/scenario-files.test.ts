@@ -36,13 +36,21 @@ describe("scenario files", () => {
 
   it.each([
     ["a misspelt expect key", valid.replace("status: 200", "stauts: 200"), /s\.yaml: unknown key steps\[0\]\.expect\.stauts/],
-    ["a misspelt step key", valid.replace("    expect:", "    expcet:"), /s\.yaml: unknown key steps\[0\]\.expcet \(did you mean expect\?\) \(steps\[0\] has send, read, expect\)/],
+    [
+      "a misspelt step key",
+      valid.replace("    expect:", "    expcet:"),
+      /s\.yaml: unknown key steps\[0\]\.expcet \(did you mean expect\?\) \(steps\[0\] has send, read, expect\)/,
+    ],
     ["a misspelt scenario key", valid.replace("tier:", "teir:"), /unknown key teir \(did you mean tier\?\) \(a scenario has id, title, tier/],
     ["an extra scenario key", `${valid}guards: [x]\n`, /unknown key guards/],
     ["a bad tier", valid.replace("documented", "guessed"), /s\.yaml: tier must be documented or inferred \(received "guessed"\)/],
     ["no steps", valid.replace(/steps:[\s\S]*/, "steps: []\n"), /s\.yaml: steps must not be empty/],
     ["invalid YAML", "id: [", /Failed to parse .*s\.yaml/],
-    ["a duplicate id", `scenarios:\n  - ${valid.replace(/\n/g, "\n    ").trim()}\n  - ${valid.replace(/\n/g, "\n    ").trim()}\n`, /Scenario id "x" is used twice/],
+    [
+      "a duplicate id",
+      `scenarios:\n  - ${valid.replace(/\n/g, "\n    ").trim()}\n  - ${valid.replace(/\n/g, "\n    ").trim()}\n`,
+      /Scenario id "x" is used twice/,
+    ],
   ])("refuse %s, naming the file", (_, yaml, message) => {
     expect(() => loadScenarios(folderWith(yaml))).toThrow(message);
   });

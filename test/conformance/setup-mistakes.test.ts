@@ -13,14 +13,21 @@ const start = useForeignDeployments();
 
 type Mistake = [name: string, setup: () => Promise<{ deployment: ForeignDeployment; args?: string[]; options?: ConformRunOptions }>, line: RegExp];
 
-const withTarget = (d: ForeignDeployment, edit: (t: ReturnType<typeof targetFileOf> & { accounts: Record<string, Record<string, unknown>> }) => void) => {
+const withTarget = (
+  d: ForeignDeployment,
+  edit: (t: ReturnType<typeof targetFileOf> & { accounts: Record<string, Record<string, unknown>> }) => void,
+) => {
   const target = targetFileOf(d) as ReturnType<typeof targetFileOf> & { accounts: Record<string, Record<string, unknown>> };
   edit(target);
   return target;
 };
 
 const MISTAKES: Mistake[] = [
-  ["a wrong or rotated key", async () => ({ deployment: await start(), options: { apiKey: "sk_live_acme_rotated_00000000000000" } }), /^(?:cv-contract-kit conform: | {2}• )The API key was refused: POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users answered 401 "Unauthorized"\. Check --api-key or CV_API_KEY/m],
+  [
+    "a wrong or rotated key",
+    async () => ({ deployment: await start(), options: { apiKey: "sk_live_acme_rotated_00000000000000" } }),
+    /^(?:cv-contract-kit conform: | {2}• )The API key was refused: POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users answered 401 "Unauthorized"\. Check --api-key or CV_API_KEY/m,
+  ],
   [
     "a base URL that carries the API path",
     async () => {
@@ -32,7 +39,9 @@ const MISTAKES: Mistake[] = [
   [
     "a gateway answering HTML 502",
     async () => ({
-      deployment: await start({ intercept: (_, res) => (res.writeHead(502, { "content-type": "text/html" }).end("<html><body><h1>502 Bad Gateway</h1></body></html>"), true) }),
+      deployment: await start({
+        intercept: (_, res) => (res.writeHead(502, { "content-type": "text/html" }).end("<html><body><h1>502 Bad Gateway</h1></body></html>"), true),
+      }),
     }),
     /^(?:cv-contract-kit conform: | {2}• )The endpoint does not answer JSON: POST .* got 502 text\/html "<html><body><h1>502 Bad Gateway.*A gateway or proxy/m,
   ],
@@ -47,13 +56,22 @@ const MISTAKES: Mistake[] = [
   [
     "a 429 with a Retry-After longer than the suite waits",
     async () => ({
-      deployment: await start({ intercept: (_, res) => (res.writeHead(429, { "content-type": "application/json", "retry-after": "120" }).end('{"status":429,"success":false,"message":"Too many requests"}'), true) }),
+      deployment: await start({
+        intercept: (_, res) => (
+          res
+            .writeHead(429, { "content-type": "application/json", "retry-after": "120" })
+            .end('{"status":429,"success":false,"message":"Too many requests"}'),
+          true
+        ),
+      }),
     }),
     /^(?:cv-contract-kit conform: | {2}• )The target rate-limits the suite: 429 with Retry-After 120 s, after retrying\. Wait and run again/m,
   ],
   [
     "a redirect on every request",
-    async () => ({ deployment: await start({ intercept: (_, res) => (res.writeHead(301, { location: "https://api.example.com/api/v1/users" }).end(), true) }) }),
+    async () => ({
+      deployment: await start({ intercept: (_, res) => (res.writeHead(301, { location: "https://api.example.com/api/v1/users" }).end(), true) }),
+    }),
     /^(?:cv-contract-kit conform: | {2}• )--base-url redirects: POST .* answered 301 to https:\/\/api\.example\.com\/api\/v1\/users\. Pass the final URL as --base-url/m,
   ],
   [
@@ -68,12 +86,23 @@ const MISTAKES: Mistake[] = [
     "a misspelt account name in the target file",
     async () => {
       const d = await start();
-      return { deployment: d, options: { target: withTarget(d, (t) => ((t.accounts.updatableUsr = t.accounts.updatableUser!), delete t.accounts.updatableUser)) } };
+      return {
+        deployment: d,
+        options: { target: withTarget(d, (t) => ((t.accounts.updatableUsr = t.accounts.updatableUser!), delete t.accounts.updatableUser)) },
+      };
     },
     /^(?:cv-contract-kit conform: | {2}• ).*target\.yaml: unknown account accounts\.updatableUsr \(did you mean updatableUser\?\)/m,
   ],
-  ["--only naming nothing", async () => ({ deployment: await start(), args: ["--only", "not-alowed-staff"] }), /^(?:cv-contract-kit conform: | {2}• )--only not-alowed-staff names no scenario id or tag \(did you mean not-allowed-staff\?\)/m],
-  ["--skip naming nothing", async () => ({ deployment: await start(), args: ["--skip", "lockk"] }), /^(?:cv-contract-kit conform: | {2}• )--skip lockk names no scenario id or tag \(did you mean lock\?\)/m],
+  [
+    "--only naming nothing",
+    async () => ({ deployment: await start(), args: ["--only", "not-alowed-staff"] }),
+    /^(?:cv-contract-kit conform: | {2}• )--only not-alowed-staff names no scenario id or tag \(did you mean not-allowed-staff\?\)/m,
+  ],
+  [
+    "--skip naming nothing",
+    async () => ({ deployment: await start(), args: ["--skip", "lockk"] }),
+    /^(?:cv-contract-kit conform: | {2}• )--skip lockk names no scenario id or tag \(did you mean lock\?\)/m,
+  ],
   [
     "a target file without staffUser (the deployment lets staff update)",
     async () => {
@@ -82,8 +111,16 @@ const MISTAKES: Mistake[] = [
     },
     /^(?:cv-contract-kit conform: | {2}• )Documented scenario not-allowed-staff cannot run: the target file names no accounts\.staffUser\. Add it to the target file, or pass --allow-skip not-allowed-staff/m,
   ],
-  ["--timeout out of range", async () => ({ deployment: await start(), args: ["--timeout", "3000000000"] }), /^(?:cv-contract-kit conform: | {2}• )--timeout must be a whole number of milliseconds from 1 to 600000 \(received "3000000000"\)\.$/m],
-  ["nothing left to run", async () => ({ deployment: await start(), args: ["--only", "success", "--read-only"] }), /^(?:cv-contract-kit conform: | {2}• )No scenario left to run \(\d+ skipped: .*\)\. A run that tests nothing cannot pass\.$/m],
+  [
+    "--timeout out of range",
+    async () => ({ deployment: await start(), args: ["--timeout", "3000000000"] }),
+    /^(?:cv-contract-kit conform: | {2}• )--timeout must be a whole number of milliseconds from 1 to 600000 \(received "3000000000"\)\.$/m,
+  ],
+  [
+    "nothing left to run",
+    async () => ({ deployment: await start(), args: ["--only", "success", "--read-only"] }),
+    /^(?:cv-contract-kit conform: | {2}• )No scenario left to run \(\d+ skipped: .*\)\. A run that tests nothing cannot pass\.$/m,
+  ],
 ];
 
 describe("setup mistakes: exit 2 within seconds, one line saying what to fix", () => {
@@ -105,7 +142,9 @@ describe("setup mistakes: exit 2 within seconds, one line saying what to fix", (
     const port = await freePort();
     const run = await conform(d, [], { baseUrl: `http://127.0.0.1:${port}` });
     expect(run.code).toBe(2);
-    expect(run.stdout).toMatch(/• The target cannot be reached: could not get an answer from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users: connection refused: nothing listens there \(ECONNREFUSED\)/);
+    expect(run.stdout).toMatch(
+      /• The target cannot be reached: could not get an answer from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users: connection refused: nothing listens there \(ECONNREFUSED\)/,
+    );
     expect(run.junit).toMatch(/<testsuites tests="\d+" failures="0" errors="1"/);
     expect(run.junit).toContain('<testcase classname="conformance.run" name="preflight">');
     expect(checkedReport(run.json)).toMatchObject({ exitCode: 2, preflight: { ok: false } });
@@ -116,11 +155,16 @@ describe("setup mistakes: exit 2 within seconds, one line saying what to fix", (
     const { join } = await import("node:path");
     const { tmpdir } = await import("node:os");
     const dir = mkdtempSync(join(tmpdir(), "cv-scen-"));
-    writeFileSync(join(dir, "typo.yaml"), "id: x\ntitle: t\ntier: documented\nsource: s\nsteps:\n  - send: { data: { email: a@b.test } }\n    expect: { status: 400, message: phoneNumberInUes }\n");
+    writeFileSync(
+      join(dir, "typo.yaml"),
+      "id: x\ntitle: t\ntier: documented\nsource: s\nsteps:\n  - send: { data: { email: a@b.test } }\n    expect: { status: 400, message: phoneNumberInUes }\n",
+    );
     const d = await start();
     const run = await conform(d, ["--scenarios", dir]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/typo\.yaml: steps\[0\]\.expect\.message "phoneNumberInUes" is not a message of openapi\.yaml \(did you mean phoneNumberInUse\?\)/);
+    expect(run.stderr).toMatch(
+      /typo\.yaml: steps\[0\]\.expect\.message "phoneNumberInUes" is not a message of openapi\.yaml \(did you mean phoneNumberInUse\?\)/,
+    );
     expect(d.requestCount()).toBe(0);
   });
 

@@ -31,24 +31,29 @@ const UNRESTORABLE: ReadonlySet<Break> = new Set(["update-reaches-whole-organiza
  */
 const destroysTheUnsendable = (run: VariantRun) => run.break === "clears-unsent-fields" && run.knobs.accounts.legacyStateOn === "updatableUser";
 
-const verdicts = (runs: readonly VariantRun[], check: (run: VariantRun) => string | undefined) => runs.map((run) => check(run)).filter((p): p is string => p !== undefined);
+const verdicts = (runs: readonly VariantRun[], check: (run: VariantRun) => string | undefined) =>
+  runs.map((run) => check(run)).filter((p): p is string => p !== undefined);
 
 describe("a planted break of one documented rule", () => {
-  it(`fail each of the ${BREAKS.length} planted breaks (exit 1), on ${SAMPLE} variants each, and leave nothing changed`, { timeout: 900_000 }, async () => {
-    const jobs = BREAKS.flatMap((broken, b) => Array.from({ length: SAMPLE }, (_, i) => ({ broken, seed: BASE + 100_000 + b * SAMPLE + i })));
-    const runs = await pool(jobs, WIDTH, ({ broken, seed }) => {
-      const search = FIRE_ON_READS.has(broken) || SEEN_THROUGH_SEARCH.has(broken) ? { search: "date" as const } : {};
-      return runOnVariant(seed, variantKnobs(seed, search), broken);
-    });
-    const wrong = verdicts(runs, (run) => {
-      const s = run.summary;
-      if (UNRESTORABLE.has(run.break!) || destroysTheUnsendable(run)) {
-        const found = s.results.some((r) => r.status === "failed");
-        return found && s.exitCode === 2 && s.restoreFailures > 0 ? undefined : explain(run, "an unrestorable break was not found and said so");
-      }
-      if (s.exitCode !== 1) return explain(run, "a planted break did not fail the run");
-      return run.changed.length > 0 ? explain(run, "the run left it changed") : undefined;
-    });
-    expect(wrong, wrong.join("\n\n")).toEqual([]);
-  });
+  it(
+    `fail each of the ${BREAKS.length} planted breaks (exit 1), on ${SAMPLE} variants each, and leave nothing changed`,
+    { timeout: 900_000 },
+    async () => {
+      const jobs = BREAKS.flatMap((broken, b) => Array.from({ length: SAMPLE }, (_, i) => ({ broken, seed: BASE + 100_000 + b * SAMPLE + i })));
+      const runs = await pool(jobs, WIDTH, ({ broken, seed }) => {
+        const search = FIRE_ON_READS.has(broken) || SEEN_THROUGH_SEARCH.has(broken) ? { search: "date" as const } : {};
+        return runOnVariant(seed, variantKnobs(seed, search), broken);
+      });
+      const wrong = verdicts(runs, (run) => {
+        const s = run.summary;
+        if (UNRESTORABLE.has(run.break!) || destroysTheUnsendable(run)) {
+          const found = s.results.some((r) => r.status === "failed");
+          return found && s.exitCode === 2 && s.restoreFailures > 0 ? undefined : explain(run, "an unrestorable break was not found and said so");
+        }
+        if (s.exitCode !== 1) return explain(run, "a planted break did not fail the run");
+        return run.changed.length > 0 ? explain(run, "the run left it changed") : undefined;
+      });
+      expect(wrong, wrong.join("\n\n")).toEqual([]);
+    },
+  );
 });

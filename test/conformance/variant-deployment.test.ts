@@ -7,7 +7,17 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { closedAfterEach } from "../support/closed-after-each.js";
 import { call, isJsonLabel, updateProfile, type Reply } from "../support/variant-client.js";
 import { probeDocumentedRules, type Failure } from "../support/variant-probes.js";
-import { BREAKS, breakRule, describeKnobs, drawKnobs, startVariant, type Break, type Knobs, type Refusal, type VariantDeployment } from "../support/variants/index.js";
+import {
+  BREAKS,
+  breakRule,
+  describeKnobs,
+  drawKnobs,
+  startVariant,
+  type Break,
+  type Knobs,
+  type Refusal,
+  type VariantDeployment,
+} from "../support/variants/index.js";
 import { ACCOUNT_NAMES, EMPTYABLE_FIELDS, ENVELOPES, EXTRAS, REFUSAL_KINDS, REFUSAL_STATUS_CHOICES } from "../support/variants/knobs.js";
 import { LEGACY_STATE, qaAccounts } from "../support/variants/qa-accounts.js";
 import { LOCKING_STATUSES } from "../support/variants/domain.js";
@@ -73,9 +83,11 @@ describe("seeds and knobs", () => {
       note("updatableCase", accounts.updatableCase);
       note("staffRole", accounts.staffRole);
       note("fillerUsers", accounts.fillerUsers);
-      for (const name of ACCOUNT_NAMES) for (const field of EMPTYABLE_FIELDS) note(`${name} ${field} empty`, accounts.emptyFields[name].includes(field));
+      for (const name of ACCOUNT_NAMES)
+        for (const field of EMPTYABLE_FIELDS) note(`${name} ${field} empty`, accounts.emptyFields[name].includes(field));
     }
-    const expectAll = (name: string, values: readonly unknown[]) => expect([...(seen.get(name) ?? [])].sort(), name).toEqual(values.map((v) => JSON.stringify(v)).sort());
+    const expectAll = (name: string, values: readonly unknown[]) =>
+      expect([...(seen.get(name) ?? [])].sort(), name).toEqual(values.map((v) => JSON.stringify(v)).sort());
     for (const kind of REFUSAL_KINDS) {
       expectAll(`${kind}.status`, REFUSAL_STATUS_CHOICES[kind]);
       expectAll(`${kind}.envelope`, ENVELOPES);
@@ -97,7 +109,11 @@ describe("seeds and knobs", () => {
   test("docs/variant-deployments.md names every knob and every break with its rule", () => {
     const doc = readFileSync(new URL("../../docs/variant-deployments.md", import.meta.url), "utf8");
     const k = drawKnobs(0);
-    for (const name of [...Object.keys(k).filter((n) => n !== "refusals" && n !== "accounts"), ...Object.keys(k.accounts).map((n) => `accounts.${n}`)]) expect(doc, name).toContain(`\`${name}\``);
+    for (const name of [
+      ...Object.keys(k).filter((n) => n !== "refusals" && n !== "accounts"),
+      ...Object.keys(k.accounts).map((n) => `accounts.${n}`),
+    ])
+      expect(doc, name).toContain(`\`${name}\``);
     for (const b of BREAKS) expect(doc, b).toMatch(new RegExp(`\\| \`${b}\` \\| ${breakRule(b)} \\|`));
   });
 
@@ -114,7 +130,11 @@ describe("seeds and knobs", () => {
       expect(user(accounts.lockedUser.email)).toMatchObject({ role: "USER", organizationId: main.id });
       expect(statuses(accounts.lockedUser.email).some(locking)).toBe(true);
       expect(statuses(accounts.unlockedCaseUser.email).sort()).toEqual(["ABANDONED", "OPEN"]);
-      expect(user(accounts.otherOrganizationUser.email)).toMatchObject({ role: "USER", organizationId: other.id, phoneNumber: accounts.otherOrganizationUser.phoneNumber });
+      expect(user(accounts.otherOrganizationUser.email)).toMatchObject({
+        role: "USER",
+        organizationId: other.id,
+        phoneNumber: accounts.otherOrganizationUser.phoneNumber,
+      });
       expect(user(accounts.staffUser.email)?.role).not.toBe("USER");
       expect(user(accounts.phoneOwner.email)).toMatchObject({ role: "USER", organizationId: main.id, phoneNumber: accounts.phoneOwner.phoneNumber });
       expect(accounts.phoneOwner.email).not.toBe(accounts.updatableUser.email);
@@ -144,12 +164,23 @@ describe("hostile input never crashes a conforming variant", () => {
       const email = d.target.accounts.updatableUser.email;
       const update = (data: unknown) => ({ action: "UPDATE_PROFILE", data });
       const bodies: unknown[] = [
-        [], 1, "x", {}, update([]), update(null), update({ email: null }), update({ email: 5 }), update({ email: "" }),
+        [],
+        1,
+        "x",
+        {},
+        update([]),
+        update(null),
+        update({ email: null }),
+        update({ email: 5 }),
+        update({ email: "" }),
         update({ email, dob: null, gender: null, firstName: null, phoneNumber: null }),
         `{"action":"UPDATE_PROFILE","data":{"email":"${email}","__proto__":{"firstName":"x"},"constructor":1}}`,
-        update({ email, firstName: { a: 1 }, dob: ["1990-01-01"] }), { ...update({ email, phoneNumber: "+" }), extra: { deep: [1] } },
-        "[".repeat(5000) + "]".repeat(5000), '{"action":"UPDATE_PROFILE","data":{"email":"\\ud800"}}',
-        update({ email: `${email}\u0000` }), update({ email, city: "\u202e\ud83d\ude00", dob: "0000-00-00", state: "\u00c9\u00c9" }),
+        update({ email, firstName: { a: 1 }, dob: ["1990-01-01"] }),
+        { ...update({ email, phoneNumber: "+" }), extra: { deep: [1] } },
+        "[".repeat(5000) + "]".repeat(5000),
+        '{"action":"UPDATE_PROFILE","data":{"email":"\\ud800"}}',
+        update({ email: `${email}\u0000` }),
+        update({ email, city: "\u202e\ud83d\ude00", dob: "0000-00-00", state: "\u00c9\u00c9" }),
       ];
       const replies = await Promise.all(bodies.map((body) => call(d, { body })));
       const gzip = (text: string) => new Uint8Array(gzipSync(text));
@@ -175,7 +206,9 @@ describe("hostile input never crashes a conforming variant", () => {
 describe("planted breaks", () => {
   const results = new Map<Break, { seed: number; knobs: Knobs; failures: Failure[] }[]>();
   beforeAll(async () => {
-    const jobs = BREAKS.flatMap((b, i) => Array.from({ length: SEEDS_PER_BREAK }, (_, j) => ({ b, seed: FIRST_SEED + 10_000 + i * SEEDS_PER_BREAK + j })));
+    const jobs = BREAKS.flatMap((b, i) =>
+      Array.from({ length: SEEDS_PER_BREAK }, (_, j) => ({ b, seed: FIRST_SEED + 10_000 + i * SEEDS_PER_BREAK + j })),
+    );
     const runs = await inPool(jobs, async ({ b, seed }) => ({ b, seed, ...(await probeVariant(drawKnobs(seed), [b])) }));
     for (const run of runs) results.set(run.b, [...(results.get(run.b) ?? []), run]);
   }, 60_000);
@@ -196,7 +229,12 @@ describe("planted breaks", () => {
 });
 
 /** A drawn deployment made quiet for one knob's test: no rate limiting, no lag, unless the test asks. */
-const calm = (overrides: Partial<Knobs> = {}, seed = 5): Knobs => ({ ...drawKnobs(seed), consistency: "immediate", rateLimitEvery: null, ...overrides });
+const calm = (overrides: Partial<Knobs> = {}, seed = 5): Knobs => ({
+  ...drawKnobs(seed),
+  consistency: "immediate",
+  rateLimitEvery: null,
+  ...overrides,
+});
 
 const ENVELOPE_KEYS = {
   page: ["message", "status", "success"],
@@ -244,7 +282,11 @@ describe("each knob changes what it says", () => {
       expectRefusal(await call(d, { body: { action: "REMOVE_PROFILE", data: { email } } }), r.wrongShape, tag("other action"));
       expectRefusal(await call(d, { body: { action: "UPDATE_PROFILE" } }), r.wrongShape, tag("no data"));
       expectRefusal(await updateProfile(d, { email, state: "NYC" }), r.invalidField, tag("bad state"));
-      expectRefusal(await updateProfile(d, { email }, { contentType: "text/plain" }), k.contentType === "refused" ? r.contentType : r.wrongShape, tag("text/plain"));
+      expectRefusal(
+        await updateProfile(d, { email }, { contentType: "text/plain" }),
+        k.contentType === "refused" ? r.contentType : r.wrongShape,
+        tag("text/plain"),
+      );
       const put = await call(d, { method: "PUT", body: { action: "UPDATE_PROFILE", data: { email } } });
       expectRefusal(put, r.method, tag("PUT"));
       if (put.status === 405) expect(put.headers.get("allow")).toContain("POST");
@@ -254,11 +296,20 @@ describe("each knob changes what it says", () => {
 
   test("a missing key and an unknown one may get different statuses and envelopes", async () => {
     const base = calm();
-    const refusals = { ...base.refusals, missingKey: { status: 400, envelope: "page", message: "Secret key not provided!", code: "X" }, unknownKey: { status: 404, envelope: "statusErrorCode", message: "Organization not found", code: "NOT_FOUND" } } as const;
+    const refusals = {
+      ...base.refusals,
+      missingKey: { status: 400, envelope: "page", message: "Secret key not provided!", code: "X" },
+      unknownKey: { status: 404, envelope: "statusErrorCode", message: "Organization not found", code: "NOT_FOUND" },
+    } as const;
     const d = await start({ knobs: { ...base, refusals } });
     const email = d.target.accounts.updatableUser.email;
     expect((await updateProfile(d, { email }, { key: null })).body).toEqual({ status: 400, success: false, message: "Secret key not provided!" });
-    expect((await updateProfile(d, { email }, { key: "nope" })).body).toEqual({ status: 404, success: false, error: "Organization not found", code: "NOT_FOUND" });
+    expect((await updateProfile(d, { email }, { key: "nope" })).body).toEqual({
+      status: 404,
+      success: false,
+      error: "Organization not found",
+      code: "NOT_FOUND",
+    });
   });
 
   test("contentType: refused outright, or the body is not read and validation refuses it; never applied", async () => {
@@ -267,7 +318,11 @@ describe("each knob changes what it says", () => {
       const email = d.target.accounts.updatableUser.email;
       const before = await stored(d, email);
       for (const label of ["text/plain", null, "application/x-www-form-urlencoded"]) {
-        expectRefusal(await updateProfile(d, { email, city: "Plain" }, { contentType: label }), contentType === "refused" ? d.knobs.refusals.contentType : d.knobs.refusals.wrongShape, `${contentType} ${label}`);
+        expectRefusal(
+          await updateProfile(d, { email, city: "Plain" }, { contentType: label }),
+          contentType === "refused" ? d.knobs.refusals.contentType : d.knobs.refusals.wrongShape,
+          `${contentType} ${label}`,
+        );
       }
       expect((await updateProfile(d, { email }, { contentType: "application/json; charset=utf-8" })).status).toBe(200);
       expect(await stored(d, email)).toEqual(before);
@@ -277,14 +332,22 @@ describe("each knob changes what it says", () => {
   test("jsonStrict: a bare null is malformed JSON, or parsed and refused as the wrong shape", async () => {
     for (const jsonStrict of [true, false]) {
       const d = await start({ knobs: calm({ jsonStrict }) });
-      expectRefusal(await call(d, { body: "null" }), jsonStrict ? d.knobs.refusals.malformedJson : d.knobs.refusals.wrongShape, `strict ${jsonStrict}`);
+      expectRefusal(
+        await call(d, { body: "null" }),
+        jsonStrict ? d.knobs.refusals.malformedJson : d.knobs.refusals.wrongShape,
+        `strict ${jsonStrict}`,
+      );
     }
   });
 
   test("keyCheckedFirst: malformed JSON without a key is a key refusal, or a JSON one", async () => {
     for (const keyCheckedFirst of [true, false]) {
       const d = await start({ knobs: calm({ keyCheckedFirst }) });
-      expectRefusal(await call(d, { body: "{", key: null }), keyCheckedFirst ? d.knobs.refusals.missingKey : d.knobs.refusals.malformedJson, `keyCheckedFirst ${keyCheckedFirst}`);
+      expectRefusal(
+        await call(d, { body: "{", key: null }),
+        keyCheckedFirst ? d.knobs.refusals.missingKey : d.knobs.refusals.malformedJson,
+        `keyCheckedFirst ${keyCheckedFirst}`,
+      );
     }
   });
 
@@ -351,7 +414,10 @@ describe("each knob changes what it says", () => {
     const asSent = await start({ knobs: calm({ emailMatch: "caseInsensitive", emailInMessage: "asSent" }) });
     expectDocumented(await updateProfile(asSent, { email: "NoBody@Clinic-A.example" }), "User NoBody@Clinic-A.example does not exist");
     const exact = await start({ knobs: calm({ emailMatch: "exact", emailInMessage: "asSent" }) });
-    expectDocumented(await updateProfile(exact, { email: exact.target.accounts.updatableUser.email.toUpperCase() }), `User ${exact.target.accounts.updatableUser.email.toUpperCase()} does not exist`);
+    expectDocumented(
+      await updateProfile(exact, { email: exact.target.accounts.updatableUser.email.toUpperCase() }),
+      `User ${exact.target.accounts.updatableUser.email.toUpperCase()} does not exist`,
+    );
   });
 
   test("emailFormatChecked: a malformed email is a bad field, or simply not found", async () => {
@@ -382,7 +448,10 @@ describe("each knob changes what it says", () => {
     for (const roleBeforeOrg of [true, false]) {
       const d = await start({ knobs: calm({ roleBeforeOrg, validationAt: "last" }) });
       const reply = await updateProfile(d, { email: d.qa.otherOrganizationStaffEmail, city: "X" });
-      expectDocumented(reply, roleBeforeOrg ? "Not allowed to update the profile" : `User ${d.qa.otherOrganizationStaffEmail} does not exist in the organization`);
+      expectDocumented(
+        reply,
+        roleBeforeOrg ? "Not allowed to update the profile" : `User ${d.qa.otherOrganizationStaffEmail} does not exist in the organization`,
+      );
     }
   });
 
@@ -390,7 +459,10 @@ describe("each knob changes what it says", () => {
     for (const phoneBeforeLock of [true, false]) {
       const d = await start({ knobs: calm({ phoneBeforeLock, lockTrigger: "presence", validationAt: "last" }) });
       const { lockedUser, phoneOwner } = d.target.accounts;
-      expectDocumented(await updateProfile(d, { email: lockedUser.email, firstName: "Quinn", phoneNumber: phoneOwner.phoneNumber }), phoneBeforeLock ? PHONE_MESSAGE : LOCK_MESSAGE);
+      expectDocumented(
+        await updateProfile(d, { email: lockedUser.email, firstName: "Quinn", phoneNumber: phoneOwner.phoneNumber }),
+        phoneBeforeLock ? PHONE_MESSAGE : LOCK_MESSAGE,
+      );
     }
   });
 
@@ -406,11 +478,21 @@ describe("each knob changes what it says", () => {
   });
 
   test("nulls: null clears a field, clears address2 only, is refused, or is ignored", async () => {
-    const expected = { clearAll: [null, null], clearAddress2Only: ["refused", null], refused: ["refused", "refused"], ignored: ["kept", "kept"] } as const;
+    const expected = {
+      clearAll: [null, null],
+      clearAddress2Only: ["refused", null],
+      refused: ["refused", "refused"],
+      ignored: ["kept", "kept"],
+    } as const;
     for (const [nulls, [city, address2]] of Object.entries(expected) as [Knobs["nulls"], readonly (null | "refused" | "kept")[]][]) {
-      const d = await start({ knobs: calm({ nulls, accounts: { ...calm().accounts, emptyFields: { ...calm().accounts.emptyFields, updatableUser: [] } } }) });
+      const d = await start({
+        knobs: calm({ nulls, accounts: { ...calm().accounts, emptyFields: { ...calm().accounts.emptyFields, updatableUser: [] } } }),
+      });
       const email = d.target.accounts.updatableUser.email;
-      for (const [field, outcome] of [["city", city], ["address2", address2]] as const) {
+      for (const [field, outcome] of [
+        ["city", city],
+        ["address2", address2],
+      ] as const) {
         const before = await stored(d, email);
         const reply = await updateProfile(d, { email, [field]: null });
         if (outcome === "refused") expectRefusal(reply, d.knobs.refusals.invalidField, `${nulls} ${field}`);
@@ -430,13 +512,28 @@ describe("each knob changes what it says", () => {
     const strict = await start({ knobs: calm({ unknownKeys: "refused" }) });
     const strictEmail = strict.target.accounts.updatableUser.email;
     expectRefusal(await updateProfile(strict, { email: strictEmail, nickname: "Ace" }), strict.knobs.refusals.invalidField, "data.nickname");
-    expectRefusal(await call(strict, { body: { action: "UPDATE_PROFILE", data: { email: strictEmail }, extra: 1 } }), strict.knobs.refusals.wrongShape, "extra");
+    expectRefusal(
+      await call(strict, { body: { action: "UPDATE_PROFILE", data: { email: strictEmail }, extra: 1 } }),
+      strict.knobs.refusals.wrongShape,
+      "extra",
+    );
   });
 
   test("answers: dob as a date or a date-time, extra fields, empty fields null or left out, documented codes", async () => {
     const noEmpty = calm().accounts;
-    for (const [dobOut, emptyOut, extras, documentedCodes] of [["date", "null", [], false], ["dateTime", "omitted", ["id", "timestamps", "health", "role", "organizationId"], true]] as const) {
-      const d = await start({ knobs: calm({ dobOut, emptyOut, extras, documentedCodes, accounts: { ...noEmpty, emptyFields: { ...noEmpty.emptyFields, updatableUser: ["city"] } } }) });
+    for (const [dobOut, emptyOut, extras, documentedCodes] of [
+      ["date", "null", [], false],
+      ["dateTime", "omitted", ["id", "timestamps", "health", "role", "organizationId"], true],
+    ] as const) {
+      const d = await start({
+        knobs: calm({
+          dobOut,
+          emptyOut,
+          extras,
+          documentedCodes,
+          accounts: { ...noEmpty, emptyFields: { ...noEmpty.emptyFields, updatableUser: ["city"] } },
+        }),
+      });
       const email = d.target.accounts.updatableUser.email;
       const user = (await updateProfile(d, { email, dob: "1995-10-01" })).body.data.user;
       expect(user.dob).toBe(dobOut === "date" ? "1995-10-01" : "1995-10-01T00:00:00.000Z");
@@ -487,13 +584,21 @@ describe("each knob changes what it says", () => {
     for (const search of ["date", "dateTime"] as const) {
       const d = await start({ knobs: calm({ search, emptyOut: "null" }) });
       const { updatableUser, otherOrganizationUser } = d.target.accounts;
-      const found = await call(d, { method: "GET", path: `/api/v1/users?email=${encodeURIComponent(updatableUser.email.slice(0, updatableUser.email.indexOf("@")))}` });
+      const found = await call(d, {
+        method: "GET",
+        path: `/api/v1/users?email=${encodeURIComponent(updatableUser.email.slice(0, updatableUser.email.indexOf("@")))}`,
+      });
       expect(found.body.meta).toEqual({ hasMore: false, cursor: expect.any(String) });
       expect(found.body.data.map((u: any) => u.email)).toEqual([updatableUser.email]);
       const dob = found.body.data[0].dob;
       if (dob !== null) expect(dob).toMatch(search === "date" ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/);
-      expect((await call(d, { method: "GET", path: `/api/v1/users?email=${encodeURIComponent(otherOrganizationUser.email)}` })).body.data).toEqual([]);
-      expect((await call(d, { method: "GET", key: d.otherApiKey, path: `/api/v1/users?email=${encodeURIComponent(otherOrganizationUser.email)}` })).body.data).toHaveLength(1);
+      expect((await call(d, { method: "GET", path: `/api/v1/users?email=${encodeURIComponent(otherOrganizationUser.email)}` })).body.data).toEqual(
+        [],
+      );
+      expect(
+        (await call(d, { method: "GET", key: d.otherApiKey, path: `/api/v1/users?email=${encodeURIComponent(otherOrganizationUser.email)}` })).body
+          .data,
+      ).toHaveLength(1);
       const all = (await call(d, { method: "GET", path: "/api/v1/users?limit=100" })).body.data.map((u: any) => u.email);
       const paged: string[] = [];
       let cursor: string | undefined;
@@ -505,7 +610,9 @@ describe("each knob changes what it says", () => {
       }
       expect(paged).toEqual(all);
       expect(all.length).toBe(Object.values(d.qa.users).filter((u) => u.organizationId === d.qa.organizations[0].id).length);
-      expect((await call(d, { method: "GET", path: "/api/v1/users?limit=100&sorOrder=desc" })).body.data.map((u: any) => u.email)).toEqual([...all].reverse());
+      expect((await call(d, { method: "GET", path: "/api/v1/users?limit=100&sorOrder=desc" })).body.data.map((u: any) => u.email)).toEqual(
+        [...all].reverse(),
+      );
       expectRefusal(await call(d, { method: "GET", path: "/api/v1/users?limit=0" }), d.knobs.refusals.invalidField, "limit=0");
       expectRefusal(await call(d, { method: "GET", key: null, path: "/api/v1/users" }), d.knobs.refusals.missingKey, "search without key");
     }
@@ -513,15 +620,27 @@ describe("each knob changes what it says", () => {
 
   test("accounts: the QA data's empty fields and legacy state are what the knobs say, and the legacy value is refused on write", async () => {
     const base = calm().accounts;
-    const d = await start({ knobs: calm({ regionCase: "upper", accounts: { ...base, legacyStateOn: "lockedUser", emptyFields: { ...base.emptyFields, updatableUser: ["city", "address2", "postalCode"] } } }) });
+    const d = await start({
+      knobs: calm({
+        regionCase: "upper",
+        accounts: { ...base, legacyStateOn: "lockedUser", emptyFields: { ...base.emptyFields, updatableUser: ["city", "address2", "postalCode"] } },
+      }),
+    });
     const { updatableUser, lockedUser } = d.target.accounts;
     expect(await stored(d, updatableUser.email)).toMatchObject({ city: null, address2: null, postalCode: null });
     expect((await stored(d, lockedUser.email)).state).toBe(LEGACY_STATE);
-    expectRefusal(await updateProfile(d, { email: lockedUser.email, state: LEGACY_STATE }), d.knobs.refusals.invalidField, "legacy state written back");
+    expectRefusal(
+      await updateProfile(d, { email: lockedUser.email, state: LEGACY_STATE }),
+      d.knobs.refusals.invalidField,
+      "legacy state written back",
+    );
   });
 
   test("headers: charset, gzip, x-powered-by, ETag", async () => {
-    for (const [charset, gzip, poweredBy, etag] of [[true, true, true, true], [false, false, false, false]] as const) {
+    for (const [charset, gzip, poweredBy, etag] of [
+      [true, true, true, true],
+      [false, false, false, false],
+    ] as const) {
       const d = await start({ knobs: calm({ charset, gzip, poweredBy, etag }) });
       const reply = await updateProfile(d, { email: d.target.accounts.updatableUser.email }, { headers: { "accept-encoding": "gzip" } });
       expect(reply.body.success).toBe(true);
@@ -536,10 +655,14 @@ describe("each knob changes what it says", () => {
     for (const requestIdHeader of ["x-request-id", "X-Request-Id", "none"] as const) {
       const d = await start({ knobs: calm({ requestIdHeader }) });
       const raw = await new Promise<string[]>((resolve, reject) => {
-        const req = request(`${d.url}/api/v1/users`, { method: "POST", headers: { "x-request-id": "trace-42", "cv-api-key": d.apiKey, "content-type": "application/json" } }, (res) => {
-          res.resume();
-          res.on("end", () => resolve(res.rawHeaders));
-        });
+        const req = request(
+          `${d.url}/api/v1/users`,
+          { method: "POST", headers: { "x-request-id": "trace-42", "cv-api-key": d.apiKey, "content-type": "application/json" } },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.rawHeaders));
+          },
+        );
         req.on("error", reject);
         req.end(JSON.stringify({ action: "UPDATE_PROFILE", data: { email: d.target.accounts.updatableUser.email } }));
       });
@@ -553,7 +676,11 @@ describe("each knob changes what it says", () => {
     const d = await start({ knobs: calm({ rateLimitEvery: 4, retryAfterSeconds: 1 }) });
     const statuses: number[] = [];
     for (let i = 0; i < 9; i++) {
-      const response = await fetch(`${d.url}/api/v1/users`, { method: "POST", headers: { "cv-api-key": d.apiKey, "content-type": "application/json" }, body: JSON.stringify({ action: "UPDATE_PROFILE", data: { email: d.target.accounts.updatableUser.email } }) });
+      const response = await fetch(`${d.url}/api/v1/users`, {
+        method: "POST",
+        headers: { "cv-api-key": d.apiKey, "content-type": "application/json" },
+        body: JSON.stringify({ action: "UPDATE_PROFILE", data: { email: d.target.accounts.updatableUser.email } }),
+      });
       statuses.push(response.status);
       if (response.status === 429) expect(response.headers.get("retry-after")).toBe("1");
       await response.arrayBuffer();
@@ -566,8 +693,12 @@ describe("each knob changes what it says", () => {
     const d = await start({ knobs: calm() });
     expect(d.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(d.apiKey).not.toBe(d.otherApiKey);
-    expect(Object.keys(d.profiles())).toEqual(expect.arrayContaining([d.target.accounts.updatableUser.email, d.target.accounts.otherOrganizationUser.email]));
-    expect((await updateProfile(d, { email: d.target.accounts.otherOrganizationUser.email }, { key: d.otherApiKey })).body.data.user.phoneNumber).toBe(d.target.accounts.otherOrganizationUser.phoneNumber);
+    expect(Object.keys(d.profiles())).toEqual(
+      expect.arrayContaining([d.target.accounts.updatableUser.email, d.target.accounts.otherOrganizationUser.email]),
+    );
+    expect(
+      (await updateProfile(d, { email: d.target.accounts.otherOrganizationUser.email }, { key: d.otherApiKey })).body.data.user.phoneNumber,
+    ).toBe(d.target.accounts.otherOrganizationUser.phoneNumber);
     expect(d.requestCount()).toBe(1);
     await d.close();
     await expect(fetch(`${d.url}/api/v1/users`)).rejects.toThrow();

@@ -8,9 +8,15 @@ import { explain, runOnVariant, variantKnobs, type VariantRun } from "../support
 import type { Break, Knobs, Refusal } from "../support/variants/index.js";
 
 const SEED = 4242;
-const refusal = (status: Refusal["status"], envelope: Refusal["envelope"], code: string, message = "Request refused"): Refusal => ({ status, envelope, code, message });
+const refusal = (status: Refusal["status"], envelope: Refusal["envelope"], code: string, message = "Request refused"): Refusal => ({
+  status,
+  envelope,
+  code,
+  message,
+});
 const ran = (run: VariantRun, id: string) => run.summary.results.find((r) => r.id === id);
-const failedChecks = (run: VariantRun, id: string) => ran(run, id)!.steps.flatMap((s) => s.checks.filter((c) => !c.ok && (c.tier === "documented" || c.always)).map((c) => c.check));
+const failedChecks = (run: VariantRun, id: string) =>
+  ran(run, id)!.steps.flatMap((s) => s.checks.filter((c) => !c.ok && (c.tier === "documented" || c.always)).map((c) => c.check));
 
 async function conforming(adjust: (k: Knobs) => Partial<Knobs>): Promise<VariantRun> {
   const knobs = variantKnobs(SEED);
@@ -35,13 +41,21 @@ const empty = (k: Knobs, account: keyof Knobs["accounts"]["emptyFields"], fields
 describe("a conforming deployment that differs only where the page is silent conforms", () => {
   it("refusing a missing or unknown key with 401 in the vendor's newer envelope {status, success, error, code}", async () => {
     const run = await conforming((k) => ({
-      refusals: { ...k.refusals, missingKey: refusal(401, "statusErrorCode", "UNAUTHORIZED"), emptyKey: refusal(401, "statusErrorCode", "UNAUTHORIZED"), unknownKey: refusal(401, "statusErrorCode", "UNAUTHORIZED") },
+      refusals: {
+        ...k.refusals,
+        missingKey: refusal(401, "statusErrorCode", "UNAUTHORIZED"),
+        emptyKey: refusal(401, "statusErrorCode", "UNAUTHORIZED"),
+        unknownKey: refusal(401, "statusErrorCode", "UNAUTHORIZED"),
+      },
     }));
     expect(ran(run, "api-key-missing")!.status).toBe("warned"); // status and envelope: inferred
   });
 
   it("answering malformed JSON and a bare null with 400 {error, code: INVALID_JSON}", async () => {
-    await conforming((k) => ({ jsonStrict: true, refusals: { ...k.refusals, malformedJson: refusal(400, "errorCode", "INVALID_JSON", "Invalid JSON") } }));
+    await conforming((k) => ({
+      jsonStrict: true,
+      refusals: { ...k.refusals, malformedJson: refusal(400, "errorCode", "INVALID_JSON", "Invalid JSON") },
+    }));
   });
 
   it('taking gender "male" and storing it as MALE: the updated user details, not an echo', async () => {
@@ -49,12 +63,16 @@ describe("a conforming deployment that differs only where the page is silent con
     expect(failedChecks(run, "format-gender-lower-case")).toEqual([]);
   });
 
-  it("refusing a postal code that is not 5 digits first, under generated lock probes: a refusal for another reason is no lock failure", { timeout: 180_000 }, async () => {
-    const knobs = { ...variantKnobs(SEED), postalCode: "fiveDigits" as const, validationAt: "beforeLookup" as const };
-    const run = await runOnVariant(SEED, knobs, undefined, { runs: 400, seed: SEED });
-    expect(run.summary.exitCode, explain(run, "a stricter postal code failed a rule probe")).toBe(0);
-    expect(run.summary.results.find((r) => r.id === "fuzz-lock-probe")?.status).toBe("passed");
-  });
+  it(
+    "refusing a postal code that is not 5 digits first, under generated lock probes: a refusal for another reason is no lock failure",
+    { timeout: 180_000 },
+    async () => {
+      const knobs = { ...variantKnobs(SEED), postalCode: "fiveDigits" as const, validationAt: "beforeLookup" as const };
+      const run = await runOnVariant(SEED, knobs, undefined, { runs: 400, seed: SEED });
+      expect(run.summary.exitCode, explain(run, "a stricter postal code failed a rule probe")).toBe(0);
+      expect(run.summary.results.find((r) => r.id === "fuzz-lock-probe")?.status).toBe("passed");
+    },
+  );
 
   it("with city null on the locked account: lock-other-fields-free writes the fields it holds instead, and runs", async () => {
     const run = await conforming((k) => empty(k, "lockedUser", ["city", "address2"]));
@@ -104,21 +122,55 @@ describe("a planted break of one documented rule fails the run, and is left as i
     expect(run.summary.restoreFailures).toBe(0);
   });
 
-  it.each<Break>(["user-missing-500", "user-missing-404", "user-missing-text-html"])("the documented unknown-user failure in the page's envelope, %s: the contract's answer, exit 1 (not a setup mistake)", async (b) => {
-    const run = await broken(b);
-    expect(run.summary.fatal).toBeUndefined();
-    expect(ran(run, "user-does-not-exist")!.status).toBe("failed");
-  });
+  it.each<Break>(["user-missing-500", "user-missing-404", "user-missing-text-html"])(
+    "the documented unknown-user failure in the page's envelope, %s: the contract's answer, exit 1 (not a setup mistake)",
+    async (b) => {
+      const run = await broken(b);
+      expect(run.summary.fatal).toBeUndefined();
+      expect(ran(run, "user-does-not-exist")!.status).toBe("failed");
+    },
+  );
 });
 
 describe("a command printed to put a profile back", () => {
   it("carries every original value, so that following it on a target that clears what it does not send clears nothing", () => {
     const contract = loadContract();
     const target = checkTarget({ accounts: { updatableUser: { email: "qa@acme.test" } } });
-    const access = { transport: createTransport({ baseUrl: "https://api.acme.test", timeoutMs: 1000 }), key: { value: "k", reference: "$CV_API_KEY" }, readMethod: "update" as const, target, observedLagMs: 0 };
-    const snapshot = { email: "qa@acme.test", firstName: "Ann", lastName: "Lee", dob: "1990-01-02T00:00:00.000Z", gender: "FEMALE", address: "1 Main St", city: "Portland", state: "OR", country: "US", postalCode: "97201", phoneNumber: "+15035550100", address2: null };
+    const access = {
+      transport: createTransport({ baseUrl: "https://api.acme.test", timeoutMs: 1000 }),
+      key: { value: "k", reference: "$CV_API_KEY" },
+      readMethod: "update" as const,
+      target,
+      observedLagMs: 0,
+    };
+    const snapshot = {
+      email: "qa@acme.test",
+      firstName: "Ann",
+      lastName: "Lee",
+      dob: "1990-01-02T00:00:00.000Z",
+      gender: "FEMALE",
+      address: "1 Main St",
+      city: "Portland",
+      state: "OR",
+      country: "US",
+      postalCode: "97201",
+      phoneNumber: "+15035550100",
+      address2: null,
+    };
     const failed = restoreFailure(contract, access, "updatableUser", snapshot, ["city", "postalCode"], "could not restore");
     const body = JSON.parse(/--data-raw '(.*)'$/.exec(failed.commands![0]!)![1]!) as { data: Record<string, unknown> };
-    expect(body.data).toEqual({ email: "qa@acme.test", firstName: "Ann", lastName: "Lee", dob: "1990-01-02", gender: "FEMALE", phoneNumber: "+15035550100", address: "1 Main St", city: "Portland", state: "OR", country: "US", postalCode: "97201" });
+    expect(body.data).toEqual({
+      email: "qa@acme.test",
+      firstName: "Ann",
+      lastName: "Lee",
+      dob: "1990-01-02",
+      gender: "FEMALE",
+      phoneNumber: "+15035550100",
+      address: "1 Main St",
+      city: "Portland",
+      state: "OR",
+      country: "US",
+      postalCode: "97201",
+    });
   });
 });

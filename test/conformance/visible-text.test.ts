@@ -29,19 +29,25 @@ const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\
 
 function expectVisible(where: string, text: string): void {
   const found = INVISIBLE.exec(text);
-  expect(found && `${where} holds U+${found[0].codePointAt(0)!.toString(16)} at ${found.index}: ${JSON.stringify(text.slice(Math.max(0, found.index - 40), found.index + 40))}`).toBeNull();
+  expect(
+    found &&
+      `${where} holds U+${found[0].codePointAt(0)!.toString(16)} at ${found.index}: ${JSON.stringify(text.slice(Math.max(0, found.index - 40), found.index + 40))}`,
+  ).toBeNull();
 }
 
 const hostile = (r: ForeignRequest, res: ServerResponse): boolean => {
   const locked = r.method === "POST" && r.body.includes("qa.locked") && r.body.includes('"firstName"');
-  const malformed = r.method === "POST" && r.body.length > 0 && (() => {
-    try {
-      JSON.parse(r.body);
-      return false;
-    } catch {
-      return true;
-    }
-  })();
+  const malformed =
+    r.method === "POST" &&
+    r.body.length > 0 &&
+    (() => {
+      try {
+        JSON.parse(r.body);
+        return false;
+      } catch {
+        return true;
+      }
+    })();
   const put = r.method === "PUT";
   if (!locked && !malformed && !put) return false;
   if (put) {
@@ -71,11 +77,14 @@ describe("the same hostile strings to every output", () => {
   it("conform: console, --json, --html and --junit show them as escapes; no fake verdict line", async () => {
     const foreign = await startForeign({ intercept: hostile });
     const run = await conform(foreign, ["--verbose"]);
-    for (const [where, text] of Object.entries({ stdout: run.stdout, stderr: run.stderr, json: run.json, html: run.html, junit: run.junit })) expectVisible(where, text);
+    for (const [where, text] of Object.entries({ stdout: run.stdout, stderr: run.stderr, json: run.json, html: run.html, junit: run.junit }))
+      expectVisible(where, text);
     expect(run.stdout).toContain("\\u{1b}[2K");
     expect(run.stdout).toContain("\\u{202e}");
     // The only verdict line is the real one, at the end.
-    expect(run.stdout.split("\n").filter((l) => /^\S*conforms: every gating check passed/.test(l))).toEqual(run.code === 0 ? [expect.any(String)] : []);
+    expect(run.stdout.split("\n").filter((l) => /^\S*conforms: every gating check passed/.test(l))).toEqual(
+      run.code === 0 ? [expect.any(String)] : [],
+    );
   });
 
   it("drift: console, --json, --html and the learned profile show them as escapes, and the profile learns none", async () => {
@@ -87,7 +96,22 @@ describe("the same hostile strings to every output", () => {
     const lines: string[] = [];
     const files = { json: join(dir, "d.json"), html: join(dir, "d.html"), profile: join(dir, "p.json") };
     await driftCommand(
-      ["--a-base-url", fake.url, "--b-target", target, "--b-base-url", foreign.url, "--b-api-key", foreign.apiKey, "--json", files.json, "--html", files.html, "--write-profile", files.profile],
+      [
+        "--a-base-url",
+        fake.url,
+        "--b-target",
+        target,
+        "--b-base-url",
+        foreign.url,
+        "--b-api-key",
+        foreign.apiKey,
+        "--json",
+        files.json,
+        "--html",
+        files.html,
+        "--write-profile",
+        files.profile,
+      ],
       (l) => lines.push(l),
       (l) => lines.push(l),
     );
@@ -103,7 +127,9 @@ describe("a fixtures file's answers", () => {
   it("refuses an answer whose message holds control or bidi characters (openapi.yaml: AlignedAnswer)", async () => {
     const { createFake, defaultFixtures } = await import("../../src/index.js");
     for (const message of ["Unauthorized\u202e ,detaerc", "Unauthorized\u001b[2K", "Un\u200bauthorized"]) {
-      expect(() => createFake({ fixtures: { ...defaultFixtures(), answers: { unknownApiKey: { status: 401, message } } } })).toThrow(/unknownApiKey\/message/);
+      expect(() => createFake({ fixtures: { ...defaultFixtures(), answers: { unknownApiKey: { status: 401, message } } } })).toThrow(
+        /unknownApiKey\/message/,
+      );
     }
     await createFake({ fixtures: { ...defaultFixtures(), answers: { unknownApiKey: { status: 401, message: "Unauthorized" } } } }).close();
   });

@@ -18,7 +18,9 @@ describe("what is written, and what is put back", () => {
     const run = await conform(d);
     expect(run.code, run.stdout).toBe(0);
     expect(run.changed).toEqual([]);
-    expect(run.stdout).toContain("left out address, address2: on accounts.updatableUser, address is empty, address2 is empty: a value this endpoint could not take back");
+    expect(run.stdout).toContain(
+      "left out address, address2: on accounts.updatableUser, address is empty, address2 is empty: a value this endpoint could not take back",
+    );
   });
 
   it("never overwrites a value it could not send back (a legacy state): the probe of state goes to an account that holds one it can put back", async () => {
@@ -30,7 +32,14 @@ describe("what is written, and what is put back", () => {
   });
 
   it("where no account holds a state it could put back, the state probe is skipped, saying what to give an account, and the run cannot say conforms", async () => {
-    const d = await start({ profiles: { updatableUser: { state: "New York" }, phoneOwner: { state: "New York" }, unlockedCaseUser: { state: null }, lockedUser: { state: null } } });
+    const d = await start({
+      profiles: {
+        updatableUser: { state: "New York" },
+        phoneOwner: { state: "New York" },
+        unlockedCaseUser: { state: null },
+        lockedUser: { state: null },
+      },
+    });
     const run = await conform(d);
     expect(run.changed).toEqual([]);
     expect(run.code).toBe(2);
@@ -54,7 +63,9 @@ describe("what is written, and what is put back", () => {
     const run = await conform(d, ["--only", "lock-other-fields-free"]);
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/other_accounts_unchanged:\n {8}Received: accounts\.updatableUser \(qa\.updatable@acme\.test\) changed: city/);
-    expect(run.stdout).toContain("!!! RESTORE FAILED for accounts.updatableUser: qa.updatable@acme.test changed again while another account was restored");
+    expect(run.stdout).toContain(
+      "!!! RESTORE FAILED for accounts.updatableUser: qa.updatable@acme.test changed again while another account was restored",
+    );
     // One command with every original value: on a target that clears what an update does not send, fewer would clear the rest.
     expect(run.stdout).toContain(
       `Put them back with: curl -i -X POST '${d.url}/api/v1/users' -H "cv-api-key: $CV_API_KEY" -H 'content-type: application/json' --data-raw '{"action":"UPDATE_PROFILE","data":{"email":"qa.updatable@acme.test","firstName":"Uma","lastName":"Tester","dob":"1990-04-12","gender":"FEMALE","phoneNumber":"+14155550101","address2":"Suite 9","city":"Portland","state":"OR","country":"US","postalCode":"97201"}}'`,
@@ -75,12 +86,20 @@ describe("what is written, and what is put back", () => {
   it("a restore command for locked fields says only the vendor's support team can apply it", async () => {
     const d = await start({
       bugs: ["genderNotLocked"],
-      intercept: (r, res) => r.body.includes('"gender":"FEMALE"') && r.body.includes("qa.locked") && (res.writeHead(400, { "content-type": "application/json" }).end('{"status":400,"success":false,"message":"Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases"}'), true),
+      intercept: (r, res) =>
+        r.body.includes('"gender":"FEMALE"') &&
+        r.body.includes("qa.locked") &&
+        (res
+          .writeHead(400, { "content-type": "application/json" })
+          .end('{"status":400,"success":false,"message":"Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases"}'),
+        true),
     });
     const run = await conform(d, ["--only", "lock-gender"]);
     expect(run.code).toBe(2);
     expect(run.stdout).toContain("could not restore gender of qa.locked@acme.test");
-    expect(run.stdout).toContain("(gender of a user with a locking case can only be put back by the vendor's support team, as the page says: if the lock refuses the command, send it without them)");
+    expect(run.stdout).toContain(
+      "(gender of a user with a locking case can only be put back by the vendor's support team, as the page says: if the lock refuses the command, send it without them)",
+    );
   });
 
   it("the same account for two parts is refused at load", async () => {
@@ -89,7 +108,9 @@ describe("what is written, and what is put back", () => {
     target.accounts.unlockedCaseUser = { ...target.accounts.updatableUser! };
     const run = await conform(d, [], { target });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("accounts.updatableUser and accounts.unlockedCaseUser are the same account (qa.updatable@acme.test): each part needs an account of its own.");
+    expect(run.stderr).toContain(
+      "accounts.updatableUser and accounts.unlockedCaseUser are the same account (qa.updatable@acme.test): each part needs an account of its own.",
+    );
     expect(d.requestCount()).toBe(0);
   });
 });
@@ -106,7 +127,11 @@ describe("what --read-only sends", () => {
 describe("false passes and false failures", () => {
   it("a key that is not checked, and states of three letters, break documented rules: failures, not warnings", async () => {
     expect(marked(await conform(await start({ bugs: ["noAuth"] })), "✗")).toEqual(["api-key-empty", "api-key-missing", "api-key-unknown"]);
-    expect(marked(await conform(await start({ bugs: ["lenientPlace"] })), "✗")).toEqual(["format-country-three-letters", "format-postal-code-letter", "format-state-three-letters"]);
+    expect(marked(await conform(await start({ bugs: ["lenientPlace"] })), "✗")).toEqual([
+      "format-country-three-letters",
+      "format-postal-code-letter",
+      "format-state-three-letters",
+    ]);
   });
 
   it("a message that quotes the email as stored, and a dob answered as YYYY-MM-DD, conform", async () => {
@@ -148,7 +173,13 @@ describe("the key, in part", () => {
 
   it("a flag error never prints the value it could not place (--api-key= KEY with a stray space)", async () => {
     const err: string[] = [];
-    expect(await conformCommand(["--api-key=", "sk_live_SECRET_9f8e7d6c5b4a", "--target", "x"], () => {}, (l) => err.push(l))).toBe(2);
+    expect(
+      await conformCommand(
+        ["--api-key=", "sk_live_SECRET_9f8e7d6c5b4a", "--target", "x"],
+        () => {},
+        (l) => err.push(l),
+      ),
+    ).toBe(2);
     expect(err.join("\n")).not.toContain("SECRET");
     expect(err.join("\n")).toContain("'<value hidden>'");
   });
@@ -179,14 +210,21 @@ describe("bounds and setup messages", () => {
   });
 
   it("a gateway that refuses the key in its own shape (403 Forbidden) is named a refused key", async () => {
-    const d = await start({ intercept: (_, res) => (res.writeHead(403, { "content-type": "application/json" }).end('{"message":"Forbidden"}'), true) });
+    const d = await start({
+      intercept: (_, res) => (res.writeHead(403, { "content-type": "application/json" }).end('{"message":"Forbidden"}'), true),
+    });
     const run = await conform(d);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/The API key was refused: POST .* answered 403 "Forbidden"/);
   });
 
   it("a 429 with Retry-After 10 is reported within seconds", async () => {
-    const d = await start({ intercept: (_, res) => (res.writeHead(429, { "content-type": "application/json", "retry-after": "10" }).end('{"status":429,"success":false,"message":"Slow down"}'), true) });
+    const d = await start({
+      intercept: (_, res) => (
+        res.writeHead(429, { "content-type": "application/json", "retry-after": "10" }).end('{"status":429,"success":false,"message":"Slow down"}'),
+        true
+      ),
+    });
     const run = await conform(d);
     expect(run.code).toBe(2);
     expect(run.ms).toBeLessThan(7000);
@@ -196,7 +234,11 @@ describe("bounds and setup messages", () => {
   it("without --target against another URL, the preflight failure says the accounts are the fake's", async () => {
     const d = await start();
     const err: string[] = [];
-    const code = await conformCommand(["--base-url", d.url, "--api-key", d.apiKey], () => {}, (l) => err.push(l));
+    const code = await conformCommand(
+      ["--base-url", d.url, "--api-key", d.apiKey],
+      () => {},
+      (l) => err.push(l),
+    );
     expect(code).toBe(2);
     expect(err.join("\n")).toContain("no --target was given, so the accounts are the fake's");
   });
@@ -207,7 +249,11 @@ describe("bounds and setup messages", () => {
     const file = join(dir, "target.yaml");
     writeFileSync(file, stringify(targetFileOf(d)));
     const err: string[] = [];
-    const code = await conformCommand(["--base-url", d.url, "--api-key", d.apiKey, "--target", file, "--only", "user-does-not-exist", "--junit", join(file, "r.xml")], () => {}, (l) => err.push(l));
+    const code = await conformCommand(
+      ["--base-url", d.url, "--api-key", d.apiKey, "--target", file, "--only", "user-does-not-exist", "--junit", join(file, "r.xml")],
+      () => {},
+      (l) => err.push(l),
+    );
     expect(code).toBe(2);
     expect(err.join("\n")).toContain("could not write a report");
   });
@@ -219,14 +265,22 @@ describe("bounds and setup messages", () => {
     const { staffUser: _, ...accounts } = targetFileOf(d).accounts as Record<string, unknown>;
     writeFileSync(file, stringify({ ...targetFileOf(d), accounts }));
     const err: string[] = [];
-    expect(await conformCommand(["--target", file, "--dry-run"], () => {}, (l) => err.push(l))).toBe(2);
+    expect(
+      await conformCommand(
+        ["--target", file, "--dry-run"],
+        () => {},
+        (l) => err.push(l),
+      ),
+    ).toBe(2);
     expect(err.join("\n")).toContain("the run would stop: Documented scenario not-allowed-staff cannot run");
   });
 });
 
 describe("Ctrl-C", () => {
   it("finishes the scenario under way, restores its accounts, writes its reports, and exits 2", async () => {
-    const d = await start({ beforeWrite: (r) => new Promise((resolve) => setTimeout(resolve, r.body.includes('"firstName":"Conformance"') ? 1500 : 0)) });
+    const d = await start({
+      beforeWrite: (r) => new Promise((resolve) => setTimeout(resolve, r.body.includes('"firstName":"Conformance"') ? 1500 : 0)),
+    });
     const { code, stdout, stderr, junit } = await interruptedRun(d, ["--only", "success-full-update"]);
     const output = `${stdout}\n${stderr}`;
     expect(code).toBe(2);

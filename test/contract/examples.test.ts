@@ -42,7 +42,13 @@ describe("openapi.yaml examples", () => {
 
   it("has an example for every documented failure and every inferred status", () => {
     expect(responseExamples.map(([name]) => name)).toEqual(
-      expect.arrayContaining(["400 userDoesNotExist", "400 phoneNumberInUse", "405 methodNotAllowed", "413 payloadTooLarge", "415 unsupportedMediaType"]),
+      expect.arrayContaining([
+        "400 userDoesNotExist",
+        "400 phoneNumberInUse",
+        "405 methodNotAllowed",
+        "413 payloadTooLarge",
+        "415 unsupportedMediaType",
+      ]),
     );
   });
 
@@ -126,12 +132,22 @@ describe("what the rules read from the contract", () => {
   });
 
   it("lets UPDATE_PROFILE change every field of the page's table and phoneNumber, never email", () => {
-    expect([...contract.profileFields].sort()).toEqual(
-      ["address", "address2", "city", "country", "dob", "firstName", "gender", "lastName", "phoneNumber", "postalCode", "state"],
-    );
+    expect([...contract.profileFields].sort()).toEqual([
+      "address",
+      "address2",
+      "city",
+      "country",
+      "dob",
+      "firstName",
+      "gender",
+      "lastName",
+      "phoneNumber",
+      "postalCode",
+      "state",
+    ]);
   });
 
-  it("lets only address2 be sent as null (the vendor's staging page: \"Send null to reset\")", () => {
+  it('lets only address2 be sent as null (the vendor\'s staging page: "Send null to reset")', () => {
     expect(contract.nullableProfileFields).toEqual(["address2"]);
   });
 

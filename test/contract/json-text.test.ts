@@ -32,7 +32,7 @@ describe("jsonString and jsonValue", () => {
   });
 
   it("writes null, numbers, booleans, arrays and objects as JSON.stringify does", () => {
-    for (const value of [null, 0, -1.5, 1e21, Number.NaN, Number.POSITIVE_INFINITY, true, false, ["a", 1, null], { a: { b: "c\"d" } }]) {
+    for (const value of [null, 0, -1.5, 1e21, Number.NaN, Number.POSITIVE_INFINITY, true, false, ["a", 1, null], { a: { b: 'c"d' } }]) {
       expect(jsonValue(value)).toBe(JSON.stringify(value));
     }
   });
@@ -44,7 +44,12 @@ describe("compilePublicUserJson", () => {
   // The success response's user, built as an object: the contract's fields in order, null where missing, dob as a
   // date-time (the page's success example).
   const expected = (user: StoredUser) =>
-    Object.fromEntries(fields.map((f) => [f, f === "dob" && typeof user.dob === "string" ? `${user.dob}T00:00:00.000Z` : ((user as unknown as Record<string, unknown>)[f] ?? null)]));
+    Object.fromEntries(
+      fields.map((f) => [
+        f,
+        f === "dob" && typeof user.dob === "string" ? `${user.dob}T00:00:00.000Z` : ((user as unknown as Record<string, unknown>)[f] ?? null),
+      ]),
+    );
 
   it("writes every default user as JSON.stringify writes the success response's user", () => {
     const users = defaultFixtures().users;

@@ -6,7 +6,12 @@ import { templateOf, type MessageSample } from "../../src/conformance/drift/mess
 const samples = (...texts: string[]): MessageSample[] => texts.map((text) => ({ text, values: {} }));
 
 /** Bodies drift-like runs send on purpose, each malformed its own way. */
-const MALFORMED = ['{"action":"UPDATE_PROFILE","data":{"email":"a@b.test",}}', '{"action":"UPDATE_PROFILE"', "not json", '{"action":"UPDATE_PROFILE","data":{"email":"a@b.test" "city":"X"}}'];
+const MALFORMED = [
+  '{"action":"UPDATE_PROFILE","data":{"email":"a@b.test",}}',
+  '{"action":"UPDATE_PROFILE"',
+  "not json",
+  '{"action":"UPDATE_PROFILE","data":{"email":"a@b.test" "city":"X"}}',
+];
 
 function parserMessage(text: string): string {
   try {
@@ -36,11 +41,15 @@ describe("templateOf", () => {
   });
 
   it("starts the detail after the shared words' last colon, keeps the words after it, and brackets whole", () => {
-    expect(templateOf(samples("Validation error: data.dob is wrong", "Validation error: data.city is wrong"))).toBe("Validation error: {detail} is wrong");
-    expect(templateOf(samples("Field 'dob' is invalid", "Field 'postalCode' is invalid"))).toBe("Field '{detail}' is invalid");
-    expect(templateOf(samples("Content-Type must be application/json (received text/plain)", "Content-Type must be application/json (received application/xml)"))).toBe(
-      "Content-Type must be application/json (received {detail})",
+    expect(templateOf(samples("Validation error: data.dob is wrong", "Validation error: data.city is wrong"))).toBe(
+      "Validation error: {detail} is wrong",
     );
+    expect(templateOf(samples("Field 'dob' is invalid", "Field 'postalCode' is invalid"))).toBe("Field '{detail}' is invalid");
+    expect(
+      templateOf(
+        samples("Content-Type must be application/json (received text/plain)", "Content-Type must be application/json (received application/xml)"),
+      ),
+    ).toBe("Content-Type must be application/json (received {detail})");
     // A bracket closed after the detail but opened inside it belongs to it, and so does one opened before it and not closed.
     expect(templateOf(samples("Bad input: at 12 (line 1) now", "Bad input: at 7 (line 2) now"))).toBe("Bad input: {detail} now");
     expect(templateOf(samples("Bad input (at 12", "Bad input (at 7"))).toBe("Bad input {detail}");

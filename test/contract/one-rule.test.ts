@@ -26,7 +26,10 @@ describe("the Prefer header's length", () => {
     const atLimit = `x=${"a".repeat(maxLength - 2)}`;
     expect((await post(fake, { email: "ana.free@clinic-a.test", city: "Lima" }, { prefer: atLimit })).status).toBe(200);
     const over = await post(fake, { email: "ana.free@clinic-a.test", city: "Cusco" }, { prefer: `${atLimit}a` });
-    expect([over.status, (await json(over)).message]).toEqual([400, `Invalid fault: Prefer header: at most ${maxLength} characters (this one has ${maxLength + 1})`]);
+    expect([over.status, (await json(over)).message]).toEqual([
+      400,
+      `Invalid fault: Prefer header: at most ${maxLength} characters (this one has ${maxLength + 1})`,
+    ]);
     expect(fake.state().users.find((u) => u.email === "ana.free@clinic-a.test")!.city).toBe("Lima");
     const searched = await fake.fetch(`${BASE}/api/v1/users`, { headers: { "cv-api-key": KEY_A, prefer: `${atLimit}a` } });
     expect(searched.status).toBe(400);
@@ -36,7 +39,16 @@ describe("the Prefer header's length", () => {
 describe("the email rule", () => {
   const email = readPointer(contract.spec, "/components/schemas/Email") as { format: string; pattern: string };
   const validate = contract.schemaValidator("/components/schemas/Email");
-  const samples = ["john.doe@example.com", "A.B+tag@sub.Example.org", "x@net", "no-at.example.com", "two@@example.com", "a b@example.com", "a@-example.com", "a@example.c0m"];
+  const samples = [
+    "john.doe@example.com",
+    "A.B+tag@sub.Example.org",
+    "x@net",
+    "no-at.example.com",
+    "two@@example.com",
+    "a b@example.com",
+    "a@-example.com",
+    "a@example.c0m",
+  ];
 
   it("is spelled out in the contract: the pattern accepts exactly what format email (as the fake checks it) accepts", () => {
     expect(email.format).toBe("email");
@@ -48,7 +60,10 @@ describe("the email rule", () => {
   it("is the fake's: an address the contract refuses is refused once, in the format's words; one it takes is taken", async () => {
     const fake = createFake();
     const dotless = await post(fake, { email: "x@net" });
-    expect([dotless.status, (await json(dotless)).message]).toEqual([400, expect.stringMatching(/data\.email must be a valid email address \(format "email"\)$/)]);
+    expect([dotless.status, (await json(dotless)).message]).toEqual([
+      400,
+      expect.stringMatching(/data\.email must be a valid email address \(format "email"\)$/),
+    ]);
     expect((await json(await post(fake, { email: "x@net" }))).message).not.toMatch(/pattern/);
     // A valid form the fake has no user for: past the schema, to the business rule.
     const unknownUser = await post(fake, { email: "A.B+tag@sub.Example.org" });

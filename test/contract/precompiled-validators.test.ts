@@ -7,7 +7,10 @@ import { PRECOMPILED_POINTERS, loadContract } from "../../src/contract/contract.
 import { createSchemaCompiler, describeErrors } from "../../src/contract/validators.js";
 import { PAGE_CURL_BODY_FIXED } from "../support/vendor-page.js";
 
-const precompiled = createRequire(import.meta.url)("../../dist/contract/precompiled-validators.cjs") as Record<string, ((v: unknown) => boolean) & { errors?: never[] }> & {
+const precompiled = createRequire(import.meta.url)("../../dist/contract/precompiled-validators.cjs") as Record<
+  string,
+  ((v: unknown) => boolean) & { errors?: never[] }
+> & {
   pointers: Record<string, string>;
 };
 const runtime = createSchemaCompiler(loadContract().spec);

@@ -25,7 +25,11 @@ const KEY = "cvk_test_clinic_a_4f1c2d9e";
 const UPDATABLE = "john.doe@example.com";
 
 function post(fake: { fetch: typeof fetch }, body: string, headers: Record<string, string> = {}, method = "POST") {
-  return fake.fetch("http://fake/api/v1/users", { method, headers: { "content-type": "application/json", "cv-api-key": KEY, ...headers }, ...(method === "GET" ? {} : { body }) });
+  return fake.fetch("http://fake/api/v1/users", {
+    method,
+    headers: { "content-type": "application/json", "cv-api-key": KEY, ...headers },
+    ...(method === "GET" ? {} : { body }),
+  });
 }
 
 const aligned = {
@@ -45,7 +49,10 @@ describe("the fixtures' answers section", () => {
     expect(await seen(await post(fake, "{}", { "cv-api-key": "" }))).toEqual([401, "Missing API key"]);
     expect(await seen(await post(fake, "{}", { "cv-api-key": "nope" }))).toEqual([401, "Unauthorized"]);
     expect(await seen(await post(fake, "{"))).toEqual([400, "Malformed JSON"]);
-    expect(await seen(await post(fake, JSON.stringify({ action: "UPDATE_PROFILE", data: { email: UPDATABLE, dob: "1995-02-30" } })))).toEqual([422, expect.stringMatching(/^Validation error: data\.dob /)]);
+    expect(await seen(await post(fake, JSON.stringify({ action: "UPDATE_PROFILE", data: { email: UPDATABLE, dob: "1995-02-30" } })))).toEqual([
+      422,
+      expect.stringMatching(/^Validation error: data\.dob /),
+    ]);
     // GET is the search (the vendor's search users page): another method is refused.
     expect(await seen(await post(fake, "", {}, "DELETE"))).toEqual([404, "Cannot DELETE /api/v1/users"]);
     expect(await seen(await post(fake, "{}", { "content-type": "text/plain" }))).toEqual([415, "Unsupported content type text/plain"]);
@@ -67,16 +74,20 @@ describe("the fixtures' answers section", () => {
     expect(await json(missing)).toEqual({ status: 400, success: false, message: "User nobody@example.com does not exist" });
     const ok = await post(fake, JSON.stringify({ action: "UPDATE_PROFILE", data: { email: UPDATABLE, city: "Boston" } }));
     expect(((await json(ok)) as { message: string }).message).toBe("Profile updated successfully");
-    expect(() => createFake({ fixtures: { ...defaultFixtures(), answers: { userDoesNotExist: { status: 404, message: "No such user" } } as never } })).toThrow(
-      '/answers: must not have the property "userDoesNotExist"',
-    );
+    expect(() =>
+      createFake({ fixtures: { ...defaultFixtures(), answers: { userDoesNotExist: { status: 404, message: "No such user" } } as never } }),
+    ).toThrow('/answers: must not have the property "userDoesNotExist"');
   });
 
   it("refuses, naming the field and what to do, a placeholder the fake cannot fill, a status it may not give, an empty message", () => {
     const start = (answers: unknown) => () => createFake({ fixtures: { ...defaultFixtures(), answers } as never });
-    expect(start({ missingApiKey: { status: 401, message: "No key for {email}" } })).toThrow("/answers/missingApiKey/message: uses {email}, which the fake cannot fill in this answer (it may use none)");
+    expect(start({ missingApiKey: { status: 401, message: "No key for {email}" } })).toThrow(
+      "/answers/missingApiKey/message: uses {email}, which the fake cannot fill in this answer (it may use none)",
+    );
     expect(start({ malformedJson: { status: 400, message: "Bad JSON at {where}" } })).toThrow("(it may use {detail})");
-    expect(start({ unknownApiKey: { status: 500, message: "Oops" } })).toThrow("/answers/unknownApiKey/status: must be one of 400, 401, 403, 404, 405, 413, 415, 422");
+    expect(start({ unknownApiKey: { status: 500, message: "Oops" } })).toThrow(
+      "/answers/unknownApiKey/status: must be one of 400, 401, 403, 404, 405, 413, 415, 422",
+    );
     expect(start({ unknownApiKey: { status: 401, message: "" } })).toThrow(/\/answers\/unknownApiKey\/message/);
   });
 
@@ -108,9 +119,12 @@ describe("the fixtures' answers section", () => {
     writeFileSync(fixtures, JSON.stringify({ ...defaultFixtures(), answers: { unknownApiKey: aligned.unknownApiKey } }));
     const server = await startFakeServer({ fixtures, persist: join(dir, "state.json") });
     try {
-      const unknown = () => fetch(`${server.url}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": "nope" }, body: "{}" });
+      const unknown = () =>
+        fetch(`${server.url}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": "nope" }, body: "{}" });
       expect((await unknown()).status).toBe(401);
-      expect((await fetch(`${server.url}/__admin/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(200);
+      expect(
+        (await fetch(`${server.url}/__admin/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status,
+      ).toBe(200);
       expect((await unknown()).status).toBe(401);
       expect(server.state()).not.toHaveProperty("answers");
       expect(await json(await fetch(`${server.url}/__admin/db`))).not.toHaveProperty("answers");
@@ -124,7 +138,10 @@ describe("the fixtures' answers section", () => {
 it("serve says, before anything else is tried, which answers the fixtures set", async () => {
   const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
   const fixtures = join(dir, "fixtures.json");
-  writeFileSync(fixtures, JSON.stringify({ ...defaultFixtures(), answers: { unknownApiKey: aligned.unknownApiKey, methodNotAllowed: aligned.methodNotAllowed } }));
+  writeFileSync(
+    fixtures,
+    JSON.stringify({ ...defaultFixtures(), answers: { unknownApiKey: aligned.unknownApiKey, methodNotAllowed: aligned.methodNotAllowed } }),
+  );
   const child = await spawnFake(["--fixtures", fixtures]);
   try {
     await new Promise((r) => setTimeout(r, 100)); // the banner is written in one go, after the listening line
@@ -152,14 +169,29 @@ describe("drift --write-profile, then the fake restarted on the profile", () => 
     const lines: string[] = [];
     const report = join(dir, `drift-${++runs}.json`);
     const code = await driftCommand(
-      ["--a-base-url", fake.url, "--b-target", target, "--b-base-url", foreign.url, "--b-api-key", foreign.apiKey, "--b-name", "staging", "--json", report, ...args],
+      [
+        "--a-base-url",
+        fake.url,
+        "--b-target",
+        target,
+        "--b-base-url",
+        foreign.url,
+        "--b-api-key",
+        foreign.apiKey,
+        "--b-name",
+        "staging",
+        "--json",
+        report,
+        ...args,
+      ],
       (l) => lines.push(l),
       (l) => lines.push(l),
     );
     // No report when drift refuses to start (exit 2 before either side runs).
     return { code, output: lines.join("\n"), report: (existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : undefined) as DriftReport };
   }
-  const inferred = (report: DriftReport) => report.comparison.differences.filter((d) => d.kind !== "allowed" && d.tier === "inferred").map((d) => d.what);
+  const inferred = (report: DriftReport) =>
+    report.comparison.differences.filter((d) => d.kind !== "allowed" && d.tier === "inferred").map((d) => d.what);
 
   it("leaves no inferred difference on the second drift, and changes nothing on either side", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
@@ -234,7 +266,9 @@ describe("drift --write-profile, then the fake restarted on the profile", () => 
 
     const partial = await drift(dir, ["--write-profile", profile, "--only", "api-key-unknown"]);
     expect(partial.code, partial.output).toBe(0);
-    expect(partial.output).toContain("kept from the file (not seen in this run): missingApiKey, malformedJson, invalidRequestBody, methodNotAllowed, unsupportedMediaType, payloadTooLarge");
+    expect(partial.output).toContain(
+      "kept from the file (not seen in this run): missingApiKey, malformedJson, invalidRequestBody, methodNotAllowed, unsupportedMediaType, payloadTooLarge",
+    );
     const { answers } = JSON.parse(readFileSync(profile, "utf8")) as { answers: Record<string, unknown> };
     expect(answers).toEqual({ ...aligned, unknownApiKey: { status: 401, message: "Unauthorized" } });
   });
@@ -267,7 +301,9 @@ describe("drift --write-profile, then the fake restarted on the profile", () => 
     writeFileSync(victim, "untouched");
     symlinkSync(victim, `${file}.planted.tmp`);
     const profile = { answers: { unknownApiKey: { status: 401 as const, message: "Unauthorized" } }, leftOut: [] };
-    expect(() => writeAnswersProfile(loadContract(), file, profile, DEFAULT_FIXTURES_PATH, (target) => `${target}.planted.tmp`)).toThrow(`could not write ${file} (EEXIST)`);
+    expect(() => writeAnswersProfile(loadContract(), file, profile, DEFAULT_FIXTURES_PATH, (target) => `${target}.planted.tmp`)).toThrow(
+      `could not write ${file} (EEXIST)`,
+    );
     expect(readFileSync(victim, "utf8")).toBe("untouched");
     expect(existsSync(file)).toBe(false);
   });
@@ -275,7 +311,13 @@ describe("drift --write-profile, then the fake restarted on the profile", () => 
   it("drops an answer of the file that B now gives in a way the fake cannot copy, and says so", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cv-align-"));
     const profile = join(dir, "profile.json");
-    writeFileSync(profile, JSON.stringify({ ...defaultFixtures(), answers: { missingApiKey: { status: 403, message: "Stale" }, payloadTooLarge: aligned.payloadTooLarge } }));
+    writeFileSync(
+      profile,
+      JSON.stringify({
+        ...defaultFixtures(),
+        answers: { missingApiKey: { status: 403, message: "Stale" }, payloadTooLarge: aligned.payloadTooLarge },
+      }),
+    );
     foreign = await startForeign({ quirks: ["keyStatusSplit"] });
     fake = await startFake();
     const run = await drift(dir, ["--write-profile", profile, "--only", "api-key-missing,api-key-empty"]);

@@ -27,7 +27,21 @@ async function drift(options: ForeignOptions = {}, args: string[] = []) {
   const lines: string[] = [];
   const before = { fake: fake.state(), foreign: foreign.profiles() };
   const code = await driftCommand(
-    ["--a-base-url", fake.url, "--b-target", target, "--b-base-url", foreign.url, "--b-api-key", foreign.apiKey, "--b-name", "staging", "--json", join(dir, "drift.json"), ...args],
+    [
+      "--a-base-url",
+      fake.url,
+      "--b-target",
+      target,
+      "--b-base-url",
+      foreign.url,
+      "--b-api-key",
+      foreign.apiKey,
+      "--b-name",
+      "staging",
+      "--json",
+      join(dir, "drift.json"),
+      ...args,
+    ],
     (l) => lines.push(l),
     (l) => lines.push(l),
   );
@@ -70,9 +84,25 @@ describe("drift between the fake and a deployment with its own wording", () => {
     // So are requests the suite could send on one side only, or with other fields: each side's accounts decide them.
     // And the reads: the fake reads through its search (GET), the deployment, which has none, with email-only updates.
     const allowed = report.comparison.differences.filter((d) => d.kind === "allowed");
-    expect(allowed.map((d) => d.what).filter((what) => !(what.includes("B only: createdAt, id, updatedAt") || /sent on one side only|null was sent to other fields|a read through the vendor's search on one side/.test(what)))).toEqual([]);
-    expect(allowed.some((d) => d.what.includes("B only: createdAt, id, updatedAt")), "the added fields are listed").toBe(true);
-    expect(allowed.filter((d) => /a read through the vendor's search on one side/.test(d.what)).map((d) => [d.a, d.b])).toContainEqual(["read through search", "read with an email-only update"]);
+    expect(
+      allowed
+        .map((d) => d.what)
+        .filter(
+          (what) =>
+            !(
+              what.includes("B only: createdAt, id, updatedAt") ||
+              /sent on one side only|null was sent to other fields|a read through the vendor's search on one side/.test(what)
+            ),
+        ),
+    ).toEqual([]);
+    expect(
+      allowed.some((d) => d.what.includes("B only: createdAt, id, updatedAt")),
+      "the added fields are listed",
+    ).toBe(true);
+    expect(allowed.filter((d) => /a read through the vendor's search on one side/.test(d.what)).map((d) => [d.a, d.b])).toContainEqual([
+      "read through search",
+      "read with an email-only update",
+    ]);
     expect(report.counts).toMatchObject({ documented: 0, inferredBehaviour: 5, inferredWording: 7 });
     expect(output).toMatch(/no documented behaviour differs · .* · exit 0$/);
     expect(output).toContain("  ~ api-key-unknown: "); // ✗ is kept for what gates: a documented difference
@@ -85,10 +115,12 @@ describe("drift between the fake and a deployment with its own wording", () => {
   it("a broken documented rule on one side is a documented difference (exit 1)", async () => {
     const { code, report, output, before } = await drift({ bugs: ["staffAllowed"] });
     expect(code).toBe(1);
-    expect(counted(report).filter((d) => d.startsWith("documented"))).toEqual([
-      "documented behaviour not-allowed-staff#0 status: 400 | 200",
-      'documented wording not-allowed-staff#0 message: "Not allowed to update the profile" | "Profile updated successfully"',
-    ].sort());
+    expect(counted(report).filter((d) => d.startsWith("documented"))).toEqual(
+      [
+        "documented behaviour not-allowed-staff#0 status: 400 | 200",
+        'documented wording not-allowed-staff#0 message: "Not allowed to update the profile" | "Profile updated successfully"',
+      ].sort(),
+    );
     // The request with a city is never sent: a staff account could not be put back (the endpoint rightly refuses it).
     expect(report.comparison.differences.some((d) => d.scenario === "not-allowed-staff" && d.step === 1)).toBe(false);
     expect(output).toContain("  ✗ not-allowed-staff: ");
@@ -114,7 +146,11 @@ async function driftWith(args: string[]) {
   const target = join(dir, "staging.yaml");
   writeFileSync(target, stringify({ accounts: foreign!.accounts, freePhoneNumber: foreign!.freePhoneNumber }));
   const lines: string[] = [];
-  const code = await driftCommand(["--b-target", target, "--b-base-url", foreign!.url, "--b-name", "staging", "--json", join(dir, "drift.json"), ...args], (l) => lines.push(l), (l) => lines.push(l));
+  const code = await driftCommand(
+    ["--b-target", target, "--b-base-url", foreign!.url, "--b-name", "staging", "--json", join(dir, "drift.json"), ...args],
+    (l) => lines.push(l),
+    (l) => lines.push(l),
+  );
   const report = JSON.parse(readFileSync(join(dir, "drift.json"), "utf8")) as DriftReport;
   return { code, output: lines.join("\n"), report };
 }
@@ -152,7 +188,14 @@ describe("drift as first typed", () => {
   it("A that cannot run (its key refused) stops drift before B sends anything at all (exit 2)", async () => {
     foreign = await startForeign();
     fake = await startFake();
-    const { code, output, report } = await driftWith(["--a-base-url", fake.url, "--a-api-key", "cvk_wrong_key_0000000000", "--b-api-key", foreign.apiKey]);
+    const { code, output, report } = await driftWith([
+      "--a-base-url",
+      fake.url,
+      "--a-api-key",
+      "cvk_wrong_key_0000000000",
+      "--b-api-key",
+      foreign.apiKey,
+    ]);
     expect(code).toBe(2);
     expect(output).toMatch(/• A \(fake\) could not run: The API key was refused/);
     expect(output).not.toMatch(/B \(staging\) could not run/);

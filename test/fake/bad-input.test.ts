@@ -35,13 +35,20 @@ describe("malformed JSON", () => {
   });
 
   it("refuses a byte order mark, saying so", async () => {
-    const reply = await send(fake().url, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ action: "UPDATE_PROFILE", data: { email: ANA, city: "X" } }))]));
+    const reply = await send(
+      fake().url,
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ action: "UPDATE_PROFILE", data: { email: ANA, city: "X" } }))]),
+    );
     await expectRefused(reply);
     expect(reply.body.message).toContain("byte order mark");
   });
 
   it("refuses invalid UTF-8, saying so", async () => {
-    const body = Buffer.concat([Buffer.from(`{"action":"UPDATE_PROFILE","data":{"email":"${ANA}","city":"`), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
+    const body = Buffer.concat([
+      Buffer.from(`{"action":"UPDATE_PROFILE","data":{"email":"${ANA}","city":"`),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}}'),
+    ]);
     const reply = await send(fake().url, body);
     await expectRefused(reply);
     expect(reply.body.message).toContain("not valid UTF-8");
@@ -128,7 +135,10 @@ describe("size and connection limits", () => {
   it("answers a streamed body that grows past the limit (no Content-Length) with 413", async () => {
     const big = JSON.stringify({ action: "UPDATE_PROFILE", data: { email: ANA, address: "x".repeat(300_000) } });
     const status = await new Promise<number>((resolve) => {
-      const req = httpRequest(`${fake().url}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A, "transfer-encoding": "chunked" } });
+      const req = httpRequest(`${fake().url}/api/v1/users`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "cv-api-key": KEY_A, "transfer-encoding": "chunked" },
+      });
       req.on("response", (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
@@ -146,7 +156,10 @@ describe("size and connection limits", () => {
 describe("requests that are not valid HTTP", () => {
   it.each([
     ["a broken request line", "POST /api/v1/users HTTP/9\r\n\r\n"],
-    ["Content-Length and Transfer-Encoding together", "POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"],
+    [
+      "Content-Length and Transfer-Encoding together",
+      "POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    ],
     ["a header line without a colon", "POST /api/v1/users HTTP/1.1\r\nHost x\r\n\r\n"],
   ])("answer %s with the JSON envelope, then close", async (_, raw) => {
     const { connect } = await import("node:net");

@@ -26,7 +26,9 @@ describe("the same unused phone number sent for 100 users at once", () => {
 
     const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => update(fake.url, { email: manyEmail(i), phoneNumber: phone })));
     const statuses = replies.map((r) => r.status);
-    console.log(`[concurrency] phone race: 100 requests sent, ${statuses.filter((s) => s === 200).length} × 200, ${statuses.filter((s) => s >= 500).length} × 5xx`);
+    console.log(
+      `[concurrency] phone race: 100 requests sent, ${statuses.filter((s) => s === 200).length} × 200, ${statuses.filter((s) => s >= 500).length} × 5xx`,
+    );
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(replies.filter((r) => r.body.message === "Unable to use this phone number. Please use a different one")).toHaveLength(99);
 

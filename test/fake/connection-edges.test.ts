@@ -78,7 +78,9 @@ describe("finding 8: a refused request whose chunked body never ends", () => {
     const seconds = (performance.now() - started) / 1000;
     expect(statusLines(received())).toEqual([status]);
     expect(seconds).toBeLessThan(2);
-    console.log(`[connections] endless chunked body on ${path}: answered ${status} once, closed after ${seconds.toFixed(2)} s, ${(sent / 2 ** 20).toFixed(1)} MiB sent by the client`);
+    console.log(
+      `[connections] endless chunked body on ${path}: answered ${status} once, closed after ${seconds.toFixed(2)} s, ${(sent / 2 ** 20).toFixed(1)} MiB sent by the client`,
+    );
   });
 });
 
@@ -86,10 +88,16 @@ describe("finding 8: a request that does not arrive in time", () => {
   it("gets 408 in the envelope (not 400), once, and the connection closes", async () => {
     const fake = await start({ requestTimeout: 300 });
     const { socket, received, closed } = await open(fake.url);
-    socket.write(`POST /api/v1/users HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncv-api-key: ${KEY_A}\r\ncontent-length: 100\r\n\r\n{"action":`);
+    socket.write(
+      `POST /api/v1/users HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncv-api-key: ${KEY_A}\r\ncontent-length: 100\r\n\r\n{"action":`,
+    );
     await closed;
     expect(statusLines(received())).toEqual([408]);
-    expect(bodyOf(received())).toEqual({ status: 408, success: false, message: "Request timeout: the whole request did not arrive in time; send it at once" });
+    expect(bodyOf(received())).toEqual({
+      status: 408,
+      success: false,
+      message: "Request timeout: the whole request did not arrive in time; send it at once",
+    });
   });
 
   it("gets 408 when even its headers do not arrive in time", async () => {
@@ -116,7 +124,9 @@ describe("finding 8: a request that does not arrive in time", () => {
     const fake = await start({ requestTimeout: 300 });
     const { socket, received, closed } = await open(fake.url);
     const update = updateRequest({ email: ANA, city: "AppliedLate" }).replace("\r\n\r\n", "\r\nprefer: delay=600\r\n\r\n");
-    socket.write(`${update}POST /api/v1/users HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: text/plain\r\ncv-api-key: ${KEY_A}\r\ncontent-length: 50\r\n\r\nx`);
+    socket.write(
+      `${update}POST /api/v1/users HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: text/plain\r\ncv-api-key: ${KEY_A}\r\ncontent-length: 50\r\n\r\nx`,
+    );
     await closed;
     expect(statusLines(received())).toEqual([200, 415]);
     expect(bodyOf(received(), 0)).toMatchObject({ status: 200, success: true, data: { user: { city: "AppliedLate" } } });

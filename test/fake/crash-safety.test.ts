@@ -94,7 +94,9 @@ async function killRepeatedly(env: Record<string, string>, onKill?: (state: stri
 describe("crash safety with --persist", () => {
   it(`survives ${KILLS} SIGKILLs during appends to the change log without losing or tearing anything`, async () => {
     const { sent, productive } = await killRepeatedly({});
-    console.log(`[crash safety] appends: kills survived ${KILLS}/${KILLS}; updates sent: ${sent}; kills with updates answered in between: ${productive}`);
+    console.log(
+      `[crash safety] appends: kills survived ${KILLS}/${KILLS}; updates sent: ${sent}; kills with updates answered in between: ${productive}`,
+    );
   }, 120_000);
 
   it(`survives ${KILLS} SIGKILLs during compactions (a snapshot every few changes)`, async () => {

@@ -37,14 +37,18 @@ describe("parseDelay and delayProblem", () => {
   });
 
   it("refuses what is not a delay at all", () => {
-    for (const value of [null, 5, "250", { ms: -1 }, { ms: 1.5 }, { min: 1 }, { ms: 1, min: 1, max: 2 }]) expect(delayProblem(contract, value)).toMatch(OUT_OF_RANGE);
+    for (const value of [null, 5, "250", { ms: -1 }, { ms: 1.5 }, { min: 1 }, { ms: 1, min: 1, max: 2 }])
+      expect(delayProblem(contract, value)).toMatch(OUT_OF_RANGE);
   });
 });
 
 describe("every reader of a delay agrees", () => {
   it("serve --delay takes what the parser and the check take, and refuses the rest", () => {
     expect(delayFrom("100-400", "--delay")).toEqual({ min: 100, max: 400 });
-    for (const text of ["400-100", "60001", "x"]) expect(() => delayFrom(text, "--delay")).toThrow(`--delay must be milliseconds up to 60000, e.g. 250, or a range such as 100-400 (received "${text}").`);
+    for (const text of ["400-100", "60001", "x"])
+      expect(() => delayFrom(text, "--delay")).toThrow(
+        `--delay must be milliseconds up to 60000, e.g. 250, or a range such as 100-400 (received "${text}").`,
+      );
   });
 
   it("createFake's delay and a fault's delay refuse a reversed range in the same words", () => {

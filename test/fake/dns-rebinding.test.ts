@@ -69,7 +69,7 @@ describe("serve beyond loopback", () => {
     const log = vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void lines.push(parts.join(" ")));
     try {
       const running = serveCommand(["--port", "0", ...args]);
-      while (!lines.some((l) => l.includes("Press Ctrl+C")) ) await new Promise((r) => setTimeout(r, 10));
+      while (!lines.some((l) => l.includes("Press Ctrl+C"))) await new Promise((r) => setTimeout(r, 10));
       await new Promise((r) => setTimeout(r, 10));
       process.emit("SIGTERM");
       expect(await running).toBe(0);

@@ -40,7 +40,14 @@ describe("success", () => {
     const reply = await update(url, { email: ANA, city: "Boston", state: "MA", postalCode: "02108", address2: "Suite 5" });
     expect(reply.status).toBe(200);
     const user = await readUser(url, ANA);
-    expect(user).toMatchObject({ city: "Boston", state: "MA", postalCode: "02108", address2: "Suite 5", firstName: "Ana", phoneNumber: "+15550000001" });
+    expect(user).toMatchObject({
+      city: "Boston",
+      state: "MA",
+      postalCode: "02108",
+      address2: "Suite 5",
+      firstName: "Ana",
+      phoneNumber: "+15550000001",
+    });
   });
 
   it("updates the four demographic fields of a user with no case", async () => {
@@ -222,7 +229,7 @@ describe("inferred errors", () => {
 
   it("names the field and the rule in a validation error", async () => {
     const reply = await update(url, { email: ANA, dob: "1995-02-30", gender: "male" });
-    expect(reply.body.message).toContain('data.dob must be a real calendar date in YYYY-MM-DD format');
+    expect(reply.body.message).toContain("data.dob must be a real calendar date in YYYY-MM-DD format");
     expect(reply.body.message).toContain("data.gender must be one of MALE, FEMALE, OTHER");
   });
 

@@ -31,8 +31,16 @@ describe("fixtures", () => {
     ["a bad role", (f: FixtureSet) => void ((f.users[2] as { role: string }).role = "KING"), "/users/2/role: must be one of USER"],
     ["a bad case status", (f: FixtureSet) => void ((f.cases[0] as { status: string }).status = "Assigned"), "/cases/0/status: must be one of OPEN"],
     ["a case of no user", (f: FixtureSet) => void (f.cases[1]!.userId = "u-ghost"), '/cases/1/userId: names no user ("u-ghost")'],
-    ["a duplicate email", (f: FixtureSet) => void (f.users[3]!.email = f.users[1]!.email.toUpperCase()), "/users/3/email: is already the email of /users/1"],
-    ["a key of no organization", (f: FixtureSet) => void (f.apiKeys[0]!.organizationId = "org-x"), "/apiKeys/0/organizationId: names no organization"],
+    [
+      "a duplicate email",
+      (f: FixtureSet) => void (f.users[3]!.email = f.users[1]!.email.toUpperCase()),
+      "/users/3/email: is already the email of /users/1",
+    ],
+    [
+      "a key of no organization",
+      (f: FixtureSet) => void (f.apiKeys[0]!.organizationId = "org-x"),
+      "/apiKeys/0/organizationId: names no organization",
+    ],
     ["a missing collection", (f: FixtureSet) => void delete (f as Partial<FixtureSet>).cases, "/cases: is required"],
   ])("refuses %s, naming the file and the JSON path", async (_, mutate, expected) => {
     const path = writeFixtures(mutate);
@@ -50,7 +58,8 @@ describe("fixtures", () => {
   it("starts on a large fixtures file and finds its last user at once, setting no V8 flag in the caller's process", async () => {
     const path = join(tempDir(), "large.json");
     const fixtures = manyUsers(40_000);
-    for (const user of fixtures.users) Object.assign(user, { address: "1 Long Road, Building 7", city: "Springfield", note: "bulk user for a large fixtures file" });
+    for (const user of fixtures.users)
+      Object.assign(user, { address: "1 Long Road, Building 7", city: "Springfield", note: "bulk user for a large fixtures file" });
     writeFileSync(path, JSON.stringify(fixtures));
     expect(readFileSync(path, "utf8").length).toBeGreaterThan(LARGE_FIXTURES);
     const fake = await start({ fixtures: path });
@@ -60,7 +69,14 @@ describe("fixtures", () => {
   });
 
   it("starts on fixtures given in code", async () => {
-    const fake = await start({ fixtures: { organizations: [{ id: "o", name: "O" }], apiKeys: [{ id: "key-12345678", organizationId: "o" }], users: [{ id: "u", email: "u@o.test", role: "USER", organizationIds: ["o"] }], cases: [] } });
+    const fake = await start({
+      fixtures: {
+        organizations: [{ id: "o", name: "O" }],
+        apiKeys: [{ id: "key-12345678", organizationId: "o" }],
+        users: [{ id: "u", email: "u@o.test", role: "USER", organizationIds: ["o"] }],
+        cases: [],
+      },
+    });
     const reply = await update(fake.url, { email: "u@o.test", city: "Oslo" }, { key: "key-12345678" });
     expect(reply.body.data.user).toMatchObject({ email: "u@o.test", city: "Oslo", firstName: null });
   });

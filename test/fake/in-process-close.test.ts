@@ -13,7 +13,13 @@ const update = (fake: ReturnType<typeof createFake>, city: string) =>
   });
 /** How a promise settles within a bound (no timing asserted: a pending one is the failure). */
 const settled = (p: Promise<Response>, ms = 5_000) =>
-  Promise.race([p.then((r) => `answered ${r.status}`, (e: Error) => `rejected ${e.name}: ${(e.cause as { code?: string } | undefined)?.code ?? e.message}`), new Promise((r) => setTimeout(() => r("still pending"), ms))]);
+  Promise.race([
+    p.then(
+      (r) => `answered ${r.status}`,
+      (e: Error) => `rejected ${e.name}: ${(e.cause as { code?: string } | undefined)?.code ?? e.message}`,
+    ),
+    new Promise((r) => setTimeout(() => r("still pending"), ms)),
+  ]);
 
 describe("closing the in-process fake", () => {
   it.each([

@@ -1,7 +1,16 @@
 // The fake without a socket: createFake's fetch, used by the typed client and by the conformance runner; each
 // fake its own state; faults, the journal and the answer check, all through the same core as over HTTP.
 import { describe, expect, it } from "vitest";
-import { createClient, createFake, DEFAULT_SCENARIOS_DIR, failureKind, loadScenarios, runConformance, withDefaultFixtures, type FixtureSet } from "../../src/index.js";
+import {
+  createClient,
+  createFake,
+  DEFAULT_SCENARIOS_DIR,
+  failureKind,
+  loadScenarios,
+  runConformance,
+  withDefaultFixtures,
+  type FixtureSet,
+} from "../../src/index.js";
 import { loadContract } from "../../src/contract/contract.js";
 import { answerProblem } from "../../src/fake/core/answer-check.js";
 import { loadTarget } from "../../src/conformance/target.js";
@@ -56,14 +65,27 @@ describe("createFake: the fake in-process", () => {
     for (const path of ["/elsewhere", "/__admin/requests"]) {
       const other = await fake.fetch(`${BASE}${path}`);
       expect(other.status).toBe(404);
-      expect(await json(other)).toMatchObject({ success: false, message: expect.stringContaining("In-process, the fake serves GET and POST /api/v1/users only") });
+      expect(await json(other)).toMatchObject({
+        success: false,
+        message: expect.stringContaining("In-process, the fake serves GET and POST /api/v1/users only"),
+      });
     }
   });
 
   it("adds your users to the defaults (withDefaultFixtures)", async () => {
     const fake = createFake({
       fixtures: withDefaultFixtures({
-        users: [{ id: "u-mine", email: "me@clinic-a.test", role: "USER", organizationIds: ["org-clinic-a"], firstName: "Me", lastName: "Mine", phoneNumber: null } as never],
+        users: [
+          {
+            id: "u-mine",
+            email: "me@clinic-a.test",
+            role: "USER",
+            organizationIds: ["org-clinic-a"],
+            firstName: "Me",
+            lastName: "Mine",
+            phoneNumber: null,
+          } as never,
+        ],
       }),
     });
     expect((await post(fake, { email: "me@clinic-a.test", city: "Lyon" })).status).toBe(200);
@@ -77,7 +99,10 @@ describe("faults, in-process", () => {
     const fault = fake.faults.add({ status: 503, times: 1 });
     expect(fault).toMatchObject({ id: "fault-1", remaining: 1 });
     const first = await post(fake, { email: "ana.free@clinic-a.test", city: "Faulted" });
-    expect([first.status, await json(first)]).toEqual([503, { status: 503, success: false, message: "Fault injected by the fake server: 503 Service Unavailable" }]);
+    expect([first.status, await json(first)]).toEqual([
+      503,
+      { status: 503, success: false, message: "Fault injected by the fake server: 503 Service Unavailable" },
+    ]);
     expect(userOf(fake, "ana.free@clinic-a.test").city).not.toBe("Faulted");
     expect(fake.faults.list()).toEqual([]);
     expect((await post(fake, { email: "ana.free@clinic-a.test", city: "Fine" })).status).toBe(200);
@@ -98,14 +123,31 @@ describe("faults, in-process", () => {
     const slow = await post(fake, { email: "ana.free@clinic-a.test", city: "Late" });
     expect(slow.status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(100);
-    await expect(fake.fetch(`${BASE}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A }, body: "{}", signal: AbortSignal.timeout(20) })).rejects.toMatchObject({ name: "TimeoutError" });
+    await expect(
+      fake.fetch(`${BASE}/api/v1/users`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "cv-api-key": KEY_A },
+        body: "{}",
+        signal: AbortSignal.timeout(20),
+      }),
+    ).rejects.toMatchObject({ name: "TimeoutError" });
   });
 
   it("hangs until the client gives up, and close() ends what still hangs", async () => {
     const fake = createFake();
     fake.faults.add({ effect: "hang" });
-    const hanging = fake.fetch(`${BASE}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A }, body: "{}" });
-    const outcome = Promise.race([hanging.then(() => "answered", () => "rejected"), new Promise((r) => setTimeout(() => r("still hanging"), 50))]);
+    const hanging = fake.fetch(`${BASE}/api/v1/users`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "cv-api-key": KEY_A },
+      body: "{}",
+    });
+    const outcome = Promise.race([
+      hanging.then(
+        () => "answered",
+        () => "rejected",
+      ),
+      new Promise((r) => setTimeout(() => r("still hanging"), 50)),
+    ]);
     expect(await outcome).toBe("still hanging");
     await fake.close();
     await expect(hanging).rejects.toThrow("fetch failed");
@@ -117,9 +159,20 @@ describe("faults, in-process", () => {
       const fake = createFake();
       fake.faults.add(spec);
       const controller = new AbortController();
-      const pending = fake.fetch(`${BASE}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A }, body: "{}", signal: controller.signal });
+      const pending = fake.fetch(`${BASE}/api/v1/users`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "cv-api-key": KEY_A },
+        body: "{}",
+        signal: controller.signal,
+      });
       controller.abort(new Error("gave up"));
-      const outcome = await Promise.race([pending.then(() => "answered", (e: Error) => e.message), new Promise((r) => setTimeout(() => r("still waiting"), 1000))]);
+      const outcome = await Promise.race([
+        pending.then(
+          () => "answered",
+          (e: Error) => e.message,
+        ),
+        new Promise((r) => setTimeout(() => r("still waiting"), 1000)),
+      ]);
       expect(outcome, JSON.stringify(spec)).toBe("gave up");
       await fake.close();
     }
@@ -131,7 +184,10 @@ describe("faults, in-process", () => {
     fake.faults.add({ effect: "empty", times: 1 });
     fake.faults.add({ effect: "malformedJson", times: 1 });
     await expect(post(fake, { email: "ana.free@clinic-a.test" })).rejects.toMatchObject({ message: "fetch failed", cause: { code: "ECONNRESET" } });
-    await expect(post(fake, { email: "ana.free@clinic-a.test" })).rejects.toMatchObject({ message: "fetch failed", cause: { code: "UND_ERR_SOCKET" } });
+    await expect(post(fake, { email: "ana.free@clinic-a.test" })).rejects.toMatchObject({
+      message: "fetch failed",
+      cause: { code: "UND_ERR_SOCKET" },
+    });
     const broken = await post(fake, { email: "ana.free@clinic-a.test" });
     expect(broken.status).toBe(200);
     await expect(broken.json()).rejects.toThrow(SyntaxError);
@@ -202,7 +258,11 @@ describe("the request journal, in-process", () => {
     const small = createFake({ journal: 2 });
     for (const city of ["A", "B", "C"]) await post(small, { email: "ana.free@clinic-a.test", city });
     expect(small.requests().map((e) => (e.body as { data: { city: string } }).data.city)).toEqual(["B", "C"]);
-    const cut = await small.fetch(`${BASE}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A }, body: `{"x":"${"y".repeat(20_000)}"}` });
+    const cut = await small.fetch(`${BASE}/api/v1/users`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "cv-api-key": KEY_A },
+      body: `{"x":"${"y".repeat(20_000)}"}`,
+    });
     expect(cut.status).toBe(400);
     const last = small.requests().at(-1)!;
     expect([last.bodyTruncated, last.bodyText!.length, last.body]).toEqual([true, 8192, undefined]);
@@ -216,9 +276,20 @@ describe("the request journal, in-process", () => {
 describe("the answer check", () => {
   const contract = loadContract();
   it("names what breaks openapi.yaml: an unlisted status, a body the status's schema refuses", () => {
-    expect(answerProblem(contract, "/api/v1/users", "POST", { status: 418, headers: {}, body: {}, outcome: "x" })).toMatch(/answered 418, which openapi.yaml does not list/);
-    expect(answerProblem(contract, "/api/v1/users", "POST", { status: 400, headers: {}, body: { status: 400, success: true }, outcome: "x" })).toMatch(/a body openapi.yaml refuses/);
-    expect(answerProblem(contract, "/api/v1/users", "PUT", { status: 405, headers: {}, body: { status: 405, success: false, message: "m" }, outcome: "x" })).toBeUndefined();
+    expect(answerProblem(contract, "/api/v1/users", "POST", { status: 418, headers: {}, body: {}, outcome: "x" })).toMatch(
+      /answered 418, which openapi.yaml does not list/,
+    );
+    expect(
+      answerProblem(contract, "/api/v1/users", "POST", { status: 400, headers: {}, body: { status: 400, success: true }, outcome: "x" }),
+    ).toMatch(/a body openapi.yaml refuses/);
+    expect(
+      answerProblem(contract, "/api/v1/users", "PUT", {
+        status: 405,
+        headers: {},
+        body: { status: 405, success: false, message: "m" },
+        outcome: "x",
+      }),
+    ).toBeUndefined();
   });
 
   it("is on in this test suite, so every answer above was checked", () => {

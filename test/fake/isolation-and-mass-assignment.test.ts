@@ -95,7 +95,11 @@ describe("API keys", () => {
   it("refuses two cv-api-key headers (even of the same key) with the unknown-key answer", async () => {
     const response = await fetch(`${fake().url}/api/v1/users`, {
       method: "POST",
-      headers: [["content-type", "application/json"], ["cv-api-key", KEY_A], ["cv-api-key", KEY_A]],
+      headers: [
+        ["content-type", "application/json"],
+        ["cv-api-key", KEY_A],
+        ["cv-api-key", KEY_A],
+      ],
       body: JSON.stringify({ action: "UPDATE_PROFILE", data: { email: ANA, city: "X" } }),
     });
     expect(response.status).toBe(400);
@@ -124,7 +128,13 @@ describe("API keys", () => {
     ]);
     expect(table.organizationIdFor("cvk_test_clinic_a_4f1c2d9e")).toBe("org-a");
     expect(table.organizationIdFor("cvk_test_clinic_b_7e3a1b5c")).toBe("org-b");
-    for (const guess of ["cvk_test_clinic_a_4f1c2d9", "cvk_test_clinic_a_4f1c2d9e ", "CVK_TEST_CLINIC_A_4F1C2D9E", "", "cvk_test_clinic_a_4f1c2d9f"]) {
+    for (const guess of [
+      "cvk_test_clinic_a_4f1c2d9",
+      "cvk_test_clinic_a_4f1c2d9e ",
+      "CVK_TEST_CLINIC_A_4F1C2D9E",
+      "",
+      "cvk_test_clinic_a_4f1c2d9f",
+    ]) {
       expect(table.organizationIdFor(guess)).toBeUndefined();
     }
     expect([sameKey("abc", "abc"), sameKey("abc", "abd"), sameKey("abc", "ab"), sameKey("", "")]).toEqual([true, false, false, true]);
@@ -159,6 +169,10 @@ describe("API keys", () => {
       { id: first, organizationId: "org-first" },
       { id: second, organizationId: "org-second" },
     ]);
-    expect([table.organizationIdFor(first), table.organizationIdFor(second), table.organizationIdFor(`${first}x`)]).toEqual(["org-first", "org-second", undefined]);
+    expect([table.organizationIdFor(first), table.organizationIdFor(second), table.organizationIdFor(`${first}x`)]).toEqual([
+      "org-first",
+      "org-second",
+      undefined,
+    ]);
   });
 });

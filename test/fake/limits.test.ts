@@ -65,10 +65,26 @@ describe("over HTTP", () => {
     const other = "cvk_test_clinic_b_8a7e3b10";
     await fetch(`${fake.url}/api/v1/users?cv-api-key=${KEY_A}&access_token=tok123&plain=${other}`, {
       method: "POST",
-      headers: { "content-type": "application/json", "cv-api-key": KEY_A, "x-api-key": "xk-123", "x-auth-token": "at-456", "x-echo": `Bearer ${other}` },
-      body: JSON.stringify({ key: "k-789", "cv-api-key": KEY_A, note: `mine is ${other}`, action: "UPDATE_PROFILE", data: { email: "ana.free@clinic-a.test", apiKey: "ak-000" } }),
+      headers: {
+        "content-type": "application/json",
+        "cv-api-key": KEY_A,
+        "x-api-key": "xk-123",
+        "x-auth-token": "at-456",
+        "x-echo": `Bearer ${other}`,
+      },
+      body: JSON.stringify({
+        key: "k-789",
+        "cv-api-key": KEY_A,
+        note: `mine is ${other}`,
+        action: "UPDATE_PROFILE",
+        data: { email: "ana.free@clinic-a.test", apiKey: "ak-000" },
+      }),
     });
-    await fetch(`${fake.url}/api/v1/users`, { method: "POST", headers: { "content-type": "text/plain", "x-session-id": "s-1" }, body: `raw ${KEY_A} "password": "pw-1"` });
+    await fetch(`${fake.url}/api/v1/users`, {
+      method: "POST",
+      headers: { "content-type": "text/plain", "x-session-id": "s-1" },
+      body: `raw ${KEY_A} "password": "pw-1"`,
+    });
     const text = JSON.stringify(await json(fetch(`${fake.url}/__admin/requests`)));
     for (const secret of [KEY_A, other, "tok123", "xk-123", "at-456", "k-789", "ak-000", "s-1", "pw-1"]) expect(text, secret).not.toContain(secret);
     expect(text).toContain("[redacted]");
@@ -78,7 +94,11 @@ describe("over HTTP", () => {
   it("refuses a fault past MAX_FAULTS with 400, and lists at most that many", async () => {
     const fake = await start();
     for (let n = 0; n < MAX_FAULTS; n++) fake.faults.add({ email: `User${n}@Example.com`, status: 503 });
-    const refused = await fetch(`${fake.url}/__admin/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ status: 503 }) });
+    const refused = await fetch(`${fake.url}/__admin/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ status: 503 }),
+    });
     expect(refused.status).toBe(400);
     expect(((await json(refused)) as { message: string }).message).toMatch(/^Invalid fault: at most 1000 faults are in force/);
     expect(fake.faults.list()).toHaveLength(MAX_FAULTS);
@@ -109,7 +129,11 @@ describe("organizations and the state file", () => {
   it("refuses one over 200 characters from the admin API", async () => {
     const fake = await start();
     const id = fake.state().organizations[0]!.id;
-    const reply = await fetch(`${fake.url}/__admin/organizations/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "N".repeat(201) }) });
+    const reply = await fetch(`${fake.url}/__admin/organizations/${id}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "N".repeat(201) }),
+    });
     expect(reply.status).toBe(400);
   });
 

@@ -11,7 +11,11 @@ const server = setupServer(...handlers(fake, { baseUrl: BASE }));
 
 /** What an app under test would do: a plain global fetch to the real URL. */
 const appUpdates = (data: Record<string, unknown>) =>
-  fetch(`${BASE}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", "cv-api-key": KEY_A }, body: JSON.stringify({ action: "UPDATE_PROFILE", data }) });
+  fetch(`${BASE}/api/v1/users`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cv-api-key": KEY_A },
+    body: JSON.stringify({ action: "UPDATE_PROFILE", data }),
+  });
 
 describe("cv-contract-kit/msw", () => {
   beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
@@ -23,14 +27,22 @@ describe("cv-contract-kit/msw", () => {
     expect([ok.status, (await json(ok)).data.user.city]).toEqual([200, "Boston"]);
     expect(fake.state().users.find((u) => u.email === "ana.free@clinic-a.test")!.city).toBe("Boston");
     const locked = await appUpdates({ email: "ben.locked@clinic-a.test", lastName: "Other" });
-    expect(await json(locked)).toEqual({ status: 400, success: false, message: "Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases" });
+    expect(await json(locked)).toEqual({
+      status: 400,
+      success: false,
+      message: "Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases",
+    });
   });
 
   it("answers the app's search (GET /api/v1/users?email=, the vendor's search users page) from the same state", async () => {
     await appUpdates({ email: "ana.free@clinic-a.test", city: "Boston" });
     const found = await fetch(`${BASE}/api/v1/users?email=ANA`, { headers: { "cv-api-key": KEY_A } });
     const body = await json(found);
-    expect([found.status, body.meta, body.data.map((u: { email: string; city: string }) => [u.email, u.city])]).toEqual([200, { hasMore: false, cursor: expect.any(String) }, [["ana.free@clinic-a.test", "Boston"]]]);
+    expect([found.status, body.meta, body.data.map((u: { email: string; city: string }) => [u.email, u.city])]).toEqual([
+      200,
+      { hasMore: false, cursor: expect.any(String) },
+      [["ana.free@clinic-a.test", "Boston"]],
+    ]);
     const other = await fetch(`${BASE}/api/v1/users?email=eve`, { headers: { "cv-api-key": KEY_A } });
     expect((await json(other)).data).toEqual([]);
   });

@@ -84,7 +84,9 @@ describe("Prefer: example=NAME on the API path", () => {
     const unknown = await post(fake, "example=noSuchExample");
     const body = await json(unknown);
     expect([unknown.status, body.success]).toEqual([400, false]);
-    expect(body.message).toMatch(/^Invalid fault: Prefer: example=noSuchExample: POST \/api\/v1\/users has no example of that name; known: 200: vendorExample, partialUpdate; 400: .*phoneNumberInUse/);
+    expect(body.message).toMatch(
+      /^Invalid fault: Prefer: example=noSuchExample: POST \/api\/v1\/users has no example of that name; known: 200: vendorExample, partialUpdate; 400: .*phoneNumberInUse/,
+    );
     const wrongStatus = await post(fake, "code=200, example=phoneNumberInUse");
     expect((await json(wrongStatus)).message).toBe(
       "Invalid fault: Prefer: example=phoneNumberInUse: status 200 of POST /api/v1/users has no example of that name; known: 200: vendorExample, partialUpdate",
@@ -92,7 +94,10 @@ describe("Prefer: example=NAME on the API path", () => {
     const searchUnknown = await search(fake, "example=partialUpdate");
     expect((await json(searchUnknown)).message).toMatch(/GET \/api\/v1\/users has no example of that name; known: 200: vendorExample; 400: /);
     const withFault = await post(fake, "example=vendorExample, fault=reset");
-    expect([withFault.status, (await json(withFault)).message]).toEqual([400, "Invalid fault: Prefer header: example=vendorExample answers an example; leave out fault=reset"]);
+    expect([withFault.status, (await json(withFault)).message]).toEqual([
+      400,
+      "Invalid fault: Prefer header: example=vendorExample answers an example; leave out fault=reset",
+    ]);
     expect(fake.requests().map((entry) => entry.outcome)).toEqual(["invalidFault", "invalidFault", "invalidFault", "invalidFault"]);
   });
 

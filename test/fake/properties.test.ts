@@ -12,7 +12,15 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-const EMAILS = ["ana.free@clinic-a.test", "ben.locked@clinic-a.test", "carla.open@clinic-a.test", "dan.staff@clinic-a.test", "eve.other@clinic-b.test", "gus.both@clinic-a.test", "nobody@x.test"];
+const EMAILS = [
+  "ana.free@clinic-a.test",
+  "ben.locked@clinic-a.test",
+  "carla.open@clinic-a.test",
+  "dan.staff@clinic-a.test",
+  "eve.other@clinic-b.test",
+  "gus.both@clinic-a.test",
+  "nobody@x.test",
+];
 const figures = { sent: 0, serverErrors: 0 };
 afterAll(() => console.log(`[properties] requests sent: ${figures.sent}, 5xx seen: ${figures.serverErrors}`));
 
@@ -26,11 +34,30 @@ describe("random request bodies", () => {
     fc.anything(),
   );
   const data = fc.dictionary(
-    fc.constantFrom("email", "firstName", "lastName", "dob", "gender", "phoneNumber", "address", "address2", "city", "state", "country", "postalCode", "role", "__proto__", "id"),
+    fc.constantFrom(
+      "email",
+      "firstName",
+      "lastName",
+      "dob",
+      "gender",
+      "phoneNumber",
+      "address",
+      "address2",
+      "city",
+      "state",
+      "country",
+      "postalCode",
+      "role",
+      "__proto__",
+      "id",
+    ),
     fieldValue,
   );
   const body = fc.oneof(
-    fc.record({ action: fc.constantFrom("UPDATE_PROFILE", "UPDATE", ""), data: fc.tuple(fc.constantFrom(...EMAILS), data).map(([email, d]) => ({ ...d, email })) }),
+    fc.record({
+      action: fc.constantFrom("UPDATE_PROFILE", "UPDATE", ""),
+      data: fc.tuple(fc.constantFrom(...EMAILS), data).map(([email, d]) => ({ ...d, email })),
+    }),
     fc.record({ action: fc.constant("UPDATE_PROFILE"), data }),
     fc.anything(),
   );

@@ -32,7 +32,9 @@ beforeAll(async () => {
   });
   await page.exposeFunction("reportBlocked", (what: string) => blocked.push(what));
   // In the page (as text: this project's TypeScript has no DOM types).
-  await page.addInitScript({ content: 'document.addEventListener("securitypolicyviolation", (e) => reportBlocked(`${e.violatedDirective} ${e.blockedURI}`));' });
+  await page.addInitScript({
+    content: 'document.addEventListener("securitypolicyviolation", (e) => reportBlocked(`${e.violatedDirective} ${e.blockedURI}`));',
+  });
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -68,13 +70,20 @@ describe("the start page (GET / in a browser)", () => {
 
   it("shows each account, and what an update of it answers with each key", async () => {
     expect(await visible("account-row").count()).toBe(fake.state().users.length);
-    expect(await row("ana.free@clinic-a.test").innerText()).toMatch(/^ana\.free@clinic-a\.test\tUSER\tClinic A\tnone\t\+15550000001\t200 updates\t400 not in Clinic B$/);
+    expect(await row("ana.free@clinic-a.test").innerText()).toMatch(
+      /^ana\.free@clinic-a\.test\tUSER\tClinic A\tnone\t\+15550000001\t200 updates\t400 not in Clinic B$/,
+    );
     expect(await row("ben.locked@clinic-a.test").innerText()).toMatch(/\tASSIGNED Clinic A\t.*\t400 \/ 200 demographic fields locked\t/);
-    expect(await row("gus.both@clinic-a.test").innerText()).toMatch(/\tClinic A\nClinic B\tIN_PROGRESS Clinic B\t.*\t400 \/ 200 demographic fields locked\t400 \/ 200 demographic fields locked$/);
+    expect(await row("gus.both@clinic-a.test").innerText()).toMatch(
+      /\tClinic A\nClinic B\tIN_PROGRESS Clinic B\t.*\t400 \/ 200 demographic fields locked\t400 \/ 200 demographic fields locked$/,
+    );
     expect(await row("dan.staff@clinic-a.test").innerText()).toMatch(/\tADMIN\t.*\t400 not allowed \(ADMIN\)\t/);
     expect(await row("eve.other@clinic-b.test").innerText()).toMatch(/\t400 not in Clinic A\t200 updates$/);
     // The colors a person reads first: green, amber, red.
-    const background = (email: string, key: string) => row(email).locator(`[data-testid="outcome-${key}"]`).evaluate((cell) => (globalThis as unknown as Window).getComputedStyle(cell).backgroundColor);
+    const background = (email: string, key: string) =>
+      row(email)
+        .locator(`[data-testid="outcome-${key}"]`)
+        .evaluate((cell) => (globalThis as unknown as Window).getComputedStyle(cell).backgroundColor);
     expect(await background("ana.free@clinic-a.test", "A")).toBe("rgb(218, 251, 225)");
     expect(await background("ben.locked@clinic-a.test", "A")).toBe("rgb(255, 248, 197)");
     expect(await background("dan.staff@clinic-a.test", "A")).toBe("rgb(255, 235, 233)");
@@ -82,7 +91,9 @@ describe("the start page (GET / in a browser)", () => {
   });
 
   it("gives a curl line, and links to the admin API", async () => {
-    expect(await visible("curl").innerText()).toMatch(/^curl -s 'http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users' \\\n {2}-H 'cv-api-key: cvk_test_clinic_a_4f1c2d9e'/);
+    expect(await visible("curl").innerText()).toMatch(
+      /^curl -s 'http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users' \\\n {2}-H 'cv-api-key: cvk_test_clinic_a_4f1c2d9e'/,
+    );
     for (const collection of ["organizations", "apiKeys", "users", "cases", "db"]) {
       expect(await visible(`admin-get-${collection}`).locator("a").getAttribute("href")).toBe(`/__admin/${collection}`);
     }

@@ -17,7 +17,8 @@ import { admin, expectConforms, KEY_A, KEY_B, toReply, update } from "../support
 const bash = async (line: string) => (await promisify(execFile)("bash", ["-c", line], { encoding: "utf8" })).stdout;
 const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 /** What GET / answered before the page existed, for anything but a browser. */
-const NOT_FOUND = (method: string) => `{"status":404,"success":false,"message":"Not found: ${method} /. This server serves GET and POST /api/v1/users and /__admin"}`;
+const NOT_FOUND = (method: string) =>
+  `{"status":404,"success":false,"message":"Not found: ${method} /. This server serves GET and POST /api/v1/users and /__admin"}`;
 
 let fake: FakeServer;
 beforeAll(async () => {
@@ -31,7 +32,10 @@ const get = (path: string, headers: Record<string, string> = {}, method = "GET")
 function outcomes(html: string, email: string): Record<string, string> {
   const row = html.match(new RegExp(`<tr data-testid="account-row" data-email="${email.replace(/[.+]/g, "\\$&")}">([\\s\\S]*?)</tr>`))?.[1] ?? "";
   return Object.fromEntries(
-    [...row.matchAll(/data-testid="outcome-(\w+)" data-outcome="(\w+)"(?: data-failure="(\w+)")?/g)].map(([, key, outcome, failure]) => [key, failure ?? outcome]),
+    [...row.matchAll(/data-testid="outcome-(\w+)" data-outcome="(\w+)"(?: data-failure="(\w+)")?/g)].map(([, key, outcome, failure]) => [
+      key,
+      failure ?? outcome,
+    ]),
   );
 }
 
@@ -40,7 +44,9 @@ describe("GET / from a browser", () => {
     const reply = await get("/", { accept: BROWSER });
     expect(reply.status).toBe(200);
     expect(reply.headers.get("content-type")).toBe("text/html; charset=utf-8");
-    expect(reply.headers.get("content-security-policy")).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/);
+    expect(reply.headers.get("content-security-policy")).toMatch(
+      /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/,
+    );
     expect(reply.headers.get("cache-control")).toBe("no-store");
     expect(reply.headers.get("vary")).toBe("Accept");
     expect(reply.headers.get("x-content-type-options")).toBe("nosniff");
@@ -57,7 +63,9 @@ describe("GET / from a browser", () => {
     for (const key of state.apiKeys) expect(text).toContain(`<code>${key.id}</code>`);
     expect(text).toMatch(/<th>key A<\/th><td><code>cvk_test_clinic_a_4f1c2d9e<\/code><\/td><td>Clinic A/);
     for (const user of state.users) expect(text).toContain(`data-email="${user.email}"`);
-    expect(text).toMatch(/data-email="dan\.staff@clinic-a\.test">\s*<td class="email">dan\.staff@clinic-a\.test<\/td><td class="role staff">ADMIN<\/td>/);
+    expect(text).toMatch(
+      /data-email="dan\.staff@clinic-a\.test">\s*<td class="email">dan\.staff@clinic-a\.test<\/td><td class="role staff">ADMIN<\/td>/,
+    );
   });
 
   it("says what an update of each account answers with each key, as the fake itself answers it", async () => {
@@ -150,7 +158,9 @@ describe("GET / from anything but a browser: the 404 envelope, as before", () =>
   });
 
   it("other methods on / are not pages: the same 404 envelope, for a browser too", async () => {
-    const reply = await fetch(`${fake.url}/`, { method: "POST", headers: { accept: BROWSER, "content-type": "application/json" }, body: "{}" }).then(toReply);
+    const reply = await fetch(`${fake.url}/`, { method: "POST", headers: { accept: BROWSER, "content-type": "application/json" }, body: "{}" }).then(
+      toReply,
+    );
     expect(reply.status).toBe(404);
     expect(reply.text).toBe(NOT_FOUND("POST"));
   });
@@ -253,8 +263,8 @@ describe("renderRootPage: a pure function of the state and the contract", () => 
     expect(html.match(/data-testid="account-row"/g)).toHaveLength(50);
     expect(html.match(/data-testid="key-row"/g)).toHaveLength(50);
     expect(Object.keys(outcomes(html, "user0@clinic-a.test"))).toEqual(["A", "B", "C", "D", "E", "F"]);
-    expect(html).toContain("… and 70 more: <a href=\"/__admin/users\">GET /__admin/users</a>");
-    expect(html).toContain("… and 10 more: <a href=\"/__admin/apiKeys\">GET /__admin/apiKeys</a>");
+    expect(html).toContain('… and 70 more: <a href="/__admin/users">GET /__admin/users</a>');
+    expect(html).toContain('… and 10 more: <a href="/__admin/apiKeys">GET /__admin/apiKeys</a>');
     expect(html).toContain("Columns for the first 6 of 60 keys.");
   });
 });
@@ -281,7 +291,10 @@ describe("GET /__docs: the API reference built from openapi.yaml", () => {
 
   it("is described in openapi.yaml, with the pages, as fake only", () => {
     const { spec } = loadContract();
-    for (const [path, methods] of [["/", ["get", "head"]], ["/__docs", ["get", "head"]]] as const) {
+    for (const [path, methods] of [
+      ["/", ["get", "head"]],
+      ["/__docs", ["get", "head"]],
+    ] as const) {
       expect(Object.keys(spec.paths[path]!).sort()).toEqual([...methods].sort());
       for (const method of methods) expect((spec.paths[path]![method] as Record<string, unknown>)["x-kit-fake-only"]).toBe(true);
     }
@@ -293,7 +306,10 @@ function contractStatuses(path: string, method: string): number[] {
 }
 
 /** GET with exactly these headers (fetch would add its own Accept). */
-function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | undefined>; text: string }> {
+function rawGet(
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | undefined>; text: string }> {
   const { port } = new URL(fake.url);
   return new Promise((resolve, reject) => {
     httpRequest({ host: "127.0.0.1", port, path, headers }, (res) => {
@@ -307,5 +323,10 @@ function rawGet(path: string, headers: Record<string, string>): Promise<{ status
 }
 
 function unescapeHtml(html: string): string {
-  return html.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  return html
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
 }

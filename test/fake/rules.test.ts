@@ -58,12 +58,48 @@ describe("decideProfileUpdate: the page's failures, in its order", () => {
     ['"Not allowed to update the profile" (role is not USER)', { email: "admin@a.test", city: "Oslo" }, [], [], "notAllowedToUpdateProfile"],
     ["… unless the role check is switched off", { email: "admin@a.test", city: "Oslo" }, [], ["roleCheck"], "ok"],
     ["emails match in any letter case (inferred)", { email: "FREE@A.TEST", city: "Oslo" }, [], [], "ok"],
-    ["a locked field with an ASSIGNED case", { email: "free@a.test", firstName: "Ann" }, [{ userId: "u-free", status: "ASSIGNED" }], [], "demographicFieldsLocked"],
-    ["a locked field with an IN_PROGRESS case", { email: "free@a.test", lastName: "Lee" }, [{ userId: "u-free", status: "IN_PROGRESS" }], [], "demographicFieldsLocked"],
-    ["a locked field with an APPROVED case", { email: "free@a.test", dob: "1990-01-01" }, [{ userId: "u-free", status: "APPROVED" }], [], "demographicFieldsLocked"],
-    ["a locked field with a REJECTED case", { email: "free@a.test", gender: "FEMALE" }, [{ userId: "u-free", status: "REJECTED" }], [], "demographicFieldsLocked"],
-    ["a locked field with a NO_DECISION case", { email: "free@a.test", firstName: "Ann" }, [{ userId: "u-free", status: "NO_DECISION" }], [], "demographicFieldsLocked"],
-    ["a locked field sent as null still counts as sent", { email: "free@a.test", firstName: null } as unknown as UpdateProfileData, [{ userId: "u-free", status: "APPROVED" }], [], "demographicFieldsLocked"],
+    [
+      "a locked field with an ASSIGNED case",
+      { email: "free@a.test", firstName: "Ann" },
+      [{ userId: "u-free", status: "ASSIGNED" }],
+      [],
+      "demographicFieldsLocked",
+    ],
+    [
+      "a locked field with an IN_PROGRESS case",
+      { email: "free@a.test", lastName: "Lee" },
+      [{ userId: "u-free", status: "IN_PROGRESS" }],
+      [],
+      "demographicFieldsLocked",
+    ],
+    [
+      "a locked field with an APPROVED case",
+      { email: "free@a.test", dob: "1990-01-01" },
+      [{ userId: "u-free", status: "APPROVED" }],
+      [],
+      "demographicFieldsLocked",
+    ],
+    [
+      "a locked field with a REJECTED case",
+      { email: "free@a.test", gender: "FEMALE" },
+      [{ userId: "u-free", status: "REJECTED" }],
+      [],
+      "demographicFieldsLocked",
+    ],
+    [
+      "a locked field with a NO_DECISION case",
+      { email: "free@a.test", firstName: "Ann" },
+      [{ userId: "u-free", status: "NO_DECISION" }],
+      [],
+      "demographicFieldsLocked",
+    ],
+    [
+      "a locked field sent as null still counts as sent",
+      { email: "free@a.test", firstName: null } as unknown as UpdateProfileData,
+      [{ userId: "u-free", status: "APPROVED" }],
+      [],
+      "demographicFieldsLocked",
+    ],
     ["OPEN does not lock (the page lists it not)", { email: "free@a.test", firstName: "Ann" }, [{ userId: "u-free", status: "OPEN" }], [], "ok"],
     ["ABANDONED does not lock", { email: "free@a.test", firstName: "Ann" }, [{ userId: "u-free", status: "ABANDONED" }], [], "ok"],
     ["unlocked fields pass a locking case", { email: "free@a.test", city: "Oslo" }, [{ userId: "u-free", status: "APPROVED" }], [], "ok"],
@@ -73,7 +109,13 @@ describe("decideProfileUpdate: the page's failures, in its order", () => {
     ["the user's own number may be sent again", { email: "free@a.test", phoneNumber: "+15550000001" }, [], [], "ok"],
     ["a number no one holds", { email: "free@a.test", phoneNumber: "+15550000999" }, [], [], "ok"],
     ["… uniqueness switched off", { email: "free@a.test", phoneNumber: "+15550000002" }, [], ["phoneUniqueness"], "ok"],
-    ["the lock answers before the phone rule", { email: "free@a.test", firstName: "Ann", phoneNumber: "+15550000002" }, [{ userId: "u-free", status: "APPROVED" }], [], "demographicFieldsLocked"],
+    [
+      "the lock answers before the phone rule",
+      { email: "free@a.test", firstName: "Ann", phoneNumber: "+15550000002" },
+      [{ userId: "u-free", status: "APPROVED" }],
+      [],
+      "demographicFieldsLocked",
+    ],
     ["the organization answers before the role", { email: "b@b.test", firstName: "Ann" }, [], ["roleCheck"], "userNotInOrganization"],
   ];
   it.each(rows)("%s → %s", (_, data, cases, disabled, expected) => {
@@ -81,7 +123,12 @@ describe("decideProfileUpdate: the page's failures, in its order", () => {
   });
 
   it("an accepted update patches only the profile fields sent", () => {
-    const decision = decideProfileUpdate(state(), "org-a", { email: "free@a.test", city: "Oslo", role: "ADMIN", id: "x" } as unknown as UpdateProfileData, config());
+    const decision = decideProfileUpdate(
+      state(),
+      "org-a",
+      { email: "free@a.test", city: "Oslo", role: "ADMIN", id: "x" } as unknown as UpdateProfileData,
+      config(),
+    );
     expect(decision).toMatchObject({ ok: true, user: { id: "u-free" }, patch: { city: "Oslo" } });
     expect(decision.ok && Object.keys(decision.patch)).toEqual(["city"]);
   });
@@ -90,7 +137,11 @@ describe("decideProfileUpdate: the page's failures, in its order", () => {
 describe("profilePatch and lockedFieldsSent: only the contract's field names", () => {
   it.each([
     ["unknown keys, email and role are never copied", { email: "e", role: "ADMIN", nickname: "n", city: "Oslo" }, { city: "Oslo" }],
-    ["an inherited or prototype key is never copied", JSON.parse('{"__proto__": {"city": "x"}, "constructor": 1, "state": "CA"}') as Record<string, unknown>, { state: "CA" }],
+    [
+      "an inherited or prototype key is never copied",
+      JSON.parse('{"__proto__": {"city": "x"}, "constructor": 1, "state": "CA"}') as Record<string, unknown>,
+      { state: "CA" },
+    ],
     ["null is written as sent (it clears the field)", { address2: null }, { address2: null }],
     ["undefined is not sent", { city: undefined, country: "US" }, { country: "US" }],
   ])("%s", (_, data, expected) => {
@@ -110,7 +161,13 @@ describe("the rules' registry", () => {
   const page = PAGE_SENTENCES.join("\n");
 
   it("runs the rules in the page's order of failures, each quoting words of the page", () => {
-    expect(PROFILE_RULES.map((rule) => rule.failure)).toEqual(["userDoesNotExist", "userNotInOrganization", "notAllowedToUpdateProfile", "demographicFieldsLocked", "phoneNumberInUse"]);
+    expect(PROFILE_RULES.map((rule) => rule.failure)).toEqual([
+      "userDoesNotExist",
+      "userNotInOrganization",
+      "notAllowedToUpdateProfile",
+      "demographicFieldsLocked",
+      "phoneNumberInUse",
+    ]);
     for (const rule of PROFILE_RULES) expect(page, `${rule.failure}: ${rule.sentence}`).toContain(rule.sentence.replace(/^"|"$/g, ""));
     expect(RULE_NAMES).toEqual(["organizationScope", "roleCheck", "demographicLock", "phoneUniqueness"]);
   });
@@ -130,6 +187,7 @@ describe("the rules' registry", () => {
         }
       }
     }
-    for (const rule of PROFILE_RULES) expect(seen.has(rule.failure), `no account of fixtures/default.json meets ${rule.failure}: it needs ${rule.exercisedBy}`).toBe(true);
+    for (const rule of PROFILE_RULES)
+      expect(seen.has(rule.failure), `no account of fixtures/default.json meets ${rule.failure}: it needs ${rule.exercisedBy}`).toBe(true);
   });
 });

@@ -14,7 +14,12 @@ const emailsOf = (organizationId: string) => fixtures.users.filter((u) => u.orga
 const message = (name: Parameters<typeof contract.message>[0]) => contract.message(name).template;
 
 /** One search, checked against openapi.yaml's GET /api/v1/users. `key: null` sends none. */
-async function search(baseUrl: string, query: Record<string, string> | string, key: string | null = KEY_A, headers: Record<string, string> = {}): Promise<Reply> {
+async function search(
+  baseUrl: string,
+  query: Record<string, string> | string,
+  key: string | null = KEY_A,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   const qs = typeof query === "string" ? query : new URLSearchParams(query).toString();
   const response = await fetch(`${baseUrl}${PATH}${qs ? `?${qs}` : ""}`, { headers: { ...(key === null ? {} : { "cv-api-key": key }), ...headers } });
   const reply = await toReply(response);
@@ -107,7 +112,10 @@ describe("GET /api/v1/users (search users)", () => {
     const cursorA = (await search(url(), { limit: "1" })).body.meta.cursor as string;
     for (const after of ["not-a-cursor", cursorB, `${cursorA}!`]) {
       const reply = await search(url(), { after });
-      expect([reply.status, reply.body.message], after).toEqual([400, expect.stringMatching(/^Invalid search query: after names no user of this organization/)]);
+      expect([reply.status, reply.body.message], after).toEqual([
+        400,
+        expect.stringMatching(/^Invalid search query: after names no user of this organization/),
+      ]);
     }
     expect((await search(url(), { after: cursorA })).status).toBe(200);
   });
@@ -142,13 +150,25 @@ describe("GET /api/v1/users (search users)", () => {
     for (const method of ["PUT", "PATCH", "DELETE"]) {
       const reply = await toReply(await fetch(`${url()}${PATH}`, { method, headers: { "cv-api-key": KEY_A } }));
       expectConforms(PATH, "post", reply); // a method the path does not list: its 405 is described on the update
-      expect([reply.status, reply.headers.get("allow"), reply.body.message]).toEqual([405, "GET, POST", `Method ${method} is not allowed on ${PATH}. Use GET, POST`]);
+      expect([reply.status, reply.headers.get("allow"), reply.body.message]).toEqual([
+        405,
+        "GET, POST",
+        `Method ${method} is not allowed on ${PATH}. Use GET, POST`,
+      ]);
     }
   });
 
   it("records the search in the journal with its query and the key's organization", async () => {
     await search(url(), { email: "ana", limit: "2" });
-    const entries = (await admin(url(), "GET", "/requests")).body.requests as { method: string; path: string; query?: string; status: number; outcome: string; organizationId?: string; headers: Record<string, string> }[];
+    const entries = (await admin(url(), "GET", "/requests")).body.requests as {
+      method: string;
+      path: string;
+      query?: string;
+      status: number;
+      outcome: string;
+      organizationId?: string;
+      headers: Record<string, string>;
+    }[];
     expect(entries.map((e) => [e.method, e.path, e.query, e.status, e.outcome, e.organizationId, e.headers["cv-api-key"]])).toEqual([
       ["GET", PATH, "email=ana&limit=2", 200, "success", "org-clinic-a", "[redacted]"],
     ]);
@@ -175,7 +195,10 @@ describe("GET /api/v1/users on other fakes", () => {
     expect([reply.status, emails(reply)]).toEqual([200, ["gus.both@clinic-a.test"]]);
     const refused = await toReply(await fake.fetch(`http://fake.invalid${PATH}?limit=x`, { headers: { "cv-api-key": KEY_B } }));
     expect(refused.status).toBe(400);
-    expect(fake.requests().map((e) => [e.method, e.status])).toEqual([["GET", 200], ["GET", 400]]);
+    expect(fake.requests().map((e) => [e.method, e.status])).toEqual([
+      ["GET", 200],
+      ["GET", 400],
+    ]);
   });
 
   it("stays within the key's organization on a fake whose update has its organization scope switched off", async () => {
@@ -183,7 +206,11 @@ describe("GET /api/v1/users on other fakes", () => {
     const reply = await toReply(await fake.fetch(`http://fake.invalid${PATH}?email=eve`, { headers: { "cv-api-key": KEY_A } }));
     expect([reply.status, reply.body.data]).toEqual([200, []]);
     // The switch is the update's: there, the other organization's user is now reachable.
-    const updated = await fake.fetch(`http://fake.invalid${PATH}`, { method: "POST", headers: { "cv-api-key": KEY_A, "content-type": "application/json" }, body: JSON.stringify({ action: "UPDATE_PROFILE", data: { email: "eve.other@clinic-b.test" } }) });
+    const updated = await fake.fetch(`http://fake.invalid${PATH}`, {
+      method: "POST",
+      headers: { "cv-api-key": KEY_A, "content-type": "application/json" },
+      body: JSON.stringify({ action: "UPDATE_PROFILE", data: { email: "eve.other@clinic-b.test" } }),
+    });
     expect(updated.status).toBe(200);
   });
 
@@ -210,9 +237,17 @@ describe("GET /api/v1/users on other fakes", () => {
   it("is what the conformance suite reads profiles through, and says so; every scenario still passes", async () => {
     const fake = createFake();
     const target = loadTarget("conformance/targets/fake-default.yaml");
-    const summary = await runConformance({ baseUrl: "http://fake.invalid", apiKey: KEY_A, target, scenarios: loadScenarios(DEFAULT_SCENARIOS_DIR, contract), fetch: fake.fetch });
+    const summary = await runConformance({
+      baseUrl: "http://fake.invalid",
+      apiKey: KEY_A,
+      target,
+      scenarios: loadScenarios(DEFAULT_SCENARIOS_DIR, contract),
+      fetch: fake.fetch,
+    });
     expect(summary.readMethod).toBe("search");
-    expect(summary.preflight?.notes).toContain("profiles are read through GET /api/v1/users?email= (the vendor's search users endpoint), which writes nothing");
+    expect(summary.preflight?.notes).toContain(
+      "profiles are read through GET /api/v1/users?email= (the vendor's search users endpoint), which writes nothing",
+    );
     expect(summary.results.filter((r) => r.status === "failed" || r.status === "error").map((r) => r.id)).toEqual([]);
     const searches = fake.requests().filter((e) => e.method === "GET");
     expect(searches.length).toBeGreaterThan(30);

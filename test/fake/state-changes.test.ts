@@ -18,7 +18,11 @@ const state = (): FixtureSet =>
 describe("changesBetween (an admin write, as log lines)", () => {
   it.each([
     ["nothing changed", (s: FixtureSet) => ({ users: [...s.users] }), []],
-    ["a record added", (s: FixtureSet) => ({ users: [...s.users, { id: "u3", email: "three@a.test" }] }), [{ op: "put", collection: "users", records: [{ id: "u3", email: "three@a.test" }] }]],
+    [
+      "a record added",
+      (s: FixtureSet) => ({ users: [...s.users, { id: "u3", email: "three@a.test" }] }),
+      [{ op: "put", collection: "users", records: [{ id: "u3", email: "three@a.test" }] }],
+    ],
     [
       "a record replaced in place",
       (s: FixtureSet) => ({ cases: s.cases.map((c) => ({ ...c, status: "ASSIGNED" })) }),
@@ -39,7 +43,10 @@ describe("changesBetween (an admin write, as log lines)", () => {
 
   it("replays to the same state as the write itself", () => {
     const before = state();
-    const next = { users: [...before.users.filter((u) => u.id !== "u2"), { id: "u3", email: "three@a.test" }], cases: before.cases.map((c) => ({ ...c, status: "ASSIGNED" })) } as unknown as Partial<FixtureSet>;
+    const next = {
+      users: [...before.users.filter((u) => u.id !== "u2"), { id: "u3", email: "three@a.test" }],
+      cases: before.cases.map((c) => ({ ...c, status: "ASSIGNED" })),
+    } as unknown as Partial<FixtureSet>;
     const replayed = state();
     new ReplayIndex(replayed).apply(changesBetween(before, next));
     expect(replayed).toEqual({ ...before, ...next });
@@ -48,9 +55,24 @@ describe("changesBetween (an admin write, as log lines)", () => {
 
 describe("ReplayIndex.apply (one line of the log)", () => {
   it.each([
-    ["set: the fields on one record", { op: "set", collection: "users", id: "u2", fields: { city: "New", address2: null } }, (s: FixtureSet) => s.users[1], { city: "New", address2: null }],
-    ["put: a new record at the end", { op: "put", collection: "users", records: [{ id: "u9", email: "nine@a.test" }] }, (s: FixtureSet) => s.users[2], { id: "u9" }],
-    ["put: an existing record where it is", { op: "put", collection: "users", records: [{ id: "u1", email: "one@a.test" }] }, (s: FixtureSet) => s.users[0], { id: "u1", email: "one@a.test" }],
+    [
+      "set: the fields on one record",
+      { op: "set", collection: "users", id: "u2", fields: { city: "New", address2: null } },
+      (s: FixtureSet) => s.users[1],
+      { city: "New", address2: null },
+    ],
+    [
+      "put: a new record at the end",
+      { op: "put", collection: "users", records: [{ id: "u9", email: "nine@a.test" }] },
+      (s: FixtureSet) => s.users[2],
+      { id: "u9" },
+    ],
+    [
+      "put: an existing record where it is",
+      { op: "put", collection: "users", records: [{ id: "u1", email: "one@a.test" }] },
+      (s: FixtureSet) => s.users[0],
+      { id: "u1", email: "one@a.test" },
+    ],
   ] as const)("%s", (_name, line, pick, expected) => {
     const s = state();
     new ReplayIndex(s).apply(line);

@@ -37,7 +37,13 @@ afterEach(async () => {
 
 const ANA = "ana.free@clinic-a.test";
 const tempDir = () => mkdtempSync(join(tmpdir(), "cv-state-"));
-const userWithNote = (id: string, noteLength: number) => ({ id, email: `${id}@clinic-a.test`, role: "USER", organizationIds: ["org-clinic-a"], note: "n".repeat(noteLength) });
+const userWithNote = (id: string, noteLength: number) => ({
+  id,
+  email: `${id}@clinic-a.test`,
+  role: "USER",
+  organizationIds: ["org-clinic-a"],
+  note: "n".repeat(noteLength),
+});
 const dump = async (url: string) => (await admin(url, "GET", "/db")).body as FixtureSet;
 const ana = (state: FixtureSet) => state.users.find((u) => u.id === "u-ana")!;
 const temps = (dir: string) => readdirSync(dir).filter((name) => name.endsWith(".tmp"));
@@ -186,7 +192,9 @@ describe("a full disk (ENOSPC in the middle of a write)", () => {
       running.pop();
       const restarted = await start({ persist: file }); // the next start accepts the file
       expect(await dump(restarted.url)).toEqual(acknowledged);
-      console.log(`[state file] 64 KiB tmpfs: ${statuses.filter((s) => s === 201).length} writes acknowledged, then 503; state file whole and accepted at restart`);
+      console.log(
+        `[state file] 64 KiB tmpfs: ${statuses.filter((s) => s === 201).length} writes acknowledged, then 503; state file whole and accepted at restart`,
+      );
     });
   });
 });
@@ -198,7 +206,10 @@ describe("answers never carry a file path", () => {
     rmSync(dir, { recursive: true, force: true });
     const logged: string[] = [];
     vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args.join(" ")));
-    for (const reply of [await update(fake.url, { email: ANA, city: "Boston" }), await admin(fake.url, "PATCH", "/cases/c-carla-1", { status: "ASSIGNED" })]) {
+    for (const reply of [
+      await update(fake.url, { email: ANA, city: "Boston" }),
+      await admin(fake.url, "PATCH", "/cases/c-carla-1", { status: "ASSIGNED" }),
+    ]) {
       expect(reply.status).toBe(503);
       expect(reply.text).not.toContain(dir);
       expect(reply.text).not.toMatch(/\/tmp\/|\/work\//);
@@ -244,10 +255,15 @@ describe("a state file changed on disk by someone else", () => {
     ana(edited).city = "Edited by hand";
     writeFileSync(file, JSON.stringify(edited, null, 2));
 
-    const refused = [await update(fake.url, { email: ANA, city: "Boston" }), await admin(fake.url, "PATCH", "/cases/c-carla-1", { status: "ASSIGNED" })];
+    const refused = [
+      await update(fake.url, { email: ANA, city: "Boston" }),
+      await admin(fake.url, "PATCH", "/cases/c-carla-1", { status: "ASSIGNED" }),
+    ];
     for (const reply of refused) {
       expect(reply.status).toBe(503);
-      expect(reply.body.message).toContain("the state file changed on disk since the fake last wrote it: restart the fake to load it, or POST /__admin/reset");
+      expect(reply.body.message).toContain(
+        "the state file changed on disk since the fake last wrote it: restart the fake to load it, or POST /__admin/reset",
+      );
     }
     expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(edited); // the hand edit is kept
 
@@ -340,14 +356,19 @@ describe("the change log beside the snapshot", () => {
     const replaced = JSON.parse(readFileSync(file, "utf8")) as FixtureSet;
     ana(replaced).city = "Replaced";
     writeFileSync(file, JSON.stringify(replaced)); // and another state file put in its place
-    await expect(startFakeServer({ persist: file })).rejects.toThrow(/holds 1 changes made to another version of the state file.*delete .*state\.json\.log to keep the state file as it is/s);
+    await expect(startFakeServer({ persist: file })).rejects.toThrow(
+      /holds 1 changes made to another version of the state file.*delete .*state\.json\.log to keep the state file as it is/s,
+    );
     expect(readFileSync(`${file}.log`, "utf8")).toBe(log); // both left as they were
   });
 
   it("is never silently overwritten when someone else writes to it: writes answer 503 'changed on disk'", async () => {
     const file = join(tempDir(), "state.json");
     const fake = await start({ persist: file });
-    writeFileSync(`${file}.log`, readFileSync(`${file}.log`, "utf8") + '{"op":"set","collection":"users","id":"u-ana","fields":{"city":"By hand"}}\n');
+    writeFileSync(
+      `${file}.log`,
+      readFileSync(`${file}.log`, "utf8") + '{"op":"set","collection":"users","id":"u-ana","fields":{"city":"By hand"}}\n',
+    );
     const reply = await update(fake.url, { email: ANA, city: "Boston" });
     expect(reply.status).toBe(503);
     expect(reply.body.message).toContain("the state file changed on disk since the fake last wrote it");

@@ -92,7 +92,9 @@ describe("generated requests find what no scripted scenario meets, and shrink it
 
   it("prints the seed first, and the same seed replays the same example", async () => {
     const first = await fuzz(["postalCodeClearsCity"]);
-    expect(first.stdout.split("\n")[1]).toBe(`Fuzz: ${RUNS} generated requests after the scenarios, seed ${SEED} (replay exactly: --fuzz ${RUNS} --seed ${SEED})`);
+    expect(first.stdout.split("\n")[1]).toBe(
+      `Fuzz: ${RUNS} generated requests after the scenarios, seed ${SEED} (replay exactly: --fuzz ${RUNS} --seed ${SEED})`,
+    );
     await foreign!.close();
     const second = await fuzz(["postalCodeClearsCity"]);
     expect(minimal(second.summary, "fuzz-valid-partial-update")).toEqual(minimal(first.summary, "fuzz-valid-partial-update"));
@@ -111,7 +113,11 @@ describe("generated requests against the fake", () => {
     fake = await startFake();
     const before = fake.state();
     const lines: string[] = [];
-    const code = await conformCommand(["--base-url", fake.url, "--only", "fuzz", "--fuzz", "1500", "--seed", SEED], (l) => lines.push(l), (l) => lines.push(l));
+    const code = await conformCommand(
+      ["--base-url", fake.url, "--only", "fuzz", "--fuzz", "1500", "--seed", SEED],
+      (l) => lines.push(l),
+      (l) => lines.push(l),
+    );
     const output = lines.join("\n");
     expect(code, output).toBe(0);
     expect(output).not.toMatch(/^ {2}[✗!E] /m);
@@ -124,8 +130,22 @@ describe("generated requests against the fake", () => {
 
   it("--seed without --fuzz, or --fuzz 0, is a setup mistake (exit 2)", async () => {
     const err: string[] = [];
-    expect(await conformCommand(["--seed", "1"], () => {}, (l) => err.push(l))).toBe(2);
-    expect(await conformCommand(["--fuzz", "0"], () => {}, (l) => err.push(l))).toBe(2);
-    expect(err.join("\n")).toMatch(/--seed replays generated requests: pass --fuzz <n> with it\.[\s\S]*--fuzz must be a whole number of requests from 1 to 1000000 \(received "0"\)/);
+    expect(
+      await conformCommand(
+        ["--seed", "1"],
+        () => {},
+        (l) => err.push(l),
+      ),
+    ).toBe(2);
+    expect(
+      await conformCommand(
+        ["--fuzz", "0"],
+        () => {},
+        (l) => err.push(l),
+      ),
+    ).toBe(2);
+    expect(err.join("\n")).toMatch(
+      /--seed replays generated requests: pass --fuzz <n> with it\.[\s\S]*--fuzz must be a whole number of requests from 1 to 1000000 \(received "0"\)/,
+    );
   });
 });

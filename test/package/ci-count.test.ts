@@ -23,7 +23,13 @@ function count(...args: string[]) {
 
 describe("scripts/ci-count.mjs", () => {
   it("sums two passes into one plain last line, exit 0 when all passed", () => {
-    const a = report("a.json", { numPassedTests: 800, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, testResults: [{ status: "passed", assertionResults: [{}] }] });
+    const a = report("a.json", {
+      numPassedTests: 800,
+      numFailedTests: 0,
+      numPendingTests: 0,
+      numTodoTests: 0,
+      testResults: [{ status: "passed", assertionResults: [{}] }],
+    });
     const b = report("b.json", { numPassedTests: 799, numFailedTests: 0, numPendingTests: 1, numTodoTests: 0, testResults: [] });
     const run = count(`node v20=${a}`, `node 24=${b}`);
     expect(run.lines).toEqual(["node v20 — 800 passed, 0 failed", "node 24 — 799 passed, 0 failed, 1 skipped", "1599 passed, 0 failed, 1 skipped"]);
@@ -31,7 +37,14 @@ describe("scripts/ci-count.mjs", () => {
   });
 
   it("counts a failed test, a file that failed to load, and a missing report as failures (exit 1)", () => {
-    const a = report("c.json", { numPassedTests: 10, numFailedTests: 2, testResults: [{ status: "failed", assertionResults: [] }, { status: "failed", assertionResults: [{}, {}] }] });
+    const a = report("c.json", {
+      numPassedTests: 10,
+      numFailedTests: 2,
+      testResults: [
+        { status: "failed", assertionResults: [] },
+        { status: "failed", assertionResults: [{}, {}] },
+      ],
+    });
     const run = count(`first=${a}`, `second=${join(dir, "absent.json")}`);
     expect(run.lines.at(-1)).toBe("10 passed, 4 failed");
     expect(run.lines[1]).toMatch(/^second — 0 passed, 1 failed \(no readable report at .*absent\.json \(ENOENT\)\)$/);

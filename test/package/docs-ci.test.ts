@@ -57,7 +57,10 @@ describe("docs/ci.md", () => {
     mkdirSync(join(app, "node_modules/.bin"), { recursive: true });
     symlinkSync(ROOT, join(app, "node_modules/cv-contract-kit"));
     symlinkSync("../cv-contract-kit/bin/cv-contract-kit.js", join(app, "node_modules/.bin/cv-contract-kit"));
-    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true, scripts: { test: "node app.test.mjs" } }));
+    writeFileSync(
+      join(app, "package.json"),
+      JSON.stringify({ name: "app", version: "1.0.0", private: true, scripts: { test: "node app.test.mjs" } }),
+    );
     writeFileSync(
       join(app, "app.test.mjs"),
       `const response = await fetch(process.env.CAREVALIDATE_BASE_URL + "/api/v1/users", {
@@ -76,9 +79,18 @@ console.log("app test passed");
     const outputs: string[] = [];
     try {
       for (const step of steps) {
-        const env = { ...process.env, ...jobEnv, ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(String(v), jobEnv)])) };
+        const env = {
+          ...process.env,
+          ...jobEnv,
+          ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(String(v), jobEnv)])),
+        };
         // As a runner runs a `run:` step on Linux: bash --noprofile --norc -eo pipefail, in the checkout.
-        const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", expand(step.run!, jobEnv)], { cwd: app, env, encoding: "utf8", timeout: 30_000 });
+        const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", expand(step.run!, jobEnv)], {
+          cwd: app,
+          env,
+          encoding: "utf8",
+          timeout: 30_000,
+        });
         outputs.push(`$ ${step.name}\n${run.stdout}${run.stderr}`);
         expect(run.status, outputs.join("\n")).toBe(0);
       }
@@ -91,7 +103,9 @@ console.log("app test passed");
       await expect(fetch(`http://127.0.0.1:${port}/__admin/health`)).rejects.toThrow(TypeError);
     } finally {
       // Whatever failed above, leave no fake behind.
-      await fetch(`http://127.0.0.1:${port}/__admin/shutdown`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).catch(() => undefined);
+      await fetch(`http://127.0.0.1:${port}/__admin/shutdown`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).catch(
+        () => undefined,
+      );
     }
   }, 60_000);
 });

@@ -42,7 +42,10 @@ it("the client entry exports exactly these names", async () => {
 
 it("the msw entry exports exactly these names, and package.json maps it", async () => {
   expect(Object.keys(await import("../../src/msw/index.js")).sort()).toEqual(["handlers", "verify"]);
-  const pkg = (await import("../../package.json", { with: { type: "json" } })).default as { exports: Record<string, unknown>; peerDependenciesMeta: Record<string, unknown> };
+  const pkg = (await import("../../package.json", { with: { type: "json" } })).default as {
+    exports: Record<string, unknown>;
+    peerDependenciesMeta: Record<string, unknown>;
+  };
   // Types for each import mode: a CommonJS project reads index.d.cts, so msw's types resolve as its own do.
   expect(pkg.exports["./msw"]).toEqual({
     import: { types: "./dist/msw/index.d.ts", default: "./dist/msw/index.js" },

@@ -14,12 +14,23 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
 const work = mkdtempSync(join(tmpdir(), "cv-package-install-"));
-const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; devDependencies: Record<string, string>; scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  version: string;
+  devDependencies: Record<string, string>;
+  scripts: Record<string, string>;
+};
 
 function run(command: string, args: string[], cwd: string, timeoutMs: number): { stdout: string; stderr: string } {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, npm_config_update_notifier: "false" } });
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: "utf8",
+    timeout: timeoutMs,
+    env: { ...process.env, npm_config_update_notifier: "false" },
+  });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} (in ${cwd}) ended with ${result.status ?? result.signal}${result.error ? ` (${result.error.message})` : ""}\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `${command} ${args.join(" ")} (in ${cwd}) ended with ${result.status ?? result.signal}${result.error ? ` (${result.error.message})` : ""}\n${result.stdout}\n${result.stderr}`,
+    );
   }
   return { stdout: result.stdout, stderr: result.stderr };
 }
@@ -31,7 +42,21 @@ beforeAll(() => {
   // The source tree a release is packed from, with this checkout's node_modules for the build's tools.
   const source = join(work, "source");
   mkdirSync(source);
-  for (const entry of ["package.json", "tsconfig.json", "tsconfig.build.json", "redocly.yaml", "README.md", "LICENSE", "openapi.yaml", "src", "scripts", "bin", "conformance", "fixtures", "docs"]) {
+  for (const entry of [
+    "package.json",
+    "tsconfig.json",
+    "tsconfig.build.json",
+    "redocly.yaml",
+    "README.md",
+    "LICENSE",
+    "openapi.yaml",
+    "src",
+    "scripts",
+    "bin",
+    "conformance",
+    "fixtures",
+    "docs",
+  ]) {
     if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(source, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, "node_modules"), join(source, "node_modules"), "dir");
@@ -45,7 +70,17 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe("the packed tarball", () => {
   it("holds the build, the LICENSE and the README's images, and runs no script when installed", () => {
     const paths = packed.files.map((f) => f.path);
-    for (const path of ["dist/index.js", "dist/index.d.ts", "dist/client/index.d.ts", "dist/msw/index.d.ts", "dist/msw/index.d.cts", "bin/cv-contract-kit.js", "LICENSE", "docs/screenshots/root-page.png", "openapi.yaml"]) {
+    for (const path of [
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/client/index.d.ts",
+      "dist/msw/index.d.ts",
+      "dist/msw/index.d.cts",
+      "bin/cv-contract-kit.js",
+      "LICENSE",
+      "docs/screenshots/root-page.png",
+      "openapi.yaml",
+    ]) {
       expect(paths, path).toContain(path);
     }
     expect(paths.filter((p) => /^(src|test|scripts)\//.test(p))).toEqual([]);
@@ -115,7 +150,15 @@ describe.each([
     writeFileSync(join(project, file), EXAMPLE);
     installed = run(
       "npm",
-      ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, `msw@${pkg.devDependencies.msw}`, `@types/node@${pkg.devDependencies["@types/node"]}`],
+      [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        tarball,
+        `msw@${pkg.devDependencies.msw}`,
+        `@types/node@${pkg.devDependencies["@types/node"]}`,
+      ],
       project,
       90_000,
     );

@@ -62,7 +62,8 @@ async function unpackSparticuz(): Promise<string> {
 export async function chooseChromium(): Promise<ChromiumChoice> {
   const explicit = process.env.CHROMIUM_PATH;
   if (explicit) {
-    if (!existsSync(explicit)) throw new Error(`CHROMIUM_PATH is ${explicit}, which does not exist: unset it to use the Chromium that npm ci installs (@sparticuz/chromium).`);
+    if (!existsSync(explicit))
+      throw new Error(`CHROMIUM_PATH is ${explicit}, which does not exist: unset it to use the Chromium that npm ci installs (@sparticuz/chromium).`);
     return { source: "CHROMIUM_PATH", executablePath: explicit, args: ["--no-sandbox", "--disable-gpu", ...QUIET_FLAGS] };
   }
   // The package's flags include --headless='shell' and --single-process, which it needs; playwright adds --headless too.

@@ -49,7 +49,20 @@ export async function conform(deployment: ForeignDeployment, args: string[] = []
   const targetFile = join(dir, "target.yaml");
   writeFileSync(targetFile, stringify(options.target ?? targetFileOf(deployment)));
   const key = options.apiKey === undefined ? deployment.apiKey : options.apiKey;
-  const argv = ["--base-url", options.baseUrl ?? deployment.url, "--target", targetFile, "--junit", join(dir, "c.xml"), "--json", join(dir, "c.json"), "--html", join(dir, "c.html"), ...(key === null ? [] : ["--api-key", key]), ...args];
+  const argv = [
+    "--base-url",
+    options.baseUrl ?? deployment.url,
+    "--target",
+    targetFile,
+    "--junit",
+    join(dir, "c.xml"),
+    "--json",
+    join(dir, "c.json"),
+    "--html",
+    join(dir, "c.html"),
+    ...(key === null ? [] : ["--api-key", key]),
+    ...args,
+  ];
   const before = deployment.profiles();
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -57,13 +70,19 @@ export async function conform(deployment: ForeignDeployment, args: string[] = []
   let peak = baseline;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const started = performance.now();
-  const code = await conformCommand(argv, (l) => stdout.push(l), (l) => stderr.push(l));
+  const code = await conformCommand(
+    argv,
+    (l) => stdout.push(l),
+    (l) => stderr.push(l),
+  );
   const ms = performance.now() - started;
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   const after = deployment.profiles();
   const changed = Object.keys(before).flatMap((email) =>
-    Object.keys(before[email]!).filter((f) => JSON.stringify(before[email]![f]) !== JSON.stringify(after[email]?.[f])).map((f) => `${email}.${f}`),
+    Object.keys(before[email]!)
+      .filter((f) => JSON.stringify(before[email]![f]) !== JSON.stringify(after[email]?.[f]))
+      .map((f) => `${email}.${f}`),
   );
   const read = (name: string) => {
     try {
@@ -74,7 +93,17 @@ export async function conform(deployment: ForeignDeployment, args: string[] = []
   };
   const json = read("c.json");
   if (json !== "") checkedReport(json); // every report a test makes keeps to conformance/report.schema.json
-  return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n"), junit: read("c.xml"), json, html: read("c.html"), ms, changed, peakRssGrowthMb: Math.round((peak - baseline) / 2 ** 20) };
+  return {
+    code,
+    stdout: stdout.join("\n"),
+    stderr: stderr.join("\n"),
+    junit: read("c.xml"),
+    json,
+    html: read("c.html"),
+    ms,
+    changed,
+    peakRssGrowthMb: Math.round((peak - baseline) / 2 ** 20),
+  };
 }
 
 /** Ids of the scenarios with this mark in the console output (✗ failed, ! warned, ✓ passed, E error, - skipped). */
@@ -88,9 +117,13 @@ export async function interruptedRun(deployment: ForeignDeployment, args: string
   const file = join(dir, "target.yaml");
   writeFileSync(file, stringify(targetFileOf(deployment)));
   const bin = fileURLToPath(new URL("../../bin/cv-contract-kit.js", import.meta.url));
-  const child = spawn(process.execPath, [bin, "conform", "--base-url", deployment.url, "--api-key", deployment.apiKey, "--target", file, "--junit", join(dir, "c.xml"), ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [bin, "conform", "--base-url", deployment.url, "--api-key", deployment.apiKey, "--target", file, "--junit", join(dir, "c.xml"), ...args],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));

@@ -63,7 +63,13 @@ export type Quirk =
   | "keyStatusSplit" // 401 when the key header is absent, 400 when it is empty
   | "echoesUnknownKey"; // "Unknown key <the key sent>"
 
-export const FUZZ_ONLY_BUGS: readonly PlantedBug[] = ["astralCharacterCrash", "longFirstNameCrash", "postalCodeClearsCity", "lowercaseStateAccepted", "lowercaseGenderAccepted"];
+export const FUZZ_ONLY_BUGS: readonly PlantedBug[] = [
+  "astralCharacterCrash",
+  "longFirstNameCrash",
+  "postalCodeClearsCity",
+  "lowercaseStateAccepted",
+  "lowercaseGenderAccepted",
+];
 
 export interface ForeignRequest {
   method: string;
@@ -115,9 +121,24 @@ export const QA_ACCOUNTS = {
   phoneOwner: { email: "qa.phone@acme.test", phoneNumber: "+14155550199" },
 };
 
-const PROFILE_FIELDS = ["firstName", "lastName", "dob", "phoneNumber", "gender", "address", "address2", "city", "state", "country", "postalCode"] as const;
+const PROFILE_FIELDS = [
+  "firstName",
+  "lastName",
+  "dob",
+  "phoneNumber",
+  "gender",
+  "address",
+  "address2",
+  "city",
+  "state",
+  "country",
+  "postalCode",
+] as const;
 type ProfileField = (typeof PROFILE_FIELDS)[number];
-type Row = { id: number; email: string; role: string; organizationId: string; createdAt: Date; updatedAt: Date } & Record<ProfileField, string | Date | null>;
+type Row = { id: number; email: string; role: string; organizationId: string; createdAt: Date; updatedAt: Date } & Record<
+  ProfileField,
+  string | Date | null
+>;
 
 const LOCKING_CASE_STATUSES = new Set(["ASSIGNED", "IN_PROGRESS", "APPROVED", "REJECTED", "NO_DECISION"]);
 
@@ -151,7 +172,11 @@ function seedRows(): { users: Row[]; cases: { userId: number; status: string }[]
       person(3, QA_ACCOUNTS.unlockedCaseUser.email, "USER", "org_acme", { firstName: "Opal", gender: "OTHER", city: "Eugene" }),
       person(4, QA_ACCOUNTS.otherOrganizationUser.email, "USER", "org_globex", { firstName: "Gil", city: "Boise" }),
       person(5, QA_ACCOUNTS.staffUser.email, "ADMIN", "org_acme", { firstName: "Ada", city: "Bend" }),
-      person(6, QA_ACCOUNTS.phoneOwner.email, "USER", "org_acme", { firstName: "Pia", phoneNumber: QA_ACCOUNTS.phoneOwner.phoneNumber, city: "Medford" }),
+      person(6, QA_ACCOUNTS.phoneOwner.email, "USER", "org_acme", {
+        firstName: "Pia",
+        phoneNumber: QA_ACCOUNTS.phoneOwner.phoneNumber,
+        city: "Medford",
+      }),
     ],
     cases: [
       { userId: 2, status: "IN_PROGRESS" },
@@ -174,7 +199,8 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
   const { users, cases } = seedRows();
   for (const [account, fields] of Object.entries(options.profiles ?? {})) {
     const user = users.find((u) => u.email === QA_ACCOUNTS[account as keyof typeof QA_ACCOUNTS].email)!;
-    for (const [field, value] of Object.entries(fields ?? {})) (user as Record<string, unknown>)[field] = field === "dob" && value ? new Date(`${value}T00:00:00.000Z`) : value;
+    for (const [field, value] of Object.entries(fields ?? {}))
+      (user as Record<string, unknown>)[field] = field === "dob" && value ? new Date(`${value}T00:00:00.000Z`) : value;
   }
   /** What reads see with staleReads: a copy of the users refreshed every lagMs. */
   let replica = users.map((u) => ({ ...u }));
@@ -190,7 +216,11 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
   };
 
   const dobOut = (d: Date) =>
-    quirks.has("dobPlain") ? d.toISOString().slice(0, 10) : quirks.has("dobShifted") ? new Date(d.getTime() - 3600_000).toISOString() : d.toISOString();
+    quirks.has("dobPlain")
+      ? d.toISOString().slice(0, 10)
+      : quirks.has("dobShifted")
+        ? new Date(d.getTime() - 3600_000).toISOString()
+        : d.toISOString();
   const toApi = (user: Row) => ({
     id: user.id,
     email: user.email,
@@ -207,7 +237,8 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
     }
     const organizationId = bugs.has("noAuth") ? (keys.get(String(key)) ?? "org_acme") : keys.get(String(key));
     if (!organizationId) return send(res, 401, envelope(401, quirks.has("echoesUnknownKey") ? `Unknown key ${String(key)}` : "Unauthorized"));
-    if (!/^application\/json\b/i.test(String(request.headers["content-type"] ?? ""))) return send(res, 415, envelope(415, "Unsupported content type"));
+    if (!/^application\/json\b/i.test(String(request.headers["content-type"] ?? "")))
+      return send(res, 415, envelope(415, "Unsupported content type"));
 
     let body: unknown;
     try {
@@ -215,7 +246,9 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
     } catch (error) {
       if (bugs.has("htmlErrorOnMalformedJson")) {
         res.writeHead(500, { "content-type": "text/html; charset=utf-8" });
-        return void res.end(`<!DOCTYPE html><html><body><pre>SyntaxError: ${(error as Error).message}<br> &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp;at /srv/app/node_modules/body-parser/lib/types/json.js:89:19</pre></body></html>`);
+        return void res.end(
+          `<!DOCTYPE html><html><body><pre>SyntaxError: ${(error as Error).message}<br> &nbsp;at JSON.parse (&lt;anonymous&gt;)<br> &nbsp;at /srv/app/node_modules/body-parser/lib/types/json.js:89:19</pre></body></html>`,
+        );
       }
       return send(res, 400, envelope(400, quirks.has("parserInMessages") ? `Malformed JSON: ${(error as Error).message}` : "Malformed JSON"));
     }
@@ -242,7 +275,12 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
     const lockedFields = bugs.has("genderNotLocked") ? ["firstName", "lastName", "dob"] : ["firstName", "lastName", "dob", "gender"];
     const locked = cases.some((c) => c.userId === user.id && LOCKING_CASE_STATUSES.has(c.status));
     if (locked && sent.some((f) => lockedFields.includes(f))) {
-      if (bugs.has("lockNotAtomic")) apply(user, data, sent.filter((f) => !lockedFields.includes(f)));
+      if (bugs.has("lockNotAtomic"))
+        apply(
+          user,
+          data,
+          sent.filter((f) => !lockedFields.includes(f)),
+        );
       return send(res, 400, envelope(400, "Cannot update user profile fields (firstName, lastName, dob, gender) for user with cases"));
     }
     if (typeof data.phoneNumber === "string" && !bugs.has("phoneNotUnique") && users.some((u) => u !== user && u.phoneNumber === data.phoneNumber)) {
@@ -269,10 +307,12 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
     if (bugs.has("astralCharacterCrash") && sent.some((f) => typeof data[f] === "string" && /[\u{10000}-\u{10FFFF}]/u.test(data[f] as string))) {
       return send(res, 500, envelope(500, "Incorrect string value for column"));
     }
-    if (bugs.has("longFirstNameCrash") && typeof data.firstName === "string" && [...data.firstName].length >= 60) return send(res, 500, envelope(500, "Data too long for column 'firstName'"));
+    if (bugs.has("longFirstNameCrash") && typeof data.firstName === "string" && [...data.firstName].length >= 60)
+      return send(res, 500, envelope(500, "Data too long for column 'firstName'"));
     apply(user, data, sent);
     // The bug: UPDATE users SET city = … with no WHERE on the user: every USER of the organization gets the city.
-    if (bugs.has("missingWhere") && typeof data.city === "string") for (const u of users) if (u.organizationId === user.organizationId && u.role === "USER") u.city = data.city;
+    if (bugs.has("missingWhere") && typeof data.city === "string")
+      for (const u of users) if (u.organizationId === user.organizationId && u.role === "USER") u.city = data.city;
     if (bugs.has("postalCodeClearsCity") && data.postalCode !== undefined && data.city === undefined) user.city = null;
     // The bug: an update that sends fields writes address2 as `data.address2 ?? null` (an email-only call skips the write).
     if (bugs.has("partialUpdateWipesAddress2") && sent.length > 0 && data.address2 === undefined) user.address2 = null;
@@ -312,7 +352,8 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
     if (d.gender !== undefined && !["MALE", "FEMALE", "OTHER"].includes(gender as string)) return "gender is invalid";
     if (typeof d.phoneNumber === "string" && !/^\+[1-9]\d{1,14}$/.test(d.phoneNumber)) return "phoneNumber is invalid";
     if (bugs.has("lenientPlace")) return undefined;
-    if (typeof d.state === "string" && !(bugs.has("lowercaseStateAccepted") ? /^[A-Za-z]{2}$/ : /^[A-Z]{2}$/).test(d.state)) return "state is invalid";
+    if (typeof d.state === "string" && !(bugs.has("lowercaseStateAccepted") ? /^[A-Za-z]{2}$/ : /^[A-Z]{2}$/).test(d.state))
+      return "state is invalid";
     if (typeof d.country === "string" && !/^[A-Z]{2}$/.test(d.country)) return "country is invalid";
     if (typeof d.postalCode === "string" && !/^\d{1,10}$/.test(d.postalCode)) return "postalCode is invalid";
     return undefined;
@@ -343,7 +384,13 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
     } else {
       req.resume();
     }
-    const request: ForeignRequest = { method: req.method ?? "GET", path, headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), index: requests++ };
+    const request: ForeignRequest = {
+      method: req.method ?? "GET",
+      path,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString("utf8"),
+      index: requests++,
+    };
     if (options.intercept && (await options.intercept(request, res))) return;
     if (!isEndpoint) return send(res, 404, envelope(404, `Route ${request.method} ${path} not found`));
     if (request.method !== "POST") return send(res, 404, envelope(404, `Cannot ${request.method} /api/v1/users`));
@@ -369,7 +416,9 @@ export async function startForeignDeployment(options: ForeignOptions = {}): Prom
     accounts: QA_ACCOUNTS,
     freePhoneNumber: "+14155550777",
     profiles: () =>
-      Object.fromEntries(users.map((u) => [u.email, Object.fromEntries(PROFILE_FIELDS.map((f) => [f, u[f] instanceof Date ? (u[f] as Date).toISOString() : u[f]]))])),
+      Object.fromEntries(
+        users.map((u) => [u.email, Object.fromEntries(PROFILE_FIELDS.map((f) => [f, u[f] instanceof Date ? (u[f] as Date).toISOString() : u[f]]))]),
+      ),
     requestCount: () => requests,
     appliedWrites: () => writes,
     close: () =>

@@ -17,7 +17,9 @@ const validate = ajv.compile<ConformanceJsonReport>(schema);
 export function checkedReport(text: string): ConformanceJsonReport {
   const report: unknown = JSON.parse(text);
   if (!validate(report)) {
-    const where = (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath || "/"} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
+    const where = (validate.errors ?? [])
+      .slice(0, 10)
+      .map((e) => `${e.instancePath || "/"} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
     throw new Error(`the conform --json report does not match conformance/report.schema.json:\n  ${where.join("\n  ")}`);
   }
   const counted = Object.values(report.counts).reduce((a, b) => a + b, 0);

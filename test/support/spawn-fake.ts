@@ -14,7 +14,10 @@ export interface ChildFake {
 
 /** Starts `serve --port 0 …args` (with `env` added); resolves when it listens, rejects with its output if it exits first. */
 export function spawnFake(args: string[], env: Record<string, string> = {}): Promise<ChildFake> {
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
   let output = "";
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (output += c.toString()));

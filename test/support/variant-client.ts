@@ -28,7 +28,8 @@ export async function call(d: Pick<VariantDeployment, "url" | "apiKey">, o: Call
   if (key !== null) headers["cv-api-key"] = key;
   const method = o.method ?? "POST";
   let body: string | Uint8Array | undefined;
-  if (o.body !== undefined && method !== "GET" && method !== "HEAD") body = typeof o.body === "string" || o.body instanceof Uint8Array ? o.body : JSON.stringify(o.body);
+  if (o.body !== undefined && method !== "GET" && method !== "HEAD")
+    body = typeof o.body === "string" || o.body instanceof Uint8Array ? o.body : JSON.stringify(o.body);
   if (o.contentType === null) {
     if (typeof body === "string") body = new TextEncoder().encode(body);
   } else if (body !== undefined) {

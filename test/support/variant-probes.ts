@@ -18,7 +18,13 @@ const DOCUMENTED = {
   phoneTaken: () => "Unable to use this phone number. Please use a different one",
 } as const;
 type Documented = keyof typeof DOCUMENTED;
-const RULE_OF: Record<Documented, RuleId> = { userMissing: "userExists", notInOrganization: "organization", notAllowed: "role", locked: "lock", phoneTaken: "phone" };
+const RULE_OF: Record<Documented, RuleId> = {
+  userMissing: "userExists",
+  notInOrganization: "organization",
+  notAllowed: "role",
+  locked: "lock",
+  phoneTaken: "phone",
+};
 
 type Profiles = Record<string, Record<string, unknown>>;
 
@@ -73,7 +79,8 @@ class Prober {
   async unchanged(before: Profiles, rule: RuleId, what: string): Promise<void> {
     const after = await this.profiles();
     for (const email of new Set([...Object.keys(before), ...Object.keys(after)])) {
-      if (!isDeepStrictEqual(before[email], after[email])) return this.fail(rule, `${what}: ${email} changed: ${JSON.stringify(before[email])} -> ${JSON.stringify(after[email])}`);
+      if (!isDeepStrictEqual(before[email], after[email]))
+        return this.fail(rule, `${what}: ${email} changed: ${JSON.stringify(before[email])} -> ${JSON.stringify(after[email])}`);
     }
   }
 }
@@ -95,7 +102,13 @@ const refusedProbe = (id: string, rule: RuleId, request: (p: Prober) => Promise<
   },
 });
 
-const documentedProbe = (id: string, failure: Documented, email: (p: Prober) => string, data: (p: Prober) => Promise<Record<string, unknown>>, o: (p: Prober) => CallOptions = () => ({})): Probe => ({
+const documentedProbe = (
+  id: string,
+  failure: Documented,
+  email: (p: Prober) => string,
+  data: (p: Prober) => Promise<Record<string, unknown>>,
+  o: (p: Prober) => CallOptions = () => ({}),
+): Probe => ({
   id,
   rule: RULE_OF[failure],
   run: async (p) => {
@@ -112,29 +125,72 @@ const cityChange = async (p: Prober, email: string) => ({ city: differentFrom((a
 export const PROBES: Probe[] = [
   refusedProbe("missing-key", "key", async (p) => p.update({ email: accounts(p).updatableUser.email, city: "Keyless" }, { key: null })),
   refusedProbe("empty-key", "key", async (p) => p.update({ email: accounts(p).updatableUser.email, city: "Keyless" }, { key: "" })),
-  refusedProbe("unknown-key", "key", async (p) => p.update({ email: accounts(p).updatableUser.email, city: "Keyless" }, { key: "cvk_not_a_real_key" })),
-  refusedProbe("text-plain-body", "contentType", async (p) => p.update({ email: accounts(p).updatableUser.email, city: "Plaintext" }, { contentType: "text/plain" })),
-  refusedProbe("no-content-type", "contentType", async (p) => p.update({ email: accounts(p).updatableUser.email, city: "Plaintext" }, { contentType: null })),
-  refusedProbe("other-action", "action", async (p) => call(p.d, { body: { action: "DELETE_PROFILE", data: { email: accounts(p).updatableUser.email, city: "Actionville" } } })),
-  refusedProbe("missing-action", "action", async (p) => call(p.d, { body: { data: { email: accounts(p).updatableUser.email, city: "Actionville" } } })),
+  refusedProbe("unknown-key", "key", async (p) =>
+    p.update({ email: accounts(p).updatableUser.email, city: "Keyless" }, { key: "cvk_not_a_real_key" }),
+  ),
+  refusedProbe("text-plain-body", "contentType", async (p) =>
+    p.update({ email: accounts(p).updatableUser.email, city: "Plaintext" }, { contentType: "text/plain" }),
+  ),
+  refusedProbe("no-content-type", "contentType", async (p) =>
+    p.update({ email: accounts(p).updatableUser.email, city: "Plaintext" }, { contentType: null }),
+  ),
+  refusedProbe("other-action", "action", async (p) =>
+    call(p.d, { body: { action: "DELETE_PROFILE", data: { email: accounts(p).updatableUser.email, city: "Actionville" } } }),
+  ),
+  refusedProbe("missing-action", "action", async (p) =>
+    call(p.d, { body: { data: { email: accounts(p).updatableUser.email, city: "Actionville" } } }),
+  ),
   {
     id: "bad-formats",
     rule: "formats",
     run: async (p) => {
       const email = accounts(p).updatableUser.email;
-      const bad: Record<string, unknown>[] = [{ state: "NYC" }, { country: "USA" }, { postalCode: "12a45" }, { dob: "10/01/1995" }, { dob: "1995-13-01" }, { firstName: 42 }, { city: true }];
+      const bad: Record<string, unknown>[] = [
+        { state: "NYC" },
+        { country: "USA" },
+        { postalCode: "12a45" },
+        { dob: "10/01/1995" },
+        { dob: "1995-13-01" },
+        { firstName: 42 },
+        { city: true },
+      ];
       for (const field of bad) {
         const before = await p.profiles();
         const what = `bad-formats ${JSON.stringify(field)}`;
-        p.refused(await p.update({ email, address: differentFrom(before[email]?.address, "9 Atomic Way", "10 Atomic Way"), ...field }), "formats", what);
+        p.refused(
+          await p.update({ email, address: differentFrom(before[email]?.address, "9 Atomic Way", "10 Atomic Way"), ...field }),
+          "formats",
+          what,
+        );
         await p.unchanged(before, "formats", what);
       }
     },
   },
-  documentedProbe("unknown-user", "userMissing", (p) => p.d.target.unknownEmail, async () => ({ city: "Nowhere" })),
-  documentedProbe("other-organization-user", "notInOrganization", (p) => accounts(p).otherOrganizationUser.email, (p) => cityChange(p, accounts(p).otherOrganizationUser.email)),
-  documentedProbe("main-user-with-other-key", "notInOrganization", (p) => accounts(p).updatableUser.email, (p) => cityChange(p, accounts(p).updatableUser.email), (p) => ({ key: p.d.otherApiKey })),
-  documentedProbe("staff-user", "notAllowed", (p) => accounts(p).staffUser.email, (p) => cityChange(p, accounts(p).staffUser.email)),
+  documentedProbe(
+    "unknown-user",
+    "userMissing",
+    (p) => p.d.target.unknownEmail,
+    async () => ({ city: "Nowhere" }),
+  ),
+  documentedProbe(
+    "other-organization-user",
+    "notInOrganization",
+    (p) => accounts(p).otherOrganizationUser.email,
+    (p) => cityChange(p, accounts(p).otherOrganizationUser.email),
+  ),
+  documentedProbe(
+    "main-user-with-other-key",
+    "notInOrganization",
+    (p) => accounts(p).updatableUser.email,
+    (p) => cityChange(p, accounts(p).updatableUser.email),
+    (p) => ({ key: p.d.otherApiKey }),
+  ),
+  documentedProbe(
+    "staff-user",
+    "notAllowed",
+    (p) => accounts(p).staffUser.email,
+    (p) => cityChange(p, accounts(p).staffUser.email),
+  ),
   {
     id: "lock-each-field",
     rule: "lock",
@@ -154,10 +210,15 @@ export const PROBES: Probe[] = [
       }
     },
   },
-  documentedProbe("lock-atomic", "locked", (p) => accounts(p).lockedUser.email, async (p) => {
-    const current = await p.profileOf(accounts(p).lockedUser.email);
-    return { firstName: differentFrom(current.firstName, "Quinn", "Rowan"), ...(await cityChange(p, accounts(p).lockedUser.email)) };
-  }),
+  documentedProbe(
+    "lock-atomic",
+    "locked",
+    (p) => accounts(p).lockedUser.email,
+    async (p) => {
+      const current = await p.profileOf(accounts(p).lockedUser.email);
+      return { firstName: differentFrom(current.firstName, "Quinn", "Rowan"), ...(await cityChange(p, accounts(p).lockedUser.email)) };
+    },
+  ),
   refusedProbe("lock-dob-as-date-time", "lock", async (p) => {
     const email = accounts(p).lockedUser.email;
     return p.update({ email, dob: `${differentFrom((await p.profileOf(email)).dob, "1980-02-03", "1981-04-05")}T00:00:00.000Z` });
@@ -178,12 +239,30 @@ export const PROBES: Probe[] = [
     run: async (p) => {
       const email = accounts(p).unlockedCaseUser.email;
       const current = await p.profileOf(email);
-      await expectApplied(p, email, { firstName: differentFrom(current.firstName, "Quinn", "Rowan"), gender: differentFrom(current.gender, "FEMALE", "MALE") }, "lock", "open-and-abandoned-cases-do-not-lock");
+      await expectApplied(
+        p,
+        email,
+        { firstName: differentFrom(current.firstName, "Quinn", "Rowan"), gender: differentFrom(current.gender, "FEMALE", "MALE") },
+        "lock",
+        "open-and-abandoned-cases-do-not-lock",
+      );
     },
   },
-  documentedProbe("phone-of-another-user", "phoneTaken", (p) => accounts(p).updatableUser.email, async (p) => ({ phoneNumber: accounts(p).phoneOwner.phoneNumber, ...(await cityChange(p, accounts(p).updatableUser.email)) })),
-  documentedProbe("phone-of-another-organization-user", "phoneTaken", (p) => accounts(p).updatableUser.email, async (p) => ({ phoneNumber: accounts(p).otherOrganizationUser.phoneNumber })),
-  refusedProbe("phone-of-another-user-other-format", "phone", async (p) => p.update({ email: accounts(p).updatableUser.email, phoneNumber: otherFormat(accounts(p).phoneOwner.phoneNumber) })),
+  documentedProbe(
+    "phone-of-another-user",
+    "phoneTaken",
+    (p) => accounts(p).updatableUser.email,
+    async (p) => ({ phoneNumber: accounts(p).phoneOwner.phoneNumber, ...(await cityChange(p, accounts(p).updatableUser.email)) }),
+  ),
+  documentedProbe(
+    "phone-of-another-organization-user",
+    "phoneTaken",
+    (p) => accounts(p).updatableUser.email,
+    async (p) => ({ phoneNumber: accounts(p).otherOrganizationUser.phoneNumber }),
+  ),
+  refusedProbe("phone-of-another-user-other-format", "phone", async (p) =>
+    p.update({ email: accounts(p).updatableUser.email, phoneNumber: otherFormat(accounts(p).phoneOwner.phoneNumber) }),
+  ),
   {
     id: "own-phone-number",
     rule: "phone",
@@ -198,19 +277,38 @@ export const PROBES: Probe[] = [
     rule: "success",
     run: async (p) => {
       const email = accounts(p).updatableUser.email;
-      const sent = { firstName: "Ada", lastName: "Lovelace", dob: "1990-05-15", gender: "FEMALE", address: "12 Elm Street", address2: "Unit 3", city: "Springfield", state: "CA", country: "US", postalCode: "94110" };
+      const sent = {
+        firstName: "Ada",
+        lastName: "Lovelace",
+        dob: "1990-05-15",
+        gender: "FEMALE",
+        address: "12 Elm Street",
+        address2: "Unit 3",
+        city: "Springfield",
+        state: "CA",
+        country: "US",
+        postalCode: "94110",
+      };
       const reply = await p.update({ email, ...sent });
       if (reply.status !== 200) return failedUpdate(p, reply, email, "success", "success-envelope");
       const b = reply.body;
-      if (b?.status !== 200 || b.success !== true || b.message !== "Profile updated successfully" || typeof b.data?.user !== "object" || !isJsonLabel(reply)) {
+      if (
+        b?.status !== 200 ||
+        b.success !== true ||
+        b.message !== "Profile updated successfully" ||
+        typeof b.data?.user !== "object" ||
+        !isJsonLabel(reply)
+      ) {
         return p.fail("success", `not the page's success envelope: ${reply.text.slice(0, 200)}`);
       }
       const user = b.data.user as Record<string, unknown>;
       const answered: Record<string, unknown> = { ...user, dob: typeof user.dob === "string" ? user.dob.slice(0, 10) : user.dob };
-      for (const [field, value] of Object.entries(sent)) if (answered[field] !== value) p.fail("success", `the 200 says ${field}=${JSON.stringify(answered[field])}, sent ${value}`);
+      for (const [field, value] of Object.entries(sent))
+        if (answered[field] !== value) p.fail("success", `the 200 says ${field}=${JSON.stringify(answered[field])}, sent ${value}`);
       if (user.email !== email) p.fail("success", `the 200 says email=${JSON.stringify(user.email)}`);
       const stored = await p.profileOf(email);
-      for (const [field, value] of Object.entries(sent)) if (stored[field] !== value) p.fail("success", `stored ${field}=${JSON.stringify(stored[field])}, sent ${value}`);
+      for (const [field, value] of Object.entries(sent))
+        if (stored[field] !== value) p.fail("success", `stored ${field}=${JSON.stringify(stored[field])}, sent ${value}`);
     },
   },
   {
@@ -224,7 +322,9 @@ export const PROBES: Probe[] = [
       if (reply.status !== 200) return failedUpdate(p, reply, email, "partial", "partial-update");
       const after = await p.profiles();
       const expected = { ...before, [email]: { ...before[email], city } };
-      for (const who of Object.keys(expected)) if (!isDeepStrictEqual(expected[who], after[who])) p.fail("partial", `city-only update: ${who} is ${JSON.stringify(after[who])}, was ${JSON.stringify(before[who])}`);
+      for (const who of Object.keys(expected))
+        if (!isDeepStrictEqual(expected[who], after[who]))
+          p.fail("partial", `city-only update: ${who} is ${JSON.stringify(after[who])}, was ${JSON.stringify(before[who])}`);
     },
   },
   {
@@ -245,7 +345,9 @@ export const PROBES: Probe[] = [
     rule: "noCrash",
     run: async (p) => {
       const email = accounts(p).updatableUser.email;
-      const alreadyNull = Object.entries(await p.profileOf(email)).filter(([, v]) => v === null).map(([f]) => f);
+      const alreadyNull = Object.entries(await p.profileOf(email))
+        .filter(([, v]) => v === null)
+        .map(([f]) => f);
       for (const field of ["address2", "address2", ...alreadyNull]) {
         const reply = await p.update({ email, [field]: null });
         if (reply.status >= 500 || reply.body === undefined) p.fail("noCrash", `null for ${field}: ${reply.status} ${reply.text.slice(0, 120)}`);
@@ -259,7 +361,8 @@ export const PROBES: Probe[] = [
       const email = accounts(p).updatableUser.email;
       for (const data of [{ address: "9".repeat(5000) }, { firstName: "A".repeat(300) }]) {
         const reply = await p.update({ email, ...data });
-        if (reply.status >= 500 || reply.body === undefined) p.fail("noCrash", `a ${Object.values(data)[0]?.length}-character ${Object.keys(data)[0]}: ${reply.status} ${reply.text.slice(0, 120)}`);
+        if (reply.status >= 500 || reply.body === undefined)
+          p.fail("noCrash", `a ${Object.values(data)[0]?.length}-character ${Object.keys(data)[0]}: ${reply.status} ${reply.text.slice(0, 120)}`);
       }
     },
   },
@@ -276,7 +379,8 @@ async function expectApplied(p: Prober, email: string, sent: Record<string, unkn
   const reply = await p.update({ email, ...sent });
   if (reply.status !== 200) return failedUpdate(p, reply, email, rule, what);
   const stored = await p.profileOf(email);
-  for (const [field, value] of Object.entries(sent)) if (stored[field] !== value) p.fail(rule, `${what}: stored ${field}=${JSON.stringify(stored[field])}, sent ${JSON.stringify(value)}`);
+  for (const [field, value] of Object.entries(sent))
+    if (stored[field] !== value) p.fail(rule, `${what}: stored ${field}=${JSON.stringify(stored[field])}, sent ${JSON.stringify(value)}`);
 }
 
 /** Runs every probe in order on one deployment; the failures say which rule each observation breaks. */

@@ -24,11 +24,20 @@ export async function runOnVariant(seed: number, knobs: Knobs, broken?: Break, f
   const d = await startVariant({ knobs: deployed, breaks: broken ? [broken] : [] });
   try {
     const before = d.profiles();
-    const summary = await runConformance({ baseUrl: d.url, apiKey: d.apiKey, otherApiKey: d.otherApiKey, target: checkTarget(d.target), timeoutMs: 3000, ...(fuzz ? { fuzz } : {}) });
+    const summary = await runConformance({
+      baseUrl: d.url,
+      apiKey: d.apiKey,
+      otherApiKey: d.otherApiKey,
+      target: checkTarget(d.target),
+      timeoutMs: 3000,
+      ...(fuzz ? { fuzz } : {}),
+    });
     await d.settled();
     const after = d.profiles();
     const changed = Object.keys(before).flatMap((email) =>
-      Object.keys(before[email]!).filter((f) => JSON.stringify(before[email]![f]) !== JSON.stringify(after[email]?.[f])).map((f) => `${email}.${f}`),
+      Object.keys(before[email]!)
+        .filter((f) => JSON.stringify(before[email]![f]) !== JSON.stringify(after[email]?.[f]))
+        .map((f) => `${email}.${f}`),
     );
     return { seed, ...(broken ? { break: broken } : {}), knobs: deployed, summary, changed };
   } finally {
@@ -57,7 +66,11 @@ export function explain(run: VariantRun, problem: string): string {
   const findings = s.results
     .filter((r) => r.status === "failed" || r.status === "error" || (r.restore && !r.restore.ok) || r.skipKind === "unavailable")
     .map((r) => {
-      const checks = r.steps.flatMap((st) => st.checks.filter((c) => !c.ok && (c.tier === "documented" || c.always)).map((c) => `${c.check}: ${(c.message ?? "").replace(/\s+/g, " ").slice(0, 200)}`));
+      const checks = r.steps.flatMap((st) =>
+        st.checks
+          .filter((c) => !c.ok && (c.tier === "documented" || c.always))
+          .map((c) => `${c.check}: ${(c.message ?? "").replace(/\s+/g, " ").slice(0, 200)}`),
+      );
       return `    ${r.status} ${r.id}${r.reason ? ` (${r.reason.slice(0, 200)})` : ""}${checks.length ? `\n      ${[...new Set(checks)].join("\n      ")}` : ""}`;
     });
   return [

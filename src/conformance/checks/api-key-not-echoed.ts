@@ -6,6 +6,9 @@ export const apiKeyNotEchoed = defineCheck({
   tier: "inferred",
   aspect: "behaviour",
   scope: "answer",
-  obligation: { inferred: "The page says nothing of echoing the key; a key in an answer ends in logs and reports, so the kit expects none (it redacts it either way)." },
+  obligation: {
+    inferred:
+      "The page says nothing of echoing the key; a key in an answer ends in logs and reports, so the kit expects none (it redacts it either way).",
+  },
   run: ({ response }) => response && verdict(!response.echoesKey, () => "the answer contains the cv-api-key that was sent", "a key is never echoed"),
 });

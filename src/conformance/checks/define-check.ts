@@ -50,8 +50,10 @@ export interface CheckSpec<Id extends string = string> {
 /** The compiler rejects an entry that lacks a part: every check says what obliges the server. */
 export function defineCheck<const Id extends string>(spec: CheckSpec<Id>): CheckSpec<Id> {
   if (spec.always && spec.tier !== "documented") throw new Error(`Check ${spec.id}: a general rule gates in every tier, so its tier is documented.`);
-  if (spec.tier === "inferred" && !("inferred" in spec.obligation)) throw new Error(`Check ${spec.id}: an inferred check says why the kit infers it.`);
-  if (spec.tier === "documented" && "inferred" in spec.obligation) throw new Error(`Check ${spec.id}: a documented check quotes the page, or names a general rule.`);
+  if (spec.tier === "inferred" && !("inferred" in spec.obligation))
+    throw new Error(`Check ${spec.id}: an inferred check says why the kit infers it.`);
+  if (spec.tier === "documented" && "inferred" in spec.obligation)
+    throw new Error(`Check ${spec.id}: a documented check quotes the page, or names a general rule.`);
   return spec;
 }
 

@@ -11,7 +11,9 @@ export const documentedWordsAnswer = defineCheck({
   tier: "documented",
   aspect: "behaviour",
   scope: "answer",
-  obligation: { page: 'Failure Responses: each failure is "a 400 Bad Request status code with an error message": {"status": 400, "success": false, "message": "…"}' },
+  obligation: {
+    page: 'Failure Responses: each failure is "a 400 Bad Request status code with an error message": {"status": 400, "success": false, "message": "…"}',
+  },
   run(ctx) {
     const name = ctx.kind === "send" ? carriedDocumentedFailure(ctx) : undefined;
     const body = bodyOf(ctx);
@@ -19,10 +21,16 @@ export const documentedWordsAnswer = defineCheck({
     if (!name || !ctx.response || !body || expectedDocumentedFailure(ctx) === name) return undefined;
     const status = ctx.contract.message(name).status;
     const issues = ctx.response.status === status ? [] : [`HTTP status ${ctx.response.status}`];
-    issues.push(...ctx.contract.schemaValidator(ERROR_ENVELOPE)(body).map((i) => `${i.path} ${i.message}`));
+    issues.push(
+      ...ctx.contract
+        .schemaValidator(ERROR_ENVELOPE)(body)
+        .map((i) => `${i.path} ${i.message}`),
+    );
     if (body.status !== ctx.response.status) issues.push(`status ${short(body.status)} in a ${ctx.response.status} answer`);
     const user = (body.data as { user?: unknown } | undefined)?.user;
     if (user !== undefined && user !== null) issues.push("it carries data.user");
-    return issues.length === 0 ? passed : failed(short(issues.join("; "), 300), `${status} {"status": ${status}, "success": false, "message": "…"}, as the page answers "${name}"`);
+    return issues.length === 0
+      ? passed
+      : failed(short(issues.join("; "), 300), `${status} {"status": ${status}, "success": false, "message": "…"}, as the page answers "${name}"`);
   },
 });

@@ -10,7 +10,10 @@ export const exactEcho = defineCheck({
   tier: "inferred",
   aspect: "behaviour",
   scope: "answer",
-  obligation: { inferred: "The page promises the updated user details, not an echo; openapi.yaml infers values are stored as sent (its patterns already refuse what a service would change)." },
+  obligation: {
+    inferred:
+      "The page promises the updated user details, not an echo; openapi.yaml infers values are stored as sent (its patterns already refuse what a service would change).",
+  },
   run(ctx) {
     if (ctx.kind !== "send" || !isSuccess(ctx) || !ctx.profile) return undefined;
     const fields = fieldsToShow(ctx);

@@ -15,10 +15,14 @@ export const failureEnvelope = defineCheck({
   run(ctx) {
     const body = bodyOf(ctx);
     if (!expectedDocumentedFailure(ctx) || !ctx.response || !body) return undefined;
-    const issues = ctx.contract.schemaValidator(ERROR_ENVELOPE)(body).map((i) => `${i.path} ${i.message}`);
+    const issues = ctx.contract
+      .schemaValidator(ERROR_ENVELOPE)(body)
+      .map((i) => `${i.path} ${i.message}`);
     if (body.status !== ctx.response.status) issues.push(`status ${short(body.status)} in a ${ctx.response.status} answer`);
     const user = (body.data as { user?: unknown } | undefined)?.user;
     if (user !== undefined && user !== null) issues.push("it carries data.user");
-    return issues.length === 0 ? passed : failed(short(issues.join("; "), 300), '{"status": <the HTTP status>, "success": false, "message": "…"} and no user');
+    return issues.length === 0
+      ? passed
+      : failed(short(issues.join("; "), 300), '{"status": <the HTTP status>, "success": false, "message": "…"} and no user');
   },
 });

@@ -10,12 +10,18 @@ export const failureMessage = defineCheck({
   tier: "documented",
   aspect: "wording",
   scope: "expectation",
-  obligation: { page: 'Failure Responses: "User {email} does not exist", "… does not exist in the organization", "Not allowed to update the profile", "Cannot update user profile fields …", "Unable to use this phone number …"' },
+  obligation: {
+    page: 'Failure Responses: "User {email} does not exist", "… does not exist in the organization", "Not allowed to update the profile", "Cannot update user profile fields …", "Unable to use this phone number …"',
+  },
   run(ctx) {
     const name = expectedDocumentedFailure(ctx);
     if (!name || !ctx.response) return undefined;
     const { template } = ctx.contract.message(name);
     const message = bodyOf(ctx)?.message;
-    return verdict(matchesTemplate(template, emailValues(ctx), message), () => short(JSON.stringify(message)), JSON.stringify(fillTemplate(template, emailValues(ctx))));
+    return verdict(
+      matchesTemplate(template, emailValues(ctx), message),
+      () => short(JSON.stringify(message)),
+      JSON.stringify(fillTemplate(template, emailValues(ctx))),
+    );
   },
 });

@@ -13,6 +13,10 @@ export const failureStatus = defineCheck({
     const name = expectedDocumentedFailure(ctx);
     if (!name || !ctx.response) return undefined;
     const status = ctx.contract.message(name).status;
-    return verdict(ctx.response.status === status, () => `${ctx.response!.status} ${short(ctx.response!.text, 200)}`, `${status}, as the page answers "${name}"`);
+    return verdict(
+      ctx.response.status === status,
+      () => `${ctx.response!.status} ${short(ctx.response!.text, 200)}`,
+      `${status}, as the page answers "${name}"`,
+    );
   },
 });

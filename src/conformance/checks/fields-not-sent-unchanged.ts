@@ -9,7 +9,9 @@ export const fieldsNotSentUnchanged = defineCheck({
   aspect: "behaviour",
   scope: "expectation",
   destructive: true,
-  obligation: { page: 'data: "An object containing the user\'s profile details to be updated", of which only email is Required: a field left out is not one to update.' },
+  obligation: {
+    page: 'data: "An object containing the user\'s profile details to be updated", of which only email is Required: a field left out is not one to update.',
+  },
   run({ expect, snapshot, profile, contract, sentToAccount }) {
     if (!expect.othersUnchanged || !snapshot || !profile) return undefined;
     const others = contract.profileFields.filter((f) => !Object.hasOwn(sentToAccount ?? {}, f));

@@ -16,6 +16,10 @@ export const inferredMessage = defineCheck({
     if (name === undefined || !ctx.response || ctx.contract.message(name).tier === "documented") return undefined;
     const { template } = ctx.contract.message(name);
     const message = bodyOf(ctx)?.message;
-    return verdict(matchesTemplate(template, emailValues(ctx), message), () => short(JSON.stringify(message)), JSON.stringify(fillTemplate(template, emailValues(ctx))));
+    return verdict(
+      matchesTemplate(template, emailValues(ctx), message),
+      () => short(JSON.stringify(message)),
+      JSON.stringify(fillTemplate(template, emailValues(ctx))),
+    );
   },
 });

@@ -8,6 +8,10 @@ export const notAServerError = defineCheck({
   aspect: "behaviour",
   scope: "answer",
   always: true,
-  obligation: { general: "Every failure the page documents is a 400 with a message; a 5xx tells the integrator nothing it can fix, whatever the request." },
-  run: ({ response }) => response && verdict(response.status < 500, () => `${response.status} ${short(response.text)}`, "no 5xx: every failure the page documents is a 400"),
+  obligation: {
+    general: "Every failure the page documents is a 400 with a message; a 5xx tells the integrator nothing it can fix, whatever the request.",
+  },
+  run: ({ response }) =>
+    response &&
+    verdict(response.status < 500, () => `${response.status} ${short(response.text)}`, "no 5xx: every failure the page documents is a 400"),
 });

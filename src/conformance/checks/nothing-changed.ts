@@ -8,7 +8,9 @@ export const nothingChanged = defineCheck({
   tier: "documented",
   aspect: "behaviour",
   scope: "expectation",
-  obligation: { page: 'Failure Responses: "A request can fail for several reasons": a request that fails is not applied, and one that sends no field changes none.' },
+  obligation: {
+    page: 'Failure Responses: "A request can fail for several reasons": a request that fails is not applied, and one that sends no field changes none.',
+  },
   run({ expect, snapshot, profile, contract }) {
     if (!expect.unchanged || !snapshot || !profile) return undefined;
     return compareFields(pick(snapshot, contract.profileFields), profile, sameStored);

@@ -7,9 +7,16 @@ export const phoneNotSharedAsNumber = defineCheck({
   tier: "inferred",
   aspect: "behaviour",
   scope: "expectation",
-  obligation: { inferred: "The page does not say how numbers compare; a number written with spaces reaches the same phone, so the kit expects numbers compared as numbers." },
+  obligation: {
+    inferred:
+      "The page does not say how numbers compare; a number written with spaces reaches the same phone, so the kit expects numbers compared as numbers.",
+  },
   run({ expect, profile }) {
     if (expect.notPhoneOf === undefined || !profile || typeof profile.phoneNumber !== "string") return undefined;
-    return verdict(phoneDigits(profile.phoneNumber) !== phoneDigits(expect.notPhoneOf), () => `phoneNumber=${profile.phoneNumber}`, `not the number ${expect.notPhoneOf}, in any writing`);
+    return verdict(
+      phoneDigits(profile.phoneNumber) !== phoneDigits(expect.notPhoneOf),
+      () => `phoneNumber=${profile.phoneNumber}`,
+      `not the number ${expect.notPhoneOf}, in any writing`,
+    );
   },
 });

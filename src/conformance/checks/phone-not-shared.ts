@@ -6,9 +6,15 @@ export const phoneNotShared = defineCheck({
   tier: "documented",
   aspect: "behaviour",
   scope: "expectation",
-  obligation: { page: '"If the new phoneNumber provided is already associated with a different user, the API will return this error." (Unable to use this phone number)' },
+  obligation: {
+    page: '"If the new phoneNumber provided is already associated with a different user, the API will return this error." (Unable to use this phone number)',
+  },
   run({ expect, profile }) {
     if (expect.notPhoneOf === undefined || !profile) return undefined;
-    return verdict(profile.phoneNumber !== expect.notPhoneOf, () => `phoneNumber=${String(profile.phoneNumber)}, the number of another user`, `never ${expect.notPhoneOf}: it belongs to another user`);
+    return verdict(
+      profile.phoneNumber !== expect.notPhoneOf,
+      () => `phoneNumber=${String(profile.phoneNumber)}, the number of another user`,
+      `never ${expect.notPhoneOf}: it belongs to another user`,
+    );
   },
 });

@@ -11,13 +11,18 @@ export const probeMessage = defineCheck({
   aspect: "wording",
   scope: "expectation",
   obligation: {
-    inferred: "The page orders no checks: a generated request may break a rule of the service's own (a stricter format) before the one probed, so its words are a note; the scripted scenarios judge the documented words.",
+    inferred:
+      "The page orders no checks: a generated request may break a rule of the service's own (a stricter format) before the one probed, so its words are a note; the scripted scenarios judge the documented words.",
   },
   run(ctx) {
     const name = ctx.expect.probeMessage;
     if (name === undefined || !isRefusal(ctx)) return undefined;
     const { template } = ctx.contract.message(name);
     const message = bodyOf(ctx)?.message;
-    return verdict(matchesTemplate(template, emailValues(ctx), message), () => short(JSON.stringify(message)), JSON.stringify(fillTemplate(template, emailValues(ctx))));
+    return verdict(
+      matchesTemplate(template, emailValues(ctx), message),
+      () => short(JSON.stringify(message)),
+      JSON.stringify(fillTemplate(template, emailValues(ctx))),
+    );
   },
 });

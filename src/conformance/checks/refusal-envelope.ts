@@ -11,13 +11,16 @@ export const refusalEnvelope = defineCheck({
   aspect: "behaviour",
   scope: "answer",
   obligation: {
-    inferred: "The page gives the envelope of its five failures only; openapi.yaml infers the same {status, success: false, message} for every refusal (the vendor's newer endpoints answer {status, success, error, code}).",
+    inferred:
+      "The page gives the envelope of its five failures only; openapi.yaml infers the same {status, success: false, message} for every refusal (the vendor's newer endpoints answer {status, success, error, code}).",
   },
   run(ctx) {
     const body = bodyOf(ctx);
     if (!isRefusal(ctx) || !body || expectedDocumentedFailure(ctx) || carriedDocumentedFailure(ctx)) return undefined;
     const status = ctx.response!.status;
-    const validate = ctx.contract.responseValidator(UPDATE_PROFILE_PATH, UPDATE_PROFILE_METHOD, status) ?? ctx.contract.schemaValidator("/components/schemas/ErrorEnvelope");
+    const validate =
+      ctx.contract.responseValidator(UPDATE_PROFILE_PATH, UPDATE_PROFILE_METHOD, status) ??
+      ctx.contract.schemaValidator("/components/schemas/ErrorEnvelope");
     const issues = validate(body).map((i) => `${i.path} ${i.message}`);
     if (body.status !== status) issues.push(`status ${short(body.status)} in a ${status} answer`);
     const user = (body.data as { user?: unknown } | undefined)?.user;

@@ -9,9 +9,16 @@ export const refused = defineCheck({
   tier: "documented",
   aspect: "behaviour",
   scope: "expectation",
-  obligation: { scenario: "The rule of the page the scenario cites (the headers table's Required, the data table's formats, the body's shape, the lock). Which 4xx, which envelope and which words are the kit's inference." },
+  obligation: {
+    scenario:
+      "The rule of the page the scenario cites (the headers table's Required, the data table's formats, the body's shape, the lock). Which 4xx, which envelope and which words are the kit's inference.",
+  },
   run(ctx) {
     if (!ctx.expect.refused || !ctx.response) return undefined;
-    return verdict(isRefusal(ctx) && bodyOf(ctx) !== undefined, () => `${ctx.response!.status} ${short(ctx.response!.text, 200)}`, "a 4xx with a JSON body: the request breaks a rule the page states");
+    return verdict(
+      isRefusal(ctx) && bodyOf(ctx) !== undefined,
+      () => `${ctx.response!.status} ${short(ctx.response!.text, 200)}`,
+      "a 4xx with a JSON body: the request breaks a rule the page states",
+    );
   },
 });

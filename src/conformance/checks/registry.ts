@@ -86,7 +86,14 @@ export function checkSpec(id: string): CheckSpec | undefined {
 export function runChecks(ctx: CheckContext, only?: ReadonlySet<string>): CheckResult[] {
   const { inferred, ...expect } = ctx.expect;
   const results = judge({ ...ctx, expect }, CHECKS, only);
-  if (inferred) results.push(...judge({ ...ctx, expect: inferred, scenario: { ...ctx.scenario, tier: "inferred" } }, CHECKS.filter((c) => c.scope === "expectation"), only));
+  if (inferred)
+    results.push(
+      ...judge(
+        { ...ctx, expect: inferred, scenario: { ...ctx.scenario, tier: "inferred" } },
+        CHECKS.filter((c) => c.scope === "expectation"),
+        only,
+      ),
+    );
   return results;
 }
 
@@ -97,7 +104,9 @@ function judge(ctx: CheckContext, checks: readonly CheckSpec[], only?: ReadonlyS
     const verdict = spec.run(ctx);
     if (!verdict) continue;
     const base = { check: spec.id, tier: spec.tier, aspect: spec.aspect, ...(spec.always ? { always: true as const } : {}) };
-    const result: CheckResult = verdict.ok ? { ...base, ok: true } : withTier({ ...base, ok: false, received: verdict.received, expected: verdict.expected }, spec.tier);
+    const result: CheckResult = verdict.ok
+      ? { ...base, ok: true }
+      : withTier({ ...base, ok: false, received: verdict.received, expected: verdict.expected }, spec.tier);
     // An inferred scenario's expectations are inferred; what the page says of every answer stays documented.
     results.push(ctx.scenario.tier === "inferred" && spec.scope === "expectation" ? withTier(result, "inferred") : result);
   }
@@ -105,4 +114,5 @@ function judge(ctx: CheckContext, checks: readonly CheckSpec[], only?: ReadonlyS
 }
 
 /** A failed check after which the suite stops writing: the target destroys what it was not asked to change. */
-export const isDestructive = (result: CheckResult): boolean => !result.ok && result.tier === "documented" && BY_ID.get(result.check)?.destructive === true;
+export const isDestructive = (result: CheckResult): boolean =>
+  !result.ok && result.tier === "documented" && BY_ID.get(result.check)?.destructive === true;

@@ -7,7 +7,10 @@ export const statusCodeDocumented = defineCheck({
   tier: "inferred",
   aspect: "behaviour",
   scope: "answer",
-  obligation: { inferred: "The page documents 200 and 400; openapi.yaml adds the statuses a service plausibly sends where the page is silent (401, 403, 404, 405, 413, 415, 422, 429)." },
+  obligation: {
+    inferred:
+      "The page documents 200 and 400; openapi.yaml adds the statuses a service plausibly sends where the page is silent (401, 403, 404, 405, 413, 415, 422, 429).",
+  },
   run(ctx) {
     if (!ctx.response) return undefined;
     // A deployment is judged without the statuses only the fake sends (injected faults).

@@ -19,8 +19,12 @@ export const successEnvelope = defineCheck({
     if (!body) return undefined; // content_type_json says so
     const validate = ctx.contract.responseValidator(UPDATE_PROFILE_PATH, UPDATE_PROFILE_METHOD, 200);
     // The words of the message are success_message's to judge: here only that there is one.
-    const issues = (validate?.(body) ?? []).filter((issue) => issue.pointer !== "/message" || typeof body.message !== "string").map((i) => `${i.path} ${i.message}`);
+    const issues = (validate?.(body) ?? [])
+      .filter((issue) => issue.pointer !== "/message" || typeof body.message !== "string")
+      .map((i) => `${i.path} ${i.message}`);
     if (ctx.response!.status !== 200) issues.unshift(`HTTP status ${ctx.response!.status}`);
-    return issues.length === 0 ? passed : failed(short(issues.join("; "), 300), '{"status": 200, "success": true, "message", "data": {"user"}} (openapi.yaml UpdateProfileSuccess)');
+    return issues.length === 0
+      ? passed
+      : failed(short(issues.join("; "), 300), '{"status": 200, "success": true, "message", "data": {"user"}} (openapi.yaml UpdateProfileSuccess)');
   },
 });

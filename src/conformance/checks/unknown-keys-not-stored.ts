@@ -6,7 +6,10 @@ export const unknownKeysNotStored = defineCheck({
   tier: "inferred",
   aspect: "behaviour",
   scope: "expectation",
-  obligation: { inferred: 'The page lists the fields that can be updated; the vendor\'s sibling profile endpoint documents "Unknown body keys are silently dropped".' },
+  obligation: {
+    inferred:
+      'The page lists the fields that can be updated; the vendor\'s sibling profile endpoint documents "Unknown body keys are silently dropped".',
+  },
   run({ expect, profile }) {
     if (!expect.userLacks || !profile) return undefined;
     const present = expect.userLacks.filter((key) => Object.hasOwn(profile, key));

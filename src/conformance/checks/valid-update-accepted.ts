@@ -7,6 +7,12 @@ export const validUpdateAccepted = defineCheck({
   tier: "inferred",
   aspect: "behaviour",
   scope: "expectation",
-  obligation: { inferred: "The page sets no length limits and few formats; a service may refuse more than openapi.yaml does (ZIP+4 only, shorter names), which is its own choice." },
-  run: ({ expect, response }) => (expect.applied && response ? verdict(response.status === 200, () => `${response.status} ${short(response.text, 160)}`, "200: every value is valid for openapi.yaml") : undefined),
+  obligation: {
+    inferred:
+      "The page sets no length limits and few formats; a service may refuse more than openapi.yaml does (ZIP+4 only, shorter names), which is its own choice.",
+  },
+  run: ({ expect, response }) =>
+    expect.applied && response
+      ? verdict(response.status === 200, () => `${response.status} ${short(response.text, 160)}`, "200: every value is valid for openapi.yaml")
+      : undefined,
 });

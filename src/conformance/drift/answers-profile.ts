@@ -49,18 +49,21 @@ function alignedAnswer(contract: Contract, w: WordingComparison, redact: Redact)
   if (w.b === undefined || w.statusB === undefined) {
     return { reason: w.statusesB.length > 0 ? `B answered ${w.statusesB.join(", ")} with no message in the envelope` : "B gave no answer" };
   }
-  if (w.statusesB.length > 1) return { reason: `B answers it with ${w.statusesB.join(" or ")}, depending on the request; the fake gives one status per answer` };
+  if (w.statusesB.length > 1)
+    return { reason: `B answers it with ${w.statusesB.join(" or ")}, depending on the request; the fake gives one status per answer` };
   if (w.examplesB.some((text) => /\{\w+\}/.test(text))) return { reason: "B's own words hold {…}, which the fake would read as a placeholder" };
   const own = withoutSharedDetail(w.b, w.a, contract.message(w.name as MessageName).template);
   // Redacted before anything is learned: an answer holding the key, or a piece of it in any case, is not learned at all.
   if (redact(own) !== own || own.includes(REDACTED)) return { reason: "B repeats the API key it was sent; the fake never echoes a key" };
   // Control, format and bidi characters would be served raw to every client of the fake.
-  if (visible(own) !== own) return { reason: `B's wording ${quote(visible(own))} holds control or format characters, which the fake would serve to every client` };
+  if (visible(own) !== own)
+    return { reason: `B's wording ${quote(visible(own))} holds control or format characters, which the fake would serve to every client` };
   const message = own;
   const unknown = unknownPlaceholders(contract, w.name, message);
   if (unknown.includes("key")) return { reason: "B repeats the API key it was sent; the fake never echoes a key" };
   if (unknown.length > 0) return { reason: `B's wording ${quote(message)} varies in a part the fake cannot fill ({${unknown.join("}, {")}})` };
-  if (/[{}]/.test(message.replace(/\{\w+\}/g, ""))) return { reason: `B's wording ${quote(message)} has braces, which the fake keeps for placeholders` };
+  if (/[{}]/.test(message.replace(/\{\w+\}/g, "")))
+    return { reason: `B's wording ${quote(message)} has braces, which the fake keeps for placeholders` };
   const answer = { status: w.statusB, message } as AlignedAnswer; // its status is checked against the answer's schema next
   const issues = contract.schemaValidator(toPointer(["components", "schemas", "FixtureAnswers", "properties", w.name]))(answer);
   if (issues.length > 0) return { reason: `${answer.status} ${quote(message)} is not an answer the fake may give: ${formatIssues(issues)}` };
@@ -76,10 +79,12 @@ function withoutSharedDetail(b: string, a: string | undefined, own: string): str
   const [before, after] = split(b);
   const [beforeA, afterA] = split(a ?? "");
   const [ownBefore, ownAfter] = split(own);
-  if (before === undefined || beforeA === undefined || ownBefore === undefined || !beforeA.startsWith(ownBefore) || !afterA!.endsWith(ownAfter!)) return b;
+  if (before === undefined || beforeA === undefined || ownBefore === undefined || !beforeA.startsWith(ownBefore) || !afterA!.endsWith(ownAfter!))
+    return b;
   const detailBefore = beforeA.slice(ownBefore.length);
   const detailAfter = afterA!.slice(0, afterA!.length - ownAfter!.length);
-  const trimmedBefore = detailBefore.length >= SHARED_DETAIL && before.endsWith(detailBefore) ? before.slice(0, before.length - detailBefore.length) : before;
+  const trimmedBefore =
+    detailBefore.length >= SHARED_DETAIL && before.endsWith(detailBefore) ? before.slice(0, before.length - detailBefore.length) : before;
   const trimmedAfter = detailAfter.length >= SHARED_DETAIL && after!.startsWith(detailAfter) ? after!.slice(detailAfter.length) : after!;
   return `${trimmedBefore}{detail}${trimmedAfter}`;
 }
@@ -106,7 +111,8 @@ export function profileBase(contract: Contract, file: string, baseFixtures: stri
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") throw new Error(`${file} cannot be read (${code ?? "unreadable"}): give a fixtures file, or a path that does not exist yet`);
+    if (code !== "ENOENT")
+      throw new Error(`${file} cannot be read (${code ?? "unreadable"}): give a fixtures file, or a path that does not exist yet`);
     text = readFileSync(baseFixtures, "utf8");
   }
   let fixtures: unknown;
@@ -116,7 +122,8 @@ export function profileBase(contract: Contract, file: string, baseFixtures: stri
     // Not the parser's message: it quotes the file's first bytes, which may be anything (a .env file, say).
     throw new Error(`${file} is not JSON: give a fixtures file, or a path that does not exist yet`);
   }
-  if (!fixtures || typeof fixtures !== "object" || Array.isArray(fixtures)) throw new Error(`${file} is not a fixtures file (a JSON object: see FixtureSet in openapi.yaml)`);
+  if (!fixtures || typeof fixtures !== "object" || Array.isArray(fixtures))
+    throw new Error(`${file} is not a fixtures file (a JSON object: see FixtureSet in openapi.yaml)`);
   const issues = contract.schemaValidator(FIXTURE_SET)(fixtures);
   if (issues.length > 0) throw new Error(`${file} is not a valid fixtures file, so it was left as it is: ${formatIssues(issues)}`);
   return fixtures as Record<string, unknown>;
@@ -138,7 +145,8 @@ export function writeAnswersProfile(
 ): { kept: string[]; dropped: string[] } {
   // The last line of defence: the fake serves these words to every client, so none may hold a key or a piece of one.
   for (const [name, answer] of Object.entries(profile.answers)) {
-    if (redact(answer.message) !== answer.message || answer.message.includes(REDACTED)) throw new Error(`the answer ${name} holds the API key or a piece of it, so nothing was written`);
+    if (redact(answer.message) !== answer.message || answer.message.includes(REDACTED))
+      throw new Error(`the answer ${name} holds the API key or a piece of it, so nothing was written`);
     if (visible(answer.message) !== answer.message) throw new Error(`the answer ${name} holds control or format characters, so nothing was written`);
   }
   const base = profileBase(contract, file, baseFixtures);

@@ -89,7 +89,16 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
     const ra = resultsA.get(scenario.id);
     const rb = resultsB.get(scenario.id);
     if (!ra && !rb) continue;
-    const entry: DriftScenario = { id: scenario.id, title: scenario.title, tier: scenario.tier, source: scenario.source, ...(ra ? { a: ra } : {}), ...(rb ? { b: rb } : {}), steps: [], differences: [] };
+    const entry: DriftScenario = {
+      id: scenario.id,
+      title: scenario.title,
+      tier: scenario.tier,
+      source: scenario.source,
+      ...(ra ? { a: ra } : {}),
+      ...(rb ? { b: rb } : {}),
+      steps: [],
+      differences: [],
+    };
     out.push(entry);
     const ranA = ra && ra.status !== "skipped";
     const ranB = rb && rb.status !== "skipped";
@@ -112,7 +121,15 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
       // What the suite could send depends on each side's accounts (a field empty there, an account no key reads): a
       // request sent on one side only, or with other fields, says nothing of the services. Listed, never counted.
       if (!sa || !sb) {
-        diff({ step: index, aspect: "status", kind: "allowed", a: sa ? "sent" : "not sent", b: sb ? "sent" : "not sent", what: "this request was sent on one side only (its fields are empty, or its account unreadable, on the other side)", tier: "inferred" });
+        diff({
+          step: index,
+          aspect: "status",
+          kind: "allowed",
+          a: sa ? "sent" : "not sent",
+          b: sb ? "sent" : "not sent",
+          what: "this request was sent on one side only (its fields are empty, or its account unreadable, on the other side)",
+          tier: "inferred",
+        });
         continue;
       }
       const [ea, eb] = [sa.exchange, sb.exchange];
@@ -120,12 +137,28 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
       // answers, not comparable. What each read showed is judged by that side's own run.
       if (sa.kind === "read" && ea.request.method !== eb.request.method) {
         const how = (ex: typeof ea) => (ex.request.method === "GET" ? "read through search" : "read with an email-only update");
-        diff({ step: index, aspect: "status", kind: "allowed", a: how(ea), b: how(eb), what: "a read through the vendor's search on one side, with an email-only update on the other: the answers of two endpoints are not compared", tier: "inferred" });
+        diff({
+          step: index,
+          aspect: "status",
+          kind: "allowed",
+          a: how(ea),
+          b: how(eb),
+          what: "a read through the vendor's search on one side, with an email-only update on the other: the answers of two endpoints are not compared",
+          tier: "inferred",
+        });
         continue;
       }
       // null sent to whichever fields each side's account holds empty: other fields are another question, not comparable.
       if (step && "send" in step && step.send.nullForEmpty && fieldsSent(ea.request.body) !== fieldsSent(eb.request.body)) {
-        diff({ step: index, aspect: "status", kind: "allowed", a: fieldsSent(ea.request.body), b: fieldsSent(eb.request.body), what: "null was sent to other fields on each side (each side's accounts hold other fields empty)", tier: "inferred" });
+        diff({
+          step: index,
+          aspect: "status",
+          kind: "allowed",
+          a: fieldsSent(ea.request.body),
+          b: fieldsSent(eb.request.body),
+          what: "null was sent to other fields on each side (each side's accounts hold other fields empty)",
+          tier: "inferred",
+        });
         continue;
       }
       const statusA = ea.response ? String(ea.response.status) : `no answer (${ea.transportError})`;
@@ -134,8 +167,12 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
       const refused = (s?: number) => s !== undefined && s >= 400 && s < 500;
       const bothRefused = refused(ea.response?.status) && refused(eb.response?.status);
       const statusTier: Tier = expect?.status !== undefined || (expect?.refused && !bothRefused) ? "documented" : "inferred";
-      if (statusA !== statusB) diff({ step: index, aspect: "status", kind: "behaviour", a: statusA, b: statusB, what: `status ${statusA} vs ${statusB}`, tier: statusTier });
-      for (const [headers, tier] of [[expect?.headers, "documented"], [expect?.inferred?.headers, "inferred"]] as const) {
+      if (statusA !== statusB)
+        diff({ step: index, aspect: "status", kind: "behaviour", a: statusA, b: statusB, what: `status ${statusA} vs ${statusB}`, tier: statusTier });
+      for (const [headers, tier] of [
+        [expect?.headers, "documented"],
+        [expect?.inferred?.headers, "inferred"],
+      ] as const) {
         for (const header of Object.keys(headers ?? {})) {
           const ha = ea.response?.headers[header.toLowerCase()] ?? "(none)";
           const hb = eb.response?.headers[header.toLowerCase()] ?? "(none)";
@@ -146,9 +183,18 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
       const sameStatus = statusA === statusB;
       const envA = envelopeOf(ea.response?.json);
       const envB = envelopeOf(eb.response?.json);
-      if (sameStatus && envA.shape !== envB.shape) diff({ step: index, aspect: "envelope", kind: "behaviour", a: envA.shape, b: envB.shape, what: `envelope ${envA.shape} vs ${envB.shape}` });
+      if (sameStatus && envA.shape !== envB.shape)
+        diff({ step: index, aspect: "envelope", kind: "behaviour", a: envA.shape, b: envB.shape, what: `envelope ${envA.shape} vs ${envB.shape}` });
       const extra = difference(envA.extra, envB.extra);
-      if (extra) diff({ step: index, aspect: "envelope", kind: "allowed", a: envA.extra.join(", ") || "(none)", b: envB.extra.join(", ") || "(none)", what: `extra envelope keys: ${extra}` });
+      if (extra)
+        diff({
+          step: index,
+          aspect: "envelope",
+          kind: "allowed",
+          a: envA.extra.join(", ") || "(none)",
+          b: envB.extra.join(", ") || "(none)",
+          what: `extra envelope keys: ${extra}`,
+        });
 
       const ma = messageOf(ea.response?.json);
       const mb = messageOf(eb.response?.json);
@@ -160,7 +206,16 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
         // Perhaps a kind both sides word their own way (an aligned fake, say): decided once their wording is known.
         deferred.push({ pair, ma, mb, valuesA: valuesOf(sa), valuesB: valuesOf(sb), ...(eb.response ? { statusB: eb.response.status } : {}), diff });
       } else if (documented || name === "other") {
-        if (na !== nb) diff({ step: index, aspect: "message", kind: "wording", a: JSON.stringify(na ?? null), b: JSON.stringify(nb ?? null), what: `message ${JSON.stringify(na ?? null)} vs ${JSON.stringify(nb ?? null)}`, tier: documented ? "documented" : "inferred" });
+        if (na !== nb)
+          diff({
+            step: index,
+            aspect: "message",
+            kind: "wording",
+            a: JSON.stringify(na ?? null),
+            b: JSON.stringify(nb ?? null),
+            what: `message ${JSON.stringify(na ?? null)} vs ${JSON.stringify(nb ?? null)}`,
+            tier: documented ? "documented" : "inferred",
+          });
       } else {
         // Inferred wording is compared once per kind of message, as a template (see `wording`).
         if (ma !== undefined) push(samples.a, name, { text: ma, values: valuesOf(sa) });
@@ -177,17 +232,50 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
       const ub = userShape(contract, eb.response?.json);
       if (sameStatus && ua && ub) {
         const missing = difference(ua.fields, ub.fields);
-        if (missing) diff({ step: index, aspect: "shape", kind: "behaviour", a: ua.fields.join(", "), b: ub.fields.join(", "), what: `user fields present on one side only: ${missing}`, tier: "inferred" });
-        const types = ua.fields.filter((f) => ub.fields.includes(f) && ua.types[f] !== ub.types[f] && ua.types[f] !== "null" && ub.types[f] !== "null");
-        if (types.length > 0) diff({ step: index, aspect: "shape", kind: "behaviour", a: types.map((f) => `${f}: ${ua.types[f]}`).join(", "), b: types.map((f) => `${f}: ${ub.types[f]}`).join(", "), what: `user field types differ: ${types.join(", ")}` });
+        if (missing)
+          diff({
+            step: index,
+            aspect: "shape",
+            kind: "behaviour",
+            a: ua.fields.join(", "),
+            b: ub.fields.join(", "),
+            what: `user fields present on one side only: ${missing}`,
+            tier: "inferred",
+          });
+        const types = ua.fields.filter(
+          (f) => ub.fields.includes(f) && ua.types[f] !== ub.types[f] && ua.types[f] !== "null" && ub.types[f] !== "null",
+        );
+        if (types.length > 0)
+          diff({
+            step: index,
+            aspect: "shape",
+            kind: "behaviour",
+            a: types.map((f) => `${f}: ${ua.types[f]}`).join(", "),
+            b: types.map((f) => `${f}: ${ub.types[f]}`).join(", "),
+            what: `user field types differ: ${types.join(", ")}`,
+          });
         const extra2 = difference(ua.extra, ub.extra);
-        if (extra2) diff({ step: index, aspect: "shape", kind: "allowed", a: ua.extra.join(", ") || "(none)", b: ub.extra.join(", ") || "(none)", what: `extra user fields (the contract allows them): ${extra2}` });
+        if (extra2)
+          diff({
+            step: index,
+            aspect: "shape",
+            kind: "allowed",
+            a: ua.extra.join(", ") || "(none)",
+            b: ub.extra.join(", ") || "(none)",
+            what: `extra user fields (the contract allows them): ${extra2}`,
+          });
       }
     }
     const changedA = (ra.restore?.accounts.length ?? 0) > 0;
     const changedB = (rb.restore?.accounts.length ?? 0) > 0;
     if (changedA !== changedB) {
-      diff({ aspect: "profile", kind: "behaviour", a: changedA ? "changed a profile" : "changed nothing", b: changedB ? "changed a profile" : "changed nothing", what: `the scenario changed a profile on ${changedA ? "A" : "B"} only` });
+      diff({
+        aspect: "profile",
+        kind: "behaviour",
+        a: changedA ? "changed a profile" : "changed nothing",
+        b: changedB ? "changed a profile" : "changed nothing",
+        what: `the scenario changed a profile on ${changedA ? "A" : "B"} only`,
+      });
     }
   }
 
@@ -223,13 +311,30 @@ export function compareRuns(contract: Contract, scenarios: readonly Scenario[], 
       continue;
     }
     const [na, nb] = [d.pair.messages.a, d.pair.messages.b];
-    if (na !== nb) d.diff({ step: d.pair.index, aspect: "message", kind: "wording", a: JSON.stringify(na ?? null), b: JSON.stringify(nb ?? null), what: `message ${JSON.stringify(na ?? null)} vs ${JSON.stringify(nb ?? null)}`, tier: "inferred" });
+    if (na !== nb)
+      d.diff({
+        step: d.pair.index,
+        aspect: "message",
+        kind: "wording",
+        a: JSON.stringify(na ?? null),
+        b: JSON.stringify(nb ?? null),
+        what: `message ${JSON.stringify(na ?? null)} vs ${JSON.stringify(nb ?? null)}`,
+        tier: "inferred",
+      });
   }
   const differences = [
     ...out.flatMap((s) => s.differences),
     ...wording
       .filter((w) => !w.same)
-      .map((w): Difference => ({ scenario: w.scenarios.join(", "), aspect: "message", tier: "inferred", kind: "wording", a: JSON.stringify(w.a ?? null), b: JSON.stringify(w.b ?? null), what: `${w.name}: ${JSON.stringify(w.a ?? null)} vs ${JSON.stringify(w.b ?? null)}` })),
+      .map((w): Difference => ({
+        scenario: w.scenarios.join(", "),
+        aspect: "message",
+        tier: "inferred",
+        kind: "wording",
+        a: JSON.stringify(w.a ?? null),
+        b: JSON.stringify(w.b ?? null),
+        what: `${w.name}: ${JSON.stringify(w.a ?? null)} vs ${JSON.stringify(w.b ?? null)}`,
+      })),
   ];
   return { scenarios: out, wording, differences };
 }
@@ -273,7 +378,15 @@ export function fitsTemplate(template: string, text: string, values: Readonly<Re
   return matchesTemplate(template, values as Record<string, string>, text);
 }
 
-const INFERRED_KINDS = ["missingApiKey", "unknownApiKey", "malformedJson", "invalidRequestBody", "methodNotAllowed", "payloadTooLarge", "unsupportedMediaType"] as const;
+const INFERRED_KINDS = [
+  "missingApiKey",
+  "unknownApiKey",
+  "malformedJson",
+  "invalidRequestBody",
+  "methodNotAllowed",
+  "payloadTooLarge",
+  "unsupportedMediaType",
+] as const;
 
 function stepsOf(result: ScenarioResult): StepResult[] {
   return result.steps.filter((s) => (s.kind === "send" || s.kind === "read") && s.index !== undefined);
@@ -294,10 +407,18 @@ function difference(a: readonly string[], b: readonly string[]): string | undefi
 const ENVELOPE_KEYS = ["status", "success", "message", "data"];
 
 function envelopeOf(json: unknown): { shape: string; extra: string[] } {
-  if (!json || typeof json !== "object" || Array.isArray(json)) return { shape: json === undefined ? "not JSON" : `JSON ${Array.isArray(json) ? "array" : typeof json}`, extra: [] };
+  if (!json || typeof json !== "object" || Array.isArray(json))
+    return { shape: json === undefined ? "not JSON" : `JSON ${Array.isArray(json) ? "array" : typeof json}`, extra: [] };
   const body = json as Record<string, unknown>;
-  const shape = ENVELOPE_KEYS.filter((k) => k in body).map((k) => `${k}:${typeOf(body[k])}`).join(" ");
-  return { shape: `{${shape}}`, extra: Object.keys(body).filter((k) => !ENVELOPE_KEYS.includes(k)).sort() };
+  const shape = ENVELOPE_KEYS.filter((k) => k in body)
+    .map((k) => `${k}:${typeOf(body[k])}`)
+    .join(" ");
+  return {
+    shape: `{${shape}}`,
+    extra: Object.keys(body)
+      .filter((k) => !ENVELOPE_KEYS.includes(k))
+      .sort(),
+  };
 }
 
 function messageOf(json: unknown): string | undefined {
@@ -335,7 +456,12 @@ function valuesOf(step: StepResult): Record<string, string | undefined> {
   // A key the scenario sent on purpose (an unknown one): a message that repeats it shows as {key}. The run's own key
   // is recorded as a reference ($CV_API_KEY), never as itself.
   const key = request.headers["cv-api-key"];
-  return { email, method: request.method === "POST" ? undefined : request.method, path: new URL(request.url).pathname, key: key === KEY_REFERENCE ? undefined : key };
+  return {
+    email,
+    method: request.method === "POST" ? undefined : request.method,
+    path: new URL(request.url).pathname,
+    key: key === KEY_REFERENCE ? undefined : key,
+  };
 }
 
 /** The data fields a request body carries, sorted: two requests with other fields are not the same question. */

@@ -36,7 +36,6 @@ export function templateOf(samples: readonly MessageSample[]): string | undefine
   return [...prefix, "{detail}", ...suffix].join("");
 }
 
-
 const PAIRS: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
 
 /** Every (, [ and { closed, in order, and nothing closed that was not opened. */

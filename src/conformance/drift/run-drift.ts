@@ -76,7 +76,19 @@ function gate(): Gate {
 function notRun(side: DriftSide, reason: string, readOnly: boolean): ConformanceSummary {
   const fatal = `Not run: ${reason}.`;
   const counts = countStatuses([]);
-  return { baseUrl: side.baseUrl, startedAt: new Date().toISOString(), durationMs: 0, strict: false, strictWording: false, readOnly, counts, restoreFailures: 0, results: [], fatal, exitCode: exitCodeFor({ counts, restoreFailures: 0, fatal }) };
+  return {
+    baseUrl: side.baseUrl,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    strict: false,
+    strictWording: false,
+    readOnly,
+    counts,
+    restoreFailures: 0,
+    results: [],
+    fatal,
+    exitCode: exitCodeFor({ counts, restoreFailures: 0, fatal }),
+  };
 }
 
 /**

@@ -36,10 +36,14 @@ function text(min: number, max: number): fc.Arbitrary<string> {
   // size "max": lengths spread over the whole range, up to the contract's maximum (not only the first few).
   const of = (lo: number, hi: number) => fc.array(codePoint, { minLength: lo, maxLength: hi, size: "max" }).map((cps) => cps.join(""));
   const long = Math.max(min, Math.min(max, 40));
-  return fc.oneof({ weight: 3, arbitrary: of(Math.max(min, 1), Math.min(max, 12)) }, { weight: 1, arbitrary: of(long, max) }).filter((s) => s.trim() === s && s.length > 0);
+  return fc
+    .oneof({ weight: 3, arbitrary: of(Math.max(min, 1), Math.min(max, 12)) }, { weight: 1, arbitrary: of(long, max) })
+    .filter((s) => s.trim() === s && s.length > 0);
 }
 
-const calendarDate = fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2020-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const calendarDate = fc
+  .date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2020-12-31T00:00:00Z"), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 
 /** A valid value of a field; undefined for phoneNumber, which is never made up (it may be a real person's). */
 export function validValue(field: FieldRules): fc.Arbitrary<unknown> | undefined {
@@ -65,7 +69,13 @@ export const impossibleDate = fc
 /** A string the field's pattern refuses. */
 export function patternBreaker(pattern: string): fc.Arbitrary<string> {
   const re = new RegExp(pattern);
-  return fc.oneof(fc.string({ minLength: 1, maxLength: 16 }), fc.stringMatching(re).map((s) => s.toLowerCase()), fc.stringMatching(re).map((s) => `${s}1`)).filter((s) => !re.test(s));
+  return fc
+    .oneof(
+      fc.string({ minLength: 1, maxLength: 16 }),
+      fc.stringMatching(re).map((s) => s.toLowerCase()),
+      fc.stringMatching(re).map((s) => `${s}1`),
+    )
+    .filter((s) => !re.test(s));
 }
 
 /** A value of the wrong JSON type for a string field. */

@@ -171,7 +171,12 @@ async function shrink(run: FamilyRun, failing: FuzzInput): Promise<void> {
     // Shrinking never drops what makes the request a probe of its rule.
     if (family.precondition && !family.precondition(input)) return false;
     const outcome = await sendOne(run, input, true);
-    const failed = outcome.steps.flatMap((st) => st.checks).filter((c) => !c.ok && effectOf(c, ctx) !== "note").map((c) => c.check).sort().join(",");
+    const failed = outcome.steps
+      .flatMap((st) => st.checks)
+      .filter((c) => !c.ok && effectOf(c, ctx) !== "note")
+      .map((c) => c.check)
+      .sort()
+      .join(",");
     if (outcome.ok || (signature !== undefined && failed !== signature)) return false;
     signature = failed;
     run.failure = outcome;
@@ -210,7 +215,10 @@ async function sendOne(run: FamilyRun, input: FuzzInput, eager: boolean): Promis
     { kind: "send", index: 0, exchange: forRecord(ex), curl: toCurl(ex.request), checks },
     { kind: "read", index: 1, exchange: forRecord(read.exchange), curl: toCurl(read.exchange.request), checks: [] },
   ];
-  const changed = !passes(run, checks.filter((c) => c.check === "nothing_changed" || c.check === "fields_not_sent_unchanged" || c.check === "update_kept"));
+  const changed = !passes(
+    run,
+    checks.filter((c) => c.check === "nothing_changed" || c.check === "fields_not_sent_unchanged" || c.check === "update_kept"),
+  );
   if (changed && run.pending.length > 0) {
     // This request or an earlier one of the batch changed the account: replay them one by one to know which.
     const suspects = [...run.pending, input];
@@ -301,7 +309,12 @@ function resultOf(run: FamilyRun, durationMs: number): ScenarioResult {
     ...(restoreFailure ? { restore: { ok: false, accounts: [restoreReport(run, restoreFailure)] } } : {}),
   };
   if (run.harnessError || (run.failing && !failure)) {
-    return { ...base, status: "error", reason: `the fuzzing stopped: ${run.harnessError ?? "a failure that did not happen again"}`, steps: failure?.steps ?? [] };
+    return {
+      ...base,
+      status: "error",
+      reason: `the fuzzing stopped: ${run.harnessError ?? "a failure that did not happen again"}`,
+      steps: failure?.steps ?? [],
+    };
   }
   if (!failure) return { ...base, status: "passed", steps: [] };
   const failed = failure.steps.flatMap((st) => st.checks).filter((c) => !c.ok);
@@ -334,7 +347,8 @@ function profileFieldsOf(contract: Contract, data: Record<string, unknown>): Rec
 function pickSent(contract: Contract, data: Record<string, unknown>, answered: Profile | undefined): Profile {
   const out: Profile = {};
   for (const [field, value] of Object.entries(profileFieldsOf(contract, data))) {
-    out[field] = answered && Object.hasOwn(answered, field) ? answered[field] : field === "dob" && typeof value === "string" ? asDateTime(value) : value;
+    out[field] =
+      answered && Object.hasOwn(answered, field) ? answered[field] : field === "dob" && typeof value === "string" ? asDateTime(value) : value;
   }
   return out;
 }

@@ -42,11 +42,19 @@ export async function runFuzz(ctx: FuzzContext, options: FuzzOptions, onResult: 
     const read = await readAccount(access, name);
     if (read.profile) snapshots[name] = read.profile;
   }
-  const families = fuzzFamilies({ contract, snapshots, emails, ...(target.freePhoneNumber ? { freePhoneNumber: target.freePhoneNumber } : {}) }).filter(
+  const families = fuzzFamilies({
+    contract,
+    snapshots,
+    emails,
+    ...(target.freePhoneNumber ? { freePhoneNumber: target.freePhoneNumber } : {}),
+  }).filter(
     // --read-only: nothing a target that follows the page may apply (valid updates, and values only the kit refuses).
     (f) => (options.select?.(f) ?? true) && !(options.readOnly && (f.kind === "valid" || f.tier === "inferred")),
   );
-  const shares = share(options.runs, families.map((f) => f.weight));
+  const shares = share(
+    options.runs,
+    families.map((f) => f.weight),
+  );
   const results: ScenarioResult[] = [];
   for (const [index, family] of families.entries()) {
     const runs = Math.max(1, shares[index]!);

@@ -26,7 +26,10 @@ export function createConsoleReporter(write: (line: string) => void, redact: Red
     switch (event.type) {
       case "runStarted":
         out(`cv-contract-kit conformance → ${event.baseUrl} (${event.scenarios.length} scenarios to run)`);
-        if (event.fuzz) out(`Fuzz: ${event.fuzz.runs} generated requests after the scenarios, seed ${event.fuzz.seed} (replay exactly: --fuzz ${event.fuzz.runs} --seed ${event.fuzz.seed})`);
+        if (event.fuzz)
+          out(
+            `Fuzz: ${event.fuzz.runs} generated requests after the scenarios, seed ${event.fuzz.seed} (replay exactly: --fuzz ${event.fuzz.runs} --seed ${event.fuzz.seed})`,
+          );
         break;
       case "fuzzStarted":
         out(`Generated requests (seed ${event.seed}):`);
@@ -118,7 +121,9 @@ function printSummary(out: (line: string) => void, s: ConformanceSummary, option
     out(`Inferred behaviour:   ${tally("inferred")}${s.strict ? " (gating: --strict)" : " (not gating; --strict makes it gate)"}`);
   }
   if (ran.length > 0 && (notes > 0 || s.strictWording)) {
-    out(`Inferred wording:     ${notes} difference(s) from the kit's guesses${s.strictWording ? " (gating: --strict-wording)" : `, not gating (${options.verbose ? "shown above" : "--verbose shows them"}; --strict-wording gates on them)`}`);
+    out(
+      `Inferred wording:     ${notes} difference(s) from the kit's guesses${s.strictWording ? " (gating: --strict-wording)" : `, not gating (${options.verbose ? "shown above" : "--verbose shows them"}; --strict-wording gates on them)`}`,
+    );
   }
   const unavailable = s.results.filter((r) => r.skipKind === "unavailable").length;
   const deselected = s.results.filter((r) => r.skipKind === "deselected").length;
@@ -129,13 +134,18 @@ function printSummary(out: (line: string) => void, s: ConformanceSummary, option
   if (optional.length > 0) out(`Not run, they need otherOrganization in the target file: ${optional.map((r) => r.id).join(", ")}`);
   if (s.stoppedWriting) out(`!!! The run stopped writing: ${s.stoppedWriting}.${stopped > 0 ? ` ${stopped} scenario(s) not run.` : ""}`);
   const restores = s.results.flatMap((r) => r.restore?.accounts ?? []);
-  if (restores.length > 0) out(`Restored: ${restores.filter((a) => a.ok).length} profile(s) put back as they were${s.restoreFailures ? `; ${s.restoreFailures} scenario(s) left a profile changed` : ""}`);
+  if (restores.length > 0)
+    out(
+      `Restored: ${restores.filter((a) => a.ok).length} profile(s) put back as they were${s.restoreFailures ? `; ${s.restoreFailures} scenario(s) left a profile changed` : ""}`,
+    );
   if (s.restoreFailures) out(`!!! A profile could not be restored: see RESTORE FAILED above, and put it back with the command given.`);
   for (const line of s.incomplete ?? []) out(`Cannot say "conforms": ${line}`);
   if (s.fatal) {
     out(s.preflight && !s.preflight.ok ? "Could not run, fix these first:" : "Could not run:");
     for (const line of s.fatal.split("\n")) out(`  • ${line}`);
   }
-  const verdict = ["conforms: every gating check passed", "does NOT conform: a gating check failed", "could not run or conclude (see above)"][s.exitCode];
+  const verdict = ["conforms: every gating check passed", "does NOT conform: a gating check failed", "could not run or conclude (see above)"][
+    s.exitCode
+  ];
   out(`${verdict} · ${(s.durationMs / 1000).toFixed(1)} s · exit ${s.exitCode}`);
 }

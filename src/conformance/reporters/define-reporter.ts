@@ -33,6 +33,10 @@ export function defineReporter<Result, const Flag extends string>(spec: Reporter
 }
 
 /** The reporters whose flag was given, created for this run. */
-export function activeReporters<Result>(reporters: readonly ReporterSpec<Result>[], flags: Readonly<Record<string, unknown>>, context: ReporterContext): Reporter<Result>[] {
+export function activeReporters<Result>(
+  reporters: readonly ReporterSpec<Result>[],
+  flags: Readonly<Record<string, unknown>>,
+  context: ReporterContext,
+): Reporter<Result>[] {
   return reporters.flatMap((r) => (typeof flags[r.flag] === "string" ? [r.create(flags[r.flag] as string, context)] : []));
 }

@@ -23,7 +23,9 @@ export function printDriftReport(report: DriftReport, write: (line: string) => v
     const gating = s.differences.some((d) => d.tier === "documented" && d.kind !== "allowed");
     out(`  ${gating ? "✗" : "~"} ${s.id}${s.tier === "inferred" ? " [inferred]" : ""}: ${s.title}`);
     for (const d of s.differences.filter((x) => x.kind !== "allowed")) {
-      out(`      ${d.tier === "documented" ? "documented " : ""}${d.aspect}${d.step !== undefined ? ` (request ${d.step + 1})` : ""}: ${d.what.replace(/^\w+ /, "")}`);
+      out(
+        `      ${d.tier === "documented" ? "documented " : ""}${d.aspect}${d.step !== undefined ? ` (request ${d.step + 1})` : ""}: ${d.what.replace(/^\w+ /, "")}`,
+      );
     }
   }
   const wording = comparison.wording.filter((w) => !w.same);
@@ -34,7 +36,9 @@ export function printDriftReport(report: DriftReport, write: (line: string) => v
   const allowed = comparison.differences.filter((d) => d.kind === "allowed");
   if (allowed.length > 0) {
     const kinds = [...new Set(allowed.map((d) => d.what))];
-    out(`Allowed by the contract, not counted: ${kinds.slice(0, 3).join("; ")}${kinds.length > 3 ? ` (and ${kinds.length - 3} more)` : ""} (${allowed.length} answers)`);
+    out(
+      `Allowed by the contract, not counted: ${kinds.slice(0, 3).join("; ")}${kinds.length > 3 ? ` (and ${kinds.length - 3} more)` : ""} (${allowed.length} answers)`,
+    );
   }
   const oneSide = comparison.scenarios.filter((s) => s.onlyOneSide);
   if (oneSide.length > 0) {

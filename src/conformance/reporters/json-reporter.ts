@@ -42,7 +42,9 @@ export function writeJsonReport(path: string, report: ConformanceSummary | Confo
 export const conformanceJsonReporter = defineReporter<ConformanceSummary, "json">({
   flag: "json",
   help: "Write a JSON report (its shape: the package's conformance/report.schema.json)",
-  create: (file, { redact, verbose }) => ({ finish: (summary) => writeJsonReport(file, conformanceJsonReport(summary, verbose ? "all" : "failuresAndWarnings"), redact) }),
+  create: (file, { redact, verbose }) => ({
+    finish: (summary) => writeJsonReport(file, conformanceJsonReport(summary, verbose ? "all" : "failuresAndWarnings"), redact),
+  }),
 });
 
 export const driftJsonReporter = defineReporter<DriftReport, "json">({

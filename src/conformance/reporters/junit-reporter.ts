@@ -23,7 +23,12 @@ export function writeJunitReport(path: string, input: ConformanceSummary, redact
   const gating = { strict: summary.strict, strictWording: summary.strictWording };
   if (summary.fatal || summary.incomplete?.length) {
     const run = builder.testSuite().name("cv-contract-kit conformance (run)").timestamp(summary.startedAt);
-    if (summary.fatal) run.testCase().className("conformance.run").name(summary.preflight && !summary.preflight.ok ? "preflight" : "run").error(summary.fatal, "CouldNotRun", summary.fatal);
+    if (summary.fatal)
+      run
+        .testCase()
+        .className("conformance.run")
+        .name(summary.preflight && !summary.preflight.ok ? "preflight" : "run")
+        .error(summary.fatal, "CouldNotRun", summary.fatal);
     for (const line of summary.incomplete ?? []) run.testCase().className("conformance.run").name("verdict").error(line, "Incomplete");
   }
   for (const tier of ["documented", "inferred"] as const) {
@@ -31,10 +36,18 @@ export function writeJunitReport(path: string, input: ConformanceSummary, redact
     if (results.length === 0) continue;
     const suite = builder.testSuite().name(`cv-contract-kit conformance (${tier})`).timestamp(summary.startedAt);
     for (const r of results) {
-      const testCase = suite.testCase().className(`conformance.${tier}`).name(`${r.id}: ${r.title}`).file(r.file).time(r.durationMs / 1000).property("source", r.source);
+      const testCase = suite
+        .testCase()
+        .className(`conformance.${tier}`)
+        .name(`${r.id}: ${r.title}`)
+        .file(r.file)
+        .time(r.durationMs / 1000)
+        .property("source", r.source);
       const failures = (effect: string) =>
         r.steps
-          .flatMap((step) => step.checks.filter((c) => !c.ok && effectOf(c, gating) === effect).map((c) => `${c.check}: ${c.message}\nReproduce with: ${step.curl}`))
+          .flatMap((step) =>
+            step.checks.filter((c) => !c.ok && effectOf(c, gating) === effect).map((c) => `${c.check}: ${c.message}\nReproduce with: ${step.curl}`),
+          )
           .join("\n\n");
       if (r.status === "failed") {
         const details = failures("fail");
@@ -44,10 +57,21 @@ export function writeJunitReport(path: string, input: ConformanceSummary, redact
       else if (r.status === "warned") testCase.standardOutput(`WARNING (inferred, not gating):\n${failures("warn")}`);
       const lost = r.restore?.accounts.filter((a) => !a.ok) ?? [];
       if (lost.length > 0) {
-        const details = lost.map((a) => `accounts.${a.account}: ${a.message}\nOld values: ${JSON.stringify(a.oldValues)}${(a.commands ?? []).map((c) => `\nPut them back with: ${c}`).join("")}`).join("\n\n");
+        const details = lost
+          .map(
+            (a) =>
+              `accounts.${a.account}: ${a.message}\nOld values: ${JSON.stringify(a.oldValues)}${(a.commands ?? []).map((c) => `\nPut them back with: ${c}`).join("")}`,
+          )
+          .join("\n\n");
         testCase.error(`RESTORE FAILED: ${lost.map((a) => a.message).join("; ")}`, "RestoreFailed", details);
       }
-      if (r.restore?.accounts.some((a) => a.ok)) testCase.standardError(r.restore.accounts.filter((a) => a.ok).map((a) => a.message).join("\n"));
+      if (r.restore?.accounts.some((a) => a.ok))
+        testCase.standardError(
+          r.restore.accounts
+            .filter((a) => a.ok)
+            .map((a) => a.message)
+            .join("\n"),
+        );
     }
   }
   writeReportFile(path, redact(builder.build()));

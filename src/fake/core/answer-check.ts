@@ -30,11 +30,14 @@ export function answerProblem(contract: Contract, template: string, method: stri
     const anyMethod = ["post", "get", "put", "patch", "delete"].find((m) => contract.documentedStatuses(template, m).length > 0);
     return anyMethod ? answerProblem(contract, template, anyMethod, answer) : `openapi.yaml has no path ${template}`;
   }
-  if (!statuses.includes(answer.status)) return `${method} ${template} answered ${answer.status}, which openapi.yaml does not list (it lists ${statuses.join(", ")})`;
+  if (!statuses.includes(answer.status))
+    return `${method} ${template} answered ${answer.status}, which openapi.yaml does not list (it lists ${statuses.join(", ")})`;
   const validator = contract.responseValidator(template, operation, answer.status);
   if (!validator) return undefined;
   const issues = validator(answer.json === undefined ? answer.body : JSON.parse(answer.json));
-  return issues.length === 0 ? undefined : `${method} ${template} answered ${answer.status} with a body openapi.yaml refuses: ${formatIssues(issues)}`;
+  return issues.length === 0
+    ? undefined
+    : `${method} ${template} answered ${answer.status} with a body openapi.yaml refuses: ${formatIssues(issues)}`;
 }
 
 /** Throws AnswerBreaksContract when the answer breaks the contract. */

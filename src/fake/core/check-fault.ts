@@ -64,7 +64,8 @@ function faultIssuesText(contract: Contract, spec: unknown, issues: readonly Val
     const dependent = rules.dependent.find((rule) => issue.pointer === `/${rule.on}` && issue.message === `must be ${JSON.stringify(rule.value)}`);
     if (issue.path === "body" && issue.message === "must NOT be valid") words.add(`give ${orList(rules.exclusive.map(article))}, not both`);
     else if (dependent) words.add(`${dependent.field} goes with ${dependent.on} ${String(dependent.value)}`);
-    else if (issue.pointer === "/delay" || issue.pointer.startsWith("/delay/")) words.add(delayProblem(contract, (spec as { delay?: unknown }).delay)!);
+    else if (issue.pointer === "/delay" || issue.pointer.startsWith("/delay/"))
+      words.add(delayProblem(contract, (spec as { delay?: unknown }).delay)!);
     else plain.push(issue);
   }
   const text = formatIssues(plain);

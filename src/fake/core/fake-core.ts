@@ -90,7 +90,9 @@ export function createFakeCore(options: FakeCoreOptions): FakeCore {
   }
 
   /** The answer a fault forces, if it forces one (a delay alone does not). */
-  const faultContext = { injectedMessage: (status: number, reason: string) => fillTemplate(answers.message("injectedFault").template, { status: String(status), reason }) };
+  const faultContext = {
+    injectedMessage: (status: number, reason: string) => fillTemplate(answers.message("injectedFault").template, { status: String(status), reason }),
+  };
   const forcedBy = (fault: FaultSpec | undefined) => fault && faultAnswer(fault, faultContext);
 
   const preferOf = (req: FakeRequest) => faultFromPrefer(contract, req.headers.prefer);
@@ -124,7 +126,13 @@ export function createFakeCore(options: FakeCoreOptions): FakeCore {
     if (forced) return settle(req, arrivedAt, forced);
     const { answer, organizationId } = search(req);
     const delayMs = delayLength(fault?.delay);
-    return settle(req, arrivedAt, delayMs === undefined ? answer : { ...answer, delayMs }, undefined, organizationId === undefined ? undefined : { organizationId });
+    return settle(
+      req,
+      arrivedAt,
+      delayMs === undefined ? answer : { ...answer, delayMs },
+      undefined,
+      organizationId === undefined ? undefined : { organizationId },
+    );
   }
 
   function beginApi(req: FakeRequest, arrivedAt: number): Begun {
@@ -136,7 +144,11 @@ export function createFakeCore(options: FakeCoreOptions): FakeCore {
     if (prefer?.example) {
       // Like a fault, an example answers whatever the body says and changes nothing; the body is read for the journal.
       const example = prefer.example;
-      return { bodyLimit, tooLarge: () => settle(req, arrivedAt, pipeline.tooLarge()), finish: (bytes) => settle(req, arrivedAt, exampleOf(req, example), bytes) };
+      return {
+        bodyLimit,
+        tooLarge: () => settle(req, arrivedAt, pipeline.tooLarge()),
+        finish: (bytes) => settle(req, arrivedAt, exampleOf(req, example), bytes),
+      };
     }
 
     if (prefer || faults.active) {

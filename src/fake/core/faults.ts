@@ -48,7 +48,8 @@ export class FaultSet {
   add(spec: FaultSpec): Fault {
     const problem = this.check(spec);
     if (problem) throw new FaultError(problem);
-    if (this.faults.length >= MAX_FAULTS) throw new FaultError(`at most ${MAX_FAULTS} faults are in force at once: remove some first (DELETE /__admin/faults, or one by its id)`);
+    if (this.faults.length >= MAX_FAULTS)
+      throw new FaultError(`at most ${MAX_FAULTS} faults are in force at once: remove some first (DELETE /__admin/faults, or one by its id)`);
     const fault: Fault = { id: `fault-${++this.sequence}`, ...spec, ...(spec.times !== undefined ? { remaining: spec.times } : {}) };
     this.faults.push(fault);
     this.emails.push(spec.email?.toLowerCase());

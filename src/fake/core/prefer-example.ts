@@ -26,7 +26,10 @@ interface ResponseNode {
 /** The named response examples of an operation, by status (ascending). */
 export function namedExamples(contract: Contract, path: string, method: string): { status: number; names: string[] }[] {
   const doc = contract.spec as unknown;
-  const operation = deref<{ responses?: Record<string, unknown> } | undefined>(doc, (contract.spec.paths?.[path] as Record<string, unknown> | undefined)?.[method.toLowerCase()]);
+  const operation = deref<{ responses?: Record<string, unknown> } | undefined>(
+    doc,
+    (contract.spec.paths?.[path] as Record<string, unknown> | undefined)?.[method.toLowerCase()],
+  );
   const found: { status: number; names: string[] }[] = [];
   for (const [code, node] of Object.entries(operation?.responses ?? {})) {
     if (!/^\d{3}$/.test(code)) continue;
@@ -38,7 +41,13 @@ export function namedExamples(contract: Contract, path: string, method: string):
 }
 
 /** The answer of the named example, or the problem (naming the examples there are). */
-export function exampleAnswer(contract: Contract, path: string, method: string, name: string, status?: number): { answer: FakeAnswer } | { problem: string } {
+export function exampleAnswer(
+  contract: Contract,
+  path: string,
+  method: string,
+  name: string,
+  status?: number,
+): { answer: FakeAnswer } | { problem: string } {
   const all = namedExamples(contract, path, method);
   const candidates = status === undefined ? all : all.filter((entry) => entry.status === status);
   const hit = candidates.find((entry) => entry.names.includes(name));

@@ -39,7 +39,10 @@ export function faultFromPrefer(contract: Contract, header: string | undefined):
     const name = rawName!.trim().toLowerCase();
     if (!OURS.has(name)) continue;
     asked = true;
-    const value = rest.join("=").trim().replace(/^"(.*)"$/, "$1");
+    const value = rest
+      .join("=")
+      .trim()
+      .replace(/^"(.*)"$/, "$1");
     if (name === "code") {
       if (!/^\d{3}$/.test(value)) return { problem: `Prefer: code=${value}: give a status such as code=503` };
       spec.status = Number(value) as FaultSpec["status"];
@@ -62,7 +65,13 @@ export function faultFromPrefer(contract: Contract, header: string | undefined):
       const problem = delayProblem(contract, spec.delay);
       if (problem) return { problem: `Prefer header: ${problem}` };
     }
-    return { example: { name: example, ...(spec.status === undefined ? {} : { status: spec.status }), ...(spec.delay === undefined ? {} : { delay: spec.delay }) } };
+    return {
+      example: {
+        name: example,
+        ...(spec.status === undefined ? {} : { status: spec.status }),
+        ...(spec.delay === undefined ? {} : { delay: spec.delay }),
+      },
+    };
   }
   const problem = faultProblem(contract, spec);
   return problem ? { problem: `Prefer header: ${problem}` } : { fault: spec };

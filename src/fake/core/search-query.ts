@@ -54,7 +54,11 @@ export function parseSearchQuery(contract: Contract, queryString: string): Parse
     // A query value is text: an integer parameter is read as one only when it is written as one.
     const value = type === "integer" && /^-?\d{1,15}$/.test(text) ? Number(text) : text;
     const issue = contract.schemaValidator(pointer)(value)[0];
-    if (issue) return { ok: false, detail: `${name} ${issue.message} (received ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)})${name === "after" ? ": pass meta.cursor of the previous page, or leave it out for the first page" : ""}` };
+    if (issue)
+      return {
+        ok: false,
+        detail: `${name} ${issue.message} (received ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)})${name === "after" ? ": pass meta.cursor of the previous page, or leave it out for the first page" : ""}`,
+      };
     values[name] = value;
   }
   // The page's text spells the order `sortOrder`, its parameter `sorOrder`: one order, however it is spelt.

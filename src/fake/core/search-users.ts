@@ -46,7 +46,12 @@ export function createSearchUsersPipeline({ contract, store, answers }: SearchUs
     if (!parsed.ok) return { answer: answers.error("invalidSearchQuery", { detail: parsed.detail }), organizationId };
     const found = searchUsers(store.view(), organizationId, parsed.query);
     if (!found.ok) {
-      return { answer: answers.error("invalidSearchQuery", { detail: "after names no user of this organization; pass meta.cursor of the previous page, or leave it out to start again" }), organizationId };
+      return {
+        answer: answers.error("invalidSearchQuery", {
+          detail: "after names no user of this organization; pass meta.cursor of the previous page, or leave it out to start again",
+        }),
+        organizationId,
+      };
     }
     const cursor = found.cursor === null ? "null" : jsonString(found.cursor);
     const json = `{"meta":{"hasMore":${found.hasMore},"cursor":${cursor}},"data":[${found.users.map(userJson).join(",")}]}`;

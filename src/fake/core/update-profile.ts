@@ -63,7 +63,9 @@ export function createUpdateProfilePipeline({ contract, store, rules, answers, b
   // ---- head stages ----
   // GET is routed to the search before this (fake-core): here it is only POST.
   const checkMethod = (req: FakeRequest) =>
-    req.method === "POST" ? undefined : answers.error("methodNotAllowed", { method: req.method, path: req.path, allow: USERS_PATH_ALLOW }, allowHeader);
+    req.method === "POST"
+      ? undefined
+      : answers.error("methodNotAllowed", { method: req.method, path: req.path, allow: USERS_PATH_ALLOW }, allowHeader);
 
   const checkKey = (req: FakeRequest): FakeAnswer | Admitted => {
     const auth = authenticate(store.view(), req.headers["cv-api-key"]);
@@ -72,7 +74,9 @@ export function createUpdateProfilePipeline({ contract, store, rules, answers, b
 
   const checkContentType = (req: FakeRequest) => {
     const received = req.headers["content-type"];
-    return isJsonContentType(received) ? undefined : answers.error("unsupportedMediaType", { received: received || "none", detail: received || "none" }); // never an empty placeholder
+    return isJsonContentType(received)
+      ? undefined
+      : answers.error("unsupportedMediaType", { received: received || "none", detail: received || "none" }); // never an empty placeholder
   };
 
   const checkDeclaredSize = (req: FakeRequest) => {

@@ -144,11 +144,15 @@ export function createAdminApp({ contract, store, bodyLimit, journal, faults, re
     if (res.statusCode === 404) return fail(res, "adminNotFound", { path: req.baseUrl + req.path });
     res.json(res.locals.data);
   };
-  app.use(ADMIN_PREFIX, (req: Request, _res: Response, next: NextFunction) => {
-    // The body of a read was skipped above (skipBody): json-server's body parser must not read it a second time.
-    delete req.headers["content-type"];
-    next();
-  }, router);
+  app.use(
+    ADMIN_PREFIX,
+    (req: Request, _res: Response, next: NextFunction) => {
+      // The body of a read was skipped above (skipBody): json-server's body parser must not read it a second time.
+      delete req.headers["content-type"];
+      next();
+    },
+    router,
+  );
 
   // Never express's HTML page or a stack trace.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

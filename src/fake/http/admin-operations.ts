@@ -75,7 +75,8 @@ export const ADMIN_HANDLERS: Readonly<Record<AdminHandledKind, Handler>> = {
     }
     reply.send(200, read.page, { "x-total-count": String(read.matched) });
   },
-  findRequests: (call, services, reply) => verifyRequests(call, services, reply, (matcher) => ({ requests: findRequests(services.journal, matcher) })),
+  findRequests: (call, services, reply) =>
+    verifyRequests(call, services, reply, (matcher) => ({ requests: findRequests(services.journal, matcher) })),
   countRequests: (call, services, reply) => verifyRequests(call, services, reply, (matcher) => ({ count: countRequests(services.journal, matcher) })),
   clearRequests(_call, { journal }, reply) {
     journal.clear();

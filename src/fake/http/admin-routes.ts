@@ -15,10 +15,25 @@ import { ADMIN_PREFIX } from "../core/fake-core.js";
 export { ADMIN_PREFIX };
 
 export type AdminOperationKind =
-  | "list" | "create" | "read" | "patch" | "replace" | "delete"
-  | "reset" | "dump" | "health" | "shutdown"
-  | "listRequests" | "clearRequests" | "findRequests" | "countRequests"
-  | "addFault" | "listFaults" | "clearFaults" | "readFault" | "deleteFault";
+  | "list"
+  | "create"
+  | "read"
+  | "patch"
+  | "replace"
+  | "delete"
+  | "reset"
+  | "dump"
+  | "health"
+  | "shutdown"
+  | "listRequests"
+  | "clearRequests"
+  | "findRequests"
+  | "countRequests"
+  | "addFault"
+  | "listFaults"
+  | "clearFaults"
+  | "readFault"
+  | "deleteFault";
 
 /** The operations that are not about a collection, by path and method. */
 const FIXED_KINDS: Readonly<Record<string, AdminOperationKind>> = {
@@ -90,9 +105,17 @@ export function adminRoutes(contract: Contract): AdminRoute[] {
           query.set(resolved.name, { validate: contract.schemaValidator(pointer), integer: schema.type === "integer" });
         });
         const body = operation.requestBody
-          ? { validate: contract.schemaValidator(at("requestBody", "content", "application/json", "schema")), required: operation.requestBody.required === true }
+          ? {
+              validate: contract.schemaValidator(at("requestBody", "content", "application/json", "schema")),
+              required: operation.requestBody.required === true,
+            }
           : undefined;
-        operations.set(method.toUpperCase(), { operationId: operation.operationId, ...kindOf(template, segments, method), query, ...(body ? { body } : {}) });
+        operations.set(method.toUpperCase(), {
+          operationId: operation.operationId,
+          ...kindOf(template, segments, method),
+          query,
+          ...(body ? { body } : {}),
+        });
       }
       return { template, segments, operations };
     });
@@ -104,9 +127,8 @@ function kindOf(template: string, segments: readonly string[], method: string): 
   const fixed = FIXED_KINDS[`${method.toUpperCase()} ${template}`];
   if (fixed) return { kind: fixed };
   if (name && isCollection(name) && rest.length === 0) {
-    const kinds: Record<string, AdminOperationKind> = id === "{id}"
-      ? { get: "read", patch: "patch", put: "replace", delete: "delete" }
-      : id === undefined ? { get: "list", post: "create" } : {};
+    const kinds: Record<string, AdminOperationKind> =
+      id === "{id}" ? { get: "read", patch: "patch", put: "replace", delete: "delete" } : id === undefined ? { get: "list", post: "create" } : {};
     const kind = kinds[method];
     if (kind) return { kind, collection: name };
   }

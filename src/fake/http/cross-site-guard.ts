@@ -64,7 +64,10 @@ export function isLoopbackName(hostname: string): boolean {
 }
 
 function bare(hostname: string): string {
-  return hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+  return hostname
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/\.$/, "");
 }
 
 function localAddresses(): Set<string> {

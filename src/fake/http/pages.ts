@@ -62,7 +62,9 @@ export function withPages(options: PagesOptions, next: RequestListener): Request
       skipBody(req, res, bodyLimit);
       reference ??= loadApiReference(options.referenceFile);
       if (!reference) {
-        return sendError(res, contract.message("adminNotFound"), { path: `${req.method} ${path}: the API reference is not built; run npm run build` });
+        return sendError(res, contract.message("adminNotFound"), {
+          path: `${req.method} ${path}: the API reference is not built; run npm run build`,
+        });
       }
       return sendHtml(res, reference.html, reference.csp, "no-cache");
     }

@@ -100,7 +100,8 @@ function valueTest(part: string, pattern: ValuePattern, read: (entry: JournalEnt
 /** Equal text, `contains`, or `matches`; numbers and booleans are read as text by `contains` and `matches`. */
 function textPredicate(part: string, pattern: TextPattern): (actual: unknown) => boolean {
   if (typeof pattern === "string") return (actual) => actual === pattern;
-  const text = (actual: unknown) => (typeof actual === "string" ? actual : typeof actual === "number" || typeof actual === "boolean" ? String(actual) : undefined);
+  const text = (actual: unknown) =>
+    typeof actual === "string" ? actual : typeof actual === "number" || typeof actual === "boolean" ? String(actual) : undefined;
   if ("contains" in pattern) {
     const needle = pattern.contains;
     return (actual) => text(actual)?.includes(needle) === true;

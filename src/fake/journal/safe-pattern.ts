@@ -13,7 +13,8 @@ export const PATTERN_SUBJECT_LIMIT = 8 * 1024;
 
 /** Compiles `source` (unicode mode), or says in words what is wrong with it. */
 export function compileSafePattern(source: string): { ok: true; regex: RegExp } | { ok: false; problem: string } {
-  if (source.length > PATTERN_SOURCE_LIMIT) return { ok: false, problem: `is ${source.length} characters long; at most ${PATTERN_SOURCE_LIMIT} are accepted` };
+  if (source.length > PATTERN_SOURCE_LIMIT)
+    return { ok: false, problem: `is ${source.length} characters long; at most ${PATTERN_SOURCE_LIMIT} are accepted` };
   let regex: RegExp;
   try {
     regex = new RegExp(source, "u");
@@ -58,7 +59,8 @@ function backtrackingShape(source: string): string | undefined {
     } else if (c === ")") {
       const group = groups.pop();
       const repeat = repetitionAt(source, i + 1);
-      if (group && group.risky && repeat) return `the group ${source.slice(group.at, i + 1)} holds a repetition or alternation and is repeated by ${repeat}`;
+      if (group && group.risky && repeat)
+        return `the group ${source.slice(group.at, i + 1)} holds a repetition or alternation and is repeated by ${repeat}`;
       if ((group?.risky || repeat) && groups.length > 0) groups[groups.length - 1]!.risky = true;
     } else if (repetitionAt(source, i) && groups.length > 0) groups[groups.length - 1]!.risky = true;
   }

@@ -76,7 +76,9 @@ export function verifyRequests(contract: Contract, journal: JournalScan, matcher
   if (count >= atLeast && count <= atMost) return;
   const message = [
     `Expected ${words} matching ${JSON.stringify(matcher)}, but the fake saw ${count}.`,
-    closest.length === 0 ? "No other request came (the journal holds nothing else)." : `The closest ${closest.length === 1 ? "request" : `${closest.length} requests`} it saw:`,
+    closest.length === 0
+      ? "No other request came (the journal holds nothing else)."
+      : `The closest ${closest.length === 1 ? "request" : `${closest.length} requests`} it saw:`,
     ...closest.map(describeNearMiss),
   ].join("\n");
   throw new VerificationError(message, words, count, closest);
@@ -92,12 +94,16 @@ function keepClosest(closest: NearMiss[], miss: NearMiss): void {
 
 function describeNearMiss({ entry, differences }: NearMiss, i: number): string {
   const parts = differences.map((d) => `    ${d.part}: expected ${d.expected}, was ${d.actual}`);
-  return [`  ${i + 1}. #${entry.id} ${entry.method} ${entry.path} → ${entry.status ?? "no answer"} ${entry.outcome} (${differences.length} ${differences.length === 1 ? "part differs" : "parts differ"})`, ...parts].join("\n");
+  return [
+    `  ${i + 1}. #${entry.id} ${entry.method} ${entry.path} → ${entry.status ?? "no answer"} ${entry.outcome} (${differences.length} ${differences.length === 1 ? "part differs" : "parts differ"})`,
+    ...parts,
+  ].join("\n");
 }
 
 function expectedCount(times: VerifyTimes | undefined): { atLeast: number; atMost: number; words: string } {
   const count = (name: string, value: number | undefined) => {
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new RangeError(`verify: ${name} must be a whole number, 0 or more (got ${value}).`);
+    if (value !== undefined && (!Number.isInteger(value) || value < 0))
+      throw new RangeError(`verify: ${name} must be a whole number, 0 or more (got ${value}).`);
     return value;
   };
   if (times === undefined) return { atLeast: 1, atMost: Infinity, words: "at least 1 request" };

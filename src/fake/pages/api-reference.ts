@@ -39,7 +39,10 @@ export function loadApiReference(file: string = REFERENCE_FILE): ApiReference | 
  */
 export function referenceCsp(html: string): string {
   const hashes = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/gi)].map(
-    ([, body]) => `'sha256-${createHash("sha256").update(body ?? "").digest("base64")}'`,
+    ([, body]) =>
+      `'sha256-${createHash("sha256")
+        .update(body ?? "")
+        .digest("base64")}'`,
   );
   return [
     "default-src 'none'",

@@ -140,7 +140,8 @@ ${footer}
 
 function tryItSection(state: FixtureSet, keys: readonly ApiKey[], rows: readonly AccountRow[], context: RootPageContext): string {
   const key = keys[0];
-  if (!key) return `<section data-testid="try"><h2>Try it</h2><p>The state has no API key: add one with <code>POST /__admin/apiKeys</code>.</p></section>`;
+  if (!key)
+    return `<section data-testid="try"><h2>Try it</h2><p>The state has no API key: add one with <code>POST /__admin/apiKeys</code>.</p></section>`;
   // The first account the first key can update, else the first account.
   const user = (rows.find((row) => row.outcomes[0]?.kind === "updates") ?? rows[0])?.user;
   const email = user?.email ?? "someone@example.com";
@@ -156,18 +157,17 @@ function tryItSection(state: FixtureSet, keys: readonly ApiKey[], rows: readonly
 </section>`;
 }
 
-function accountRow(
-  row: AccountRow,
-  keys: readonly ApiKey[],
-  letters: ReadonlyMap<ApiKey, string>,
-  orgName: (id: string) => string,
-): string {
+function accountRow(row: AccountRow, keys: readonly ApiKey[], letters: ReadonlyMap<ApiKey, string>, orgName: (id: string) => string): string {
   const { user } = row;
-  const casesCell = row.cases.length === 0
-    ? `<span class="muted">none</span>`
-    : row.cases
-        .map(({ case: c, locking }) => `<span class="case${locking ? " locking" : ""}" title="${locking ? "locks the profile" : "does not lock"}">${text(c.status)} <small>${text(orgName(c.organizationId))}</small></span>`)
-        .join(" ");
+  const casesCell =
+    row.cases.length === 0
+      ? `<span class="muted">none</span>`
+      : row.cases
+          .map(
+            ({ case: c, locking }) =>
+              `<span class="case${locking ? " locking" : ""}" title="${locking ? "locks the profile" : "does not lock"}">${text(c.status)} <small>${text(orgName(c.organizationId))}</small></span>`,
+          )
+          .join(" ");
   const phone = user.phoneNumber
     ? `<code>${text(user.phoneNumber)}</code>${row.phoneTakenForOthers ? "" : ` <small class="muted">(phone rule off)</small>`}`
     : `<span class="muted">none</span>`;
@@ -179,7 +179,10 @@ ${row.outcomes.map((outcome, i) => outcomeCell(outcome, keys[i]!, letters.get(ke
 }
 
 /** How each rule names an account it refuses, from the rules' registry. */
-const REFUSAL_LABELS = Object.fromEntries(PROFILE_RULES.map((rule) => [rule.failure, rule.refusalLabel])) as Record<ProfileFailure, (org: string, role: string) => string>;
+const REFUSAL_LABELS = Object.fromEntries(PROFILE_RULES.map((rule) => [rule.failure, rule.refusalLabel])) as Record<
+  ProfileFailure,
+  (org: string, role: string) => string
+>;
 
 function outcomeCell(outcome: Outcome, key: ApiKey, letter: string, orgName: (id: string) => string, role: string): string {
   const testId = `data-testid="outcome-${attr(letter)}" data-outcome="${outcome.kind}"`;

@@ -37,6 +37,8 @@ export interface RuleSpec<Failure extends MessageName = MessageName, Switch exte
 }
 
 /** The compiler rejects an entry that lacks a part; `const` keeps its failure and switch names literal. */
-export function defineRule<const Failure extends MessageName, const Switch extends string = never>(spec: RuleSpec<Failure, Switch>): RuleSpec<Failure, Switch> {
+export function defineRule<const Failure extends MessageName, const Switch extends string = never>(
+  spec: RuleSpec<Failure, Switch>,
+): RuleSpec<Failure, Switch> {
   return spec;
 }

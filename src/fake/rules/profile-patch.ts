@@ -6,7 +6,9 @@
 import type { StoredUser } from "../state/types.js";
 import type { RuleConfig } from "./rule-config.js";
 
-export type ProfilePatch = Partial<Pick<StoredUser, "firstName" | "lastName" | "dob" | "gender" | "phoneNumber" | "address" | "address2" | "city" | "state" | "country" | "postalCode">>;
+export type ProfilePatch = Partial<
+  Pick<StoredUser, "firstName" | "lastName" | "dob" | "gender" | "phoneNumber" | "address" | "address2" | "city" | "state" | "country" | "postalCode">
+>;
 
 export function profilePatch(data: Readonly<Record<string, unknown>>, config: RuleConfig): ProfilePatch {
   // Only the contract's field names are ever used as keys, so "__proto__" or "constructor" in the body can never

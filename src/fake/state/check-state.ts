@@ -30,7 +30,10 @@ function checkAnswers(contract: Contract, answers: FixtureAnswers | undefined): 
     const allowed = contract.alignableAnswers[name] ?? [];
     for (const placeholder of unknownPlaceholders(contract, name, answer.message)) {
       const may = allowed.length > 0 ? `it may use ${allowed.map((p) => `{${p}}`).join(", ")}` : "it may use none";
-      issues.push({ pointer: toPointer(["answers", name, "message"]), message: `uses {${placeholder}}, which the fake cannot fill in this answer (${may})` });
+      issues.push({
+        pointer: toPointer(["answers", name, "message"]),
+        message: `uses {${placeholder}}, which the fake cannot fill in this answer (${may})`,
+      });
     }
   }
   return issues;
@@ -61,7 +64,8 @@ function checkReferences(state: FixtureSet): StateIssue[] {
   state.users.forEach((user, i) => {
     const email = emailKey(user.email);
     const first = emails.get(email);
-    if (first !== undefined) issues.push({ pointer: at("users", i, "email"), message: `is already the email of /users/${first} (emails are unique platform-wide)` });
+    if (first !== undefined)
+      issues.push({ pointer: at("users", i, "email"), message: `is already the email of /users/${first} (emails are unique platform-wide)` });
     else emails.set(email, i);
     if (user.phoneNumber) {
       const owner = phones.get(user.phoneNumber);

@@ -38,7 +38,7 @@ export class StateFileError extends Error {
 
 /** Writes every byte at the fd's position (or its end, for a file opened to append). */
 export function writeAll(fd: number, bytes: Buffer): void {
-  for (let offset = 0; offset < bytes.length; ) {
+  for (let offset = 0; offset < bytes.length;) {
     const count = stateFileIo.writeSync(fd, bytes, offset, bytes.length - offset);
     if (!(count > 0)) throw Object.assign(new Error("ENOSPC: no space left on device, write (no byte was written)"), { code: "ENOSPC" });
     offset += count;

@@ -50,7 +50,10 @@ function readJsonFile(path: string): { value: unknown; large: boolean } {
     text = readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new FixtureError(`Failed to load fixtures ${path}: ${(error as Error).message}. Pass an existing file with --fixtures.`, `the fixtures file could not be read (${code})`);
+    throw new FixtureError(
+      `Failed to load fixtures ${path}: ${(error as Error).message}. Pass an existing file with --fixtures.`,
+      `the fixtures file could not be read (${code})`,
+    );
   }
   const large = text.length >= LARGE_FIXTURES;
   if (large) collectGarbage(); // the bytes read are garbage now: free them before parsing allocates
@@ -82,7 +85,10 @@ export function checkFixtures(contract: Contract, value: unknown, source: string
   const issues = checkState(contract, value);
   if (issues.length > 0) {
     const problems = formatStateIssues(issues);
-    throw new FixtureError(`Failed to load fixtures ${source}: ${problems}. See FixtureSet in openapi.yaml for the format.`, `the fixtures are not valid: ${problems}`);
+    throw new FixtureError(
+      `Failed to load fixtures ${source}: ${problems}. See FixtureSet in openapi.yaml for the format.`,
+      `the fixtures are not valid: ${problems}`,
+    );
   }
   return value as Fixtures;
 }

@@ -27,7 +27,9 @@ export function changesBetween(before: FixtureSet, next: Partial<FixtureSet>): S
     const old = new Set(recordsOf(before, collection));
     const put = after.filter((record) => !old.has(record));
     const kept = new Set(after.map((record) => record.id));
-    const ids = recordsOf(before, collection).filter((record) => !kept.has(record.id)).map((record) => record.id);
+    const ids = recordsOf(before, collection)
+      .filter((record) => !kept.has(record.id))
+      .map((record) => record.id);
     if (ids.length > 0) changes.push({ op: "delete", collection, ids });
     if (put.length > 0) changes.push({ op: "put", collection, records: put });
   }

@@ -14,7 +14,20 @@
  * start, a log that names the snapshot is replayed; if it names another one and FILE.log.next names this one, the
  * crash came between (2) and (3), and the next log is taken.
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync, openSync, closeSync, type BigIntStats } from "node:fs";
+import {
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+  openSync,
+  closeSync,
+  type BigIntStats,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ChangeLog, readChangeLog, sameSnapshot, snapshotIdOf, type SnapshotId } from "./change-log.js";
 import { flushFolder, replaceFile, stateFileIo, StateFileError, writeFailure } from "./durable-io.js";
@@ -191,7 +204,10 @@ export class StateFile {
     const snapshot = snapshotIdOf(bytes);
     const log = this.logFor(snapshot);
     if (log.changes.length > 0) this.replay(contents, log.changes);
-    this.log = log.validBytes === undefined ? ChangeLog.create(this.logPath, snapshot, `${this.logPath}.${process.pid}.tmp`, removeQuietly) : ChangeLog.openToAppend(this.logPath, log.validBytes);
+    this.log =
+      log.validBytes === undefined
+        ? ChangeLog.create(this.logPath, snapshot, `${this.logPath}.${process.pid}.tmp`, removeQuietly)
+        : ChangeLog.openToAppend(this.logPath, log.validBytes);
     removeQuietly(this.nextLogPath);
     return { contents, replayed: log.changes.length, tornBytes: log.tornBytes };
   }
@@ -216,7 +232,10 @@ export class StateFile {
 
   private replay(contents: unknown, changes: unknown[]): void {
     const state = contents as FixtureSet;
-    const collectionsOk = typeof state === "object" && state !== null && ["organizations", "apiKeys", "users", "cases"].every((c) => Array.isArray((state as Record<string, unknown>)[c]));
+    const collectionsOk =
+      typeof state === "object" &&
+      state !== null &&
+      ["organizations", "apiKeys", "users", "cases"].every((c) => Array.isArray((state as Record<string, unknown>)[c]));
     if (!collectionsOk) return; // the caller's check of the state names what is wrong with the snapshot
     const index = new ReplayIndex(state);
     changes.forEach((change, line) => {

@@ -21,7 +21,6 @@ export type User = components["schemas"]["User"];
 export type Collection = keyof FixtureSet;
 export const COLLECTIONS: readonly Collection[] = ["organizations", "apiKeys", "users", "cases"];
 
-
 export function isCollection(name: string): name is Collection {
   return (COLLECTIONS as readonly string[]).includes(name);
 }

@@ -12,7 +12,19 @@ export const LOCKED_FIELDS = ["firstName", "lastName", "dob", "gender"] as const
 export type LockedField = (typeof LOCKED_FIELDS)[number];
 
 /** The page's data fields other than email, plus phoneNumber (in the page's example), in the page's order. */
-export const PROFILE_FIELDS = ["firstName", "lastName", "dob", "phoneNumber", "gender", "address", "address2", "city", "state", "country", "postalCode"] as const;
+export const PROFILE_FIELDS = [
+  "firstName",
+  "lastName",
+  "dob",
+  "phoneNumber",
+  "gender",
+  "address",
+  "address2",
+  "city",
+  "state",
+  "country",
+  "postalCode",
+] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 
 /** Free-text health fields of the vendor's staging page, stored only by deployments that offer them. */

@@ -27,7 +27,10 @@ function drawAccounts(random: Random): AccountKnobs {
   const emptyFields = Object.fromEntries(
     ACCOUNT_NAMES.map((name): [AccountName, EmptyableField[]] => [
       name,
-      random.subset(EMPTYABLE_FIELDS.filter((field) => field !== "phoneNumber" || !NUMBERED_ACCOUNTS.includes(name)), 0.25),
+      random.subset(
+        EMPTYABLE_FIELDS.filter((field) => field !== "phoneNumber" || !NUMBERED_ACCOUNTS.includes(name)),
+        0.25,
+      ),
     ]),
   ) as Record<AccountName, EmptyableField[]>;
   return {
@@ -96,9 +99,13 @@ const short = (value: unknown): string => (Array.isArray(value) ? `[${value.join
 export function describeKnobs(k: Knobs): string {
   const refusals = REFUSAL_KINDS.map((kind) => `${kind}=${k.refusals[kind].status}/${k.refusals[kind].envelope}/${k.refusals[kind].code}`).join(" ");
   const { refusals: _r, accounts, ...plain } = k;
-  const knobs = Object.entries(plain).map(([name, value]) => `${name}=${short(value)}`).join(" ");
+  const knobs = Object.entries(plain)
+    .map(([name, value]) => `${name}=${short(value)}`)
+    .join(" ");
   const { emptyFields, ...accountPlain } = accounts;
   const empties = ACCOUNT_NAMES.map((name) => `${name}:${short(emptyFields[name])}`).join(" ");
-  const accountKnobs = Object.entries(accountPlain).map(([name, value]) => `${name}=${short(value)}`).join(" ");
+  const accountKnobs = Object.entries(accountPlain)
+    .map(([name, value]) => `${name}=${short(value)}`)
+    .join(" ");
   return `${refusals} | ${knobs} | empty ${empties} | ${accountKnobs}`;
 }

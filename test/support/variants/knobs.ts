@@ -3,7 +3,17 @@ import type { LockingStatus } from "./domain.js";
 import { STAFF_ROLES } from "./domain.js";
 
 /** The refusals the page does not document, each answered with a status, an envelope and words of the deployment's own. */
-export const REFUSAL_KINDS = ["missingKey", "emptyKey", "unknownKey", "malformedJson", "wrongShape", "invalidField", "contentType", "method", "tooLarge"] as const;
+export const REFUSAL_KINDS = [
+  "missingKey",
+  "emptyKey",
+  "unknownKey",
+  "malformedJson",
+  "wrongShape",
+  "invalidField",
+  "contentType",
+  "method",
+  "tooLarge",
+] as const;
 export type RefusalKind = (typeof REFUSAL_KINDS)[number];
 
 export type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 422;

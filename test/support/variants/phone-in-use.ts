@@ -13,5 +13,9 @@ export function phoneTakenByOther(sent: unknown, user: User | undefined, store: 
   if (number === null) return false;
   return store
     .phoneHolders(number)
-    .some((holder) => (has("own-phone-refused") || holder.id !== user?.id) && (!has("phone-unique-per-organization") || holder.organizationId === user?.organizationId));
+    .some(
+      (holder) =>
+        (has("own-phone-refused") || holder.id !== user?.id) &&
+        (!has("phone-unique-per-organization") || holder.organizationId === user?.organizationId),
+    );
 }

@@ -11,7 +11,8 @@ export function presentUser(user: User, k: Pick<Knobs, "extras" | "emptyOut">, d
   };
   if (k.extras.includes("id")) answer.id = user.id;
   answer.email = user.email;
-  for (const field of PROFILE_FIELDS) put(field, field === "dob" && user.dob !== null && dob === "dateTime" ? `${user.dob}T00:00:00.000Z` : user[field]);
+  for (const field of PROFILE_FIELDS)
+    put(field, field === "dob" && user.dob !== null && dob === "dateTime" ? `${user.dob}T00:00:00.000Z` : user[field]);
   if (k.extras.includes("health")) for (const field of HEALTH_FIELDS) put(field, user[field]);
   if (k.extras.includes("role")) answer.role = user.role;
   if (k.extras.includes("organizationId")) answer.organizationId = user.organizationId;

@@ -44,7 +44,10 @@ export function fieldSchemas(k: Knobs, has: (b: Break) => boolean): Partial<Reco
   };
   const region = (field: string, letters: RegExp) =>
     string(field)
-      .refine((v) => (k.regionCase === "strict" ? letters.test(v) && v === v.toUpperCase() : letters.test(v)), `${field} must be a 2-character abbreviation${k.regionCase === "strict" ? " in capitals" : ""}`)
+      .refine(
+        (v) => (k.regionCase === "strict" ? letters.test(v) && v === v.toUpperCase() : letters.test(v)),
+        `${field} must be a 2-character abbreviation${k.regionCase === "strict" ? " in capitals" : ""}`,
+      )
       .transform((v) => (k.regionCase === "upper" ? v.toUpperCase() : v));
   const fields: Partial<Record<WritableField, Field>> = {
     firstName: text("firstName", k.nameMaxLength),
@@ -52,7 +55,12 @@ export function fieldSchemas(k: Knobs, has: (b: Break) => boolean): Partial<Reco
     dob: dobSchema(k, has),
     phoneNumber: string("phoneNumber").transform((value, ctx) => {
       const stored = storedPhone(value, k);
-      if (stored === null) ctx.addIssue({ code: "custom", message: k.phoneFormat === "e164Only" ? "phoneNumber must be in E.164 format, e.g. +14155550199" : "phoneNumber is not a valid phone number" });
+      if (stored === null)
+        ctx.addIssue({
+          code: "custom",
+          message:
+            k.phoneFormat === "e164Only" ? "phoneNumber must be in E.164 format, e.g. +14155550199" : "phoneNumber is not a valid phone number",
+        });
       return stored ?? value;
     }),
     gender: genderSchema(k, string("gender")),
@@ -81,7 +89,10 @@ function dobSchema(k: Knobs, has: (b: Break) => boolean): Field {
       return Number.isNaN(date.getTime()) ? v : date.toISOString().slice(0, 10);
     });
   } else if (has("lock-bypassed-by-datetime-dob")) {
-    schema = z.string(message).refine((v) => isCalendarDate(v.slice(0, 10)) && (v.length === 10 || DATE_TIME.test(v)), message).transform((v) => v.slice(0, 10));
+    schema = z
+      .string(message)
+      .refine((v) => isCalendarDate(v.slice(0, 10)) && (v.length === 10 || DATE_TIME.test(v)), message)
+      .transform((v) => v.slice(0, 10));
   } else {
     schema = (k.trimText ? z.string(message).trim() : z.string(message)).refine(isCalendarDate, message);
   }
@@ -124,7 +135,11 @@ export interface Schemas {
 }
 
 /** Built once per deployment: zod schemas are costly to construct and cheap to run. */
-export const compileSchemas = (k: Knobs, has: (b: Break) => boolean): Schemas => ({ envelope: envelopeSchema(k, has), data: dataSchema(k, has), fields: fieldSchemas(k, has) });
+export const compileSchemas = (k: Knobs, has: (b: Break) => boolean): Schemas => ({
+  envelope: envelopeSchema(k, has),
+  data: dataSchema(k, has),
+  fields: fieldSchemas(k, has),
+});
 
 /** The first problem zod found, as "field: what is wrong". */
 export function firstProblem(error: z.ZodError): string {

@@ -32,7 +32,11 @@ export interface QaData {
   otherOrganizationStaffEmail: string;
 }
 
-const slug = (text: string) => text.normalize("NFD").toLowerCase().replace(/[^a-z0-9]/g, "");
+const slug = (text: string) =>
+  text
+    .normalize("NFD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "");
 
 function phoneNumbers(random: Random): () => string {
   const used = new Set<string>();
@@ -47,7 +51,8 @@ function phoneNumbers(random: Random): () => string {
   };
 }
 
-const dayOf = (random: Random) => `${random.int(1940, 2005)}-${String(random.int(1, 12)).padStart(2, "0")}-${String(random.int(1, 28)).padStart(2, "0")}`;
+const dayOf = (random: Random) =>
+  `${random.int(1940, 2005)}-${String(random.int(1, 12)).padStart(2, "0")}-${String(random.int(1, 28)).padStart(2, "0")}`;
 
 /** Builds the seeded state and the target file that names its accounts. */
 export function qaAccounts(k: AccountKnobs): QaData {

@@ -24,7 +24,7 @@ export const REFUSAL_WORDS: Record<RefusalKind, Words> = {
     codes: ["INVALID_JSON", "BAD_REQUEST", "VALIDATION_ERROR", "PARSE_ERROR"],
   },
   wrongShape: {
-    messages: ["Invalid request body", "The request must be {action: \"UPDATE_PROFILE\", data: {...}}", "Validation failed", "Unsupported action"],
+    messages: ["Invalid request body", 'The request must be {action: "UPDATE_PROFILE", data: {...}}', "Validation failed", "Unsupported action"],
     codes: ["VALIDATION_ERROR", "BAD_REQUEST", "INVALID_ACTION", "INVALID_BODY"],
   },
   invalidField: {

@@ -136,16 +136,19 @@ export class Store {
   private scheduleQueue(): void {
     if (this.queueTimer !== undefined || this.queue.length === 0) return;
     const first = this.queue[0] as QueuedWrite;
-    this.queueTimer = setTimeout(() => {
-      this.queueTimer = undefined;
-      const now = Date.now();
-      while (this.queue.length > 0 && (this.queue[0] as QueuedWrite).dueAt <= now) {
-        const { user } = this.queue.shift() as QueuedWrite;
-        this.applied.set(user.id, user);
-      }
-      this.scheduleQueue();
-      this.wake();
-    }, Math.max(0, first.dueAt - Date.now()));
+    this.queueTimer = setTimeout(
+      () => {
+        this.queueTimer = undefined;
+        const now = Date.now();
+        while (this.queue.length > 0 && (this.queue[0] as QueuedWrite).dueAt <= now) {
+          const { user } = this.queue.shift() as QueuedWrite;
+          this.applied.set(user.id, user);
+        }
+        this.scheduleQueue();
+        this.wake();
+      },
+      Math.max(0, first.dueAt - Date.now()),
+    );
   }
 
   private wake(): void {

@@ -25,7 +25,13 @@ export interface UpdateContext {
 
 type Step = "exists" | "organization" | "role" | "lock" | "phone" | "validate";
 
-const VALIDATION_INDEX: Record<Knobs["validationAt"], number> = { beforeLookup: 0, afterLookup: 1, afterAccessChecks: 3, betweenLockAndPhone: 4, last: 5 };
+const VALIDATION_INDEX: Record<Knobs["validationAt"], number> = {
+  beforeLookup: 0,
+  afterLookup: 1,
+  afterAccessChecks: 3,
+  betweenLockAndPhone: 4,
+  last: 5,
+};
 
 export function checkOrder(k: Knobs): Step[] {
   const access: Step[] = k.roleBeforeOrg ? ["role", "organization"] : ["organization", "role"];
@@ -50,7 +56,8 @@ export function updateProfile(ctx: UpdateContext, body: unknown): Outcome {
   const data = k.nulls === "ignored" ? Object.fromEntries(Object.entries(sent).filter(([, v]) => v !== null)) : sent;
   const email = normalisedEmail(sent.email, k);
   const quoted = k.emailInMessage === "asSent" ? sent.email : email;
-  if (k.emailFormatChecked && !isEmail(email)) return { kind: "refused", refusal: "invalidField", detail: "data.email: must be a valid email address" };
+  if (k.emailFormatChecked && !isEmail(email))
+    return { kind: "refused", refusal: "invalidField", detail: "data.email: must be a valid email address" };
 
   let user: User | undefined;
   let patch: Patch = {};
@@ -105,7 +112,8 @@ function writePatch(ctx: UpdateContext, user: User, sentPatch: Patch): User {
       // The audit log reads the old value's length: a TypeError, as in the real bug.
       throw new TypeError(`Cannot read properties of null (reading 'length') while auditing ${field}`);
     }
-    if (has("long-value-500") && typeof value === "string" && value.length > 255) throw new Error(`value too long for type character varying(255) (column ${field})`);
+    if (has("long-value-500") && typeof value === "string" && value.length > 255)
+      throw new Error(`value too long for type character varying(255) (column ${field})`);
   }
   const writes = Object.keys(patch).length > 0 || k.updatedAtEveryCall;
   if (!writes) return store.read(user.id) ?? user;

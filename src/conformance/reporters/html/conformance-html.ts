@@ -24,7 +24,10 @@ export function renderConformanceHtml(input: ConformanceSummary, redact: Redact)
 
   const count = (tier: string, status: ScenarioStatus) => summary.results.filter((r) => r.tier === tier && r.status === status).length;
   const counts = `<table data-testid="counts-table"><tr><th></th>${STATUSES.map((s) => `<th>${s}</th>`).join("")}</tr>${["documented", "inferred"]
-    .map((tier) => `<tr data-testid="counts-${tier}"><th>${tier}</th>${STATUSES.map((s) => `<td class="num" data-testid="count-${tier}-${s}">${count(tier, s)}</td>`).join("")}</tr>`)
+    .map(
+      (tier) =>
+        `<tr data-testid="counts-${tier}"><th>${tier}</th>${STATUSES.map((s) => `<td class="num" data-testid="count-${tier}-${s}">${count(tier, s)}</td>`).join("")}</tr>`,
+    )
     .join("")}</table>
 <p data-testid="restore-status" class="${summary.restoreFailures ? "restore-failed" : "note"}">${
     summary.restoreFailures
@@ -37,12 +40,23 @@ ${summary.fatal || summary.incomplete?.length ? `<ul class="problems" data-testi
 <p class="note">${ran.length} scenario(s) ran${summary.strict ? " · --strict: inferred behaviour gates" : " · inferred behaviour warns (--strict gates on it)"}${summary.strictWording ? " · --strict-wording: inferred wording gates" : ""}${summary.readOnly ? " · --read-only" : ""}</p>`;
 
   const filters = [
-    filterGroup("Tier", "tier", ["documented", "inferred"].map((t) => ({ value: t, label: t, count: summary.results.filter((r) => r.tier === t).length }))),
-    filterGroup("Outcome", "outcome", STATUSES.map((s) => ({ value: s, label: s, count: summary.results.filter((r) => r.status === s).length }))),
+    filterGroup(
+      "Tier",
+      "tier",
+      ["documented", "inferred"].map((t) => ({ value: t, label: t, count: summary.results.filter((r) => r.tier === t).length })),
+    ),
+    filterGroup(
+      "Outcome",
+      "outcome",
+      STATUSES.map((s) => ({ value: s, label: s, count: summary.results.filter((r) => r.status === s).length })),
+    ),
   ].join("");
 
   const order = (r: ScenarioResult) => STATUSES.indexOf(r.status);
-  const body = `<section class="scenarios" data-testid="scenarios">${[...summary.results].sort((a, b) => order(a) - order(b)).map((r) => scenarioHtml(r, gating)).join("\n")}</section>`;
+  const body = `<section class="scenarios" data-testid="scenarios">${[...summary.results]
+    .sort((a, b) => order(a) - order(b))
+    .map((r) => scenarioHtml(r, gating))
+    .join("\n")}</section>`;
   return renderPage({
     title: `cv-contract-kit conformance: ${summary.baseUrl}`,
     verdict,
@@ -79,11 +93,13 @@ ${(r.restore?.accounts ?? [])
 function stepHtml(step: StepResult, gating: GatingOptions): string {
   // What failed first; what passed after.
   const rank = (c: (typeof step.checks)[number]) => (c.ok ? 3 : ["fail", "warn", "note"].indexOf(effectOf(c, gating)));
-  const rows = [...step.checks].sort((x, y) => rank(x) - rank(y)).map((c) => {
-    const effect = c.ok ? "pass" : effectOf(c, gating);
-    const cls = c.ok ? "" : effect === "fail" ? "check-fail" : effect === "warn" ? "check-warn" : "check-note";
-    return `<tr class="${cls}"><td>${c.ok ? "✓" : effect === "fail" ? "✗" : effect === "warn" ? "!" : "~"}</td><td>${e(c.check)}</td><td>${c.tier}${c.aspect === "wording" ? " wording" : ""}</td><td>${c.ok ? "" : `${e(c.message ?? "")}`.replace(/\n/g, "<br>")}</td></tr>`;
-  });
+  const rows = [...step.checks]
+    .sort((x, y) => rank(x) - rank(y))
+    .map((c) => {
+      const effect = c.ok ? "pass" : effectOf(c, gating);
+      const cls = c.ok ? "" : effect === "fail" ? "check-fail" : effect === "warn" ? "check-warn" : "check-note";
+      return `<tr class="${cls}"><td>${c.ok ? "✓" : effect === "fail" ? "✗" : effect === "warn" ? "!" : "~"}</td><td>${e(c.check)}</td><td>${c.tier}${c.aspect === "wording" ? " wording" : ""}</td><td>${c.ok ? "" : `${e(c.message ?? "")}`.replace(/\n/g, "<br>")}</td></tr>`;
+    });
   return `<div class="step"><h4>${step.kind === "read" ? "Read back" : "Request"}${step.index !== undefined ? ` ${step.index + 1}` : ""}</h4>
 ${exchangeHtml(step.exchange)}
 ${rows.length ? `<table class="checks"><tr><th></th><th>check</th><th>tier</th><th>received / expected</th></tr>${rows.join("")}</table>` : ""}
@@ -92,10 +108,15 @@ ${rows.length ? `<table class="checks"><tr><th></th><th>check</th><th>tier</th><
 
 export function exchangeHtml(ex: Exchange): string {
   const req = ex.request;
-  const request = `${req.method} ${req.url}\n${Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`).join("\n")}${req.body !== undefined ? `\n\n${shown(req.body)}` : ""}`;
+  const request = `${req.method} ${req.url}\n${Object.entries(req.headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\n")}${req.body !== undefined ? `\n\n${shown(req.body)}` : ""}`;
   const res = ex.response;
   const response = res
-    ? `${res.status}\n${Object.entries(res.headers).filter(([k]) => ["content-type", "allow", "retry-after", "location"].includes(k)).map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${shown(res.json !== undefined ? JSON.stringify(res.json, null, 2) : res.text)}`
+    ? `${res.status}\n${Object.entries(res.headers)
+        .filter(([k]) => ["content-type", "allow", "retry-after", "location"].includes(k))
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("\n")}\n\n${shown(res.json !== undefined ? JSON.stringify(res.json, null, 2) : res.text)}`
     : `no answer: ${ex.transportError}`;
   return `<div class="columns"><div class="col"><h5>request</h5><pre>${e(request)}</pre></div><div class="col"><h5>response</h5><pre>${e(response)}</pre></div></div>`;
 }

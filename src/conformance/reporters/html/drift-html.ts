@@ -11,7 +11,12 @@ import { safeValue } from "../visible.js";
 import { escapeHtml as e, filterGroup, renderPage, shown, type Verdict } from "./page.js";
 
 type Outcome = "differs-documented" | "differs" | "same" | "one-side";
-const OUTCOME_LABEL: Record<Outcome, string> = { "differs-documented": "documented difference", differs: "inferred difference", same: "same", "one-side": "one side only" };
+const OUTCOME_LABEL: Record<Outcome, string> = {
+  "differs-documented": "documented difference",
+  differs: "inferred difference",
+  same: "same",
+  "one-side": "one side only",
+};
 const MARK: Record<Outcome, string> = { "differs-documented": "✗", differs: "~", same: "=", "one-side": "–" };
 
 export function renderDriftHtml(input: DriftReport, redact: Redact): string {
@@ -22,7 +27,11 @@ export function renderDriftHtml(input: DriftReport, redact: Redact): string {
   const side = (label: string, s: DriftReport["a"]) =>
     `<tr><th>${label} ${e(s.name)}</th><td>${e(s.baseUrl)}</td><td>${["conforms", "does NOT conform", "could not run or conclude"][s.summary.exitCode]} (exit ${s.summary.exitCode})</td></tr>`;
   const scenariosWith = (tier: string) => {
-    const n = comparison.scenarios.filter((sc) => sc.differences.some((d) => d.kind === "behaviour" && d.tier === tier) || (tier === "documented" && sc.differences.some((d) => d.kind !== "allowed" && d.tier === tier))).length;
+    const n = comparison.scenarios.filter(
+      (sc) =>
+        sc.differences.some((d) => d.kind === "behaviour" && d.tier === tier) ||
+        (tier === "documented" && sc.differences.some((d) => d.kind !== "allowed" && d.tier === tier)),
+    ).length;
     return n ? `in ${n} scenario(s)` : "";
   };
   const countsHtml = `<table data-testid="counts-table">
@@ -32,15 +41,36 @@ export function renderDriftHtml(input: DriftReport, redact: Redact): string {
 <tr><th>scenarios answered alike</th><td class="num" data-testid="count-same">${counts.same}</td><td></td></tr>
 </table>
 <table class="sides">${side("A", a)}${side("B", b)}</table>
-${report.fatal ? `<ul class="problems" data-testid="problems">${report.fatal.split("\n").map((p) => `<li>${e(p)}</li>`).join("")}</ul>` : ""}
+${
+  report.fatal
+    ? `<ul class="problems" data-testid="problems">${report.fatal
+        .split("\n")
+        .map((p) => `<li>${e(p)}</li>`)
+        .join("")}</ul>`
+    : ""
+}
 ${wordingTable(report)}
 ${allowedNote(report)}`;
 
   const outcomeOf = (s: DriftScenario): Outcome =>
-    s.onlyOneSide ? "one-side" : s.differences.some((d) => d.kind !== "allowed" && d.tier === "documented") ? "differs-documented" : s.differences.some((d) => d.kind !== "allowed") ? "differs" : "same";
-  const outcomes = (Object.keys(OUTCOME_LABEL) as Outcome[]).map((o) => ({ value: o, label: OUTCOME_LABEL[o], count: comparison.scenarios.filter((s) => outcomeOf(s) === o).length }));
+    s.onlyOneSide
+      ? "one-side"
+      : s.differences.some((d) => d.kind !== "allowed" && d.tier === "documented")
+        ? "differs-documented"
+        : s.differences.some((d) => d.kind !== "allowed")
+          ? "differs"
+          : "same";
+  const outcomes = (Object.keys(OUTCOME_LABEL) as Outcome[]).map((o) => ({
+    value: o,
+    label: OUTCOME_LABEL[o],
+    count: comparison.scenarios.filter((s) => outcomeOf(s) === o).length,
+  }));
   const filters = [
-    filterGroup("Tier", "tier", ["documented", "inferred"].map((t) => ({ value: t, label: t, count: comparison.scenarios.filter((s) => s.tier === t).length }))),
+    filterGroup(
+      "Tier",
+      "tier",
+      ["documented", "inferred"].map((t) => ({ value: t, label: t, count: comparison.scenarios.filter((s) => s.tier === t).length })),
+    ),
     filterGroup("Outcome", "outcome", outcomes),
   ].join("");
   const wordingDiffers = new Set(comparison.wording.filter((w) => !w.same).map((w) => w.name));
@@ -53,7 +83,10 @@ ${allowedNote(report)}`;
     title: `cv-contract-kit drift: ${a.name} ↔ ${b.name}`,
     verdict,
     headline,
-    subtitle: [`A ${a.name} (${a.baseUrl}) ↔ B ${b.name} (${b.baseUrl})`, `${report.startedAt} · ${(report.durationMs / 1000).toFixed(1)} s · exit ${report.exitCode}`],
+    subtitle: [
+      `A ${a.name} (${a.baseUrl}) ↔ B ${b.name} (${b.baseUrl})`,
+      `${report.startedAt} · ${(report.durationMs / 1000).toFixed(1)} s · exit ${report.exitCode}`,
+    ],
     counts: countsHtml,
     filters,
     body,

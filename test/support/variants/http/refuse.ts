@@ -17,7 +17,8 @@ export function sendDocumented(req: Request, res: Response, d: Deployment, failu
   const { has } = d;
   let message = documentedMessage(failure, email);
   if (failure === "userMissing" && has("user-missing-message-reworded")) message = `User ${email} not found`;
-  if (failure === "locked" && has("lock-message-reworded")) message = "Cannot update user profile fields (firstName, lastName, dob, gender) for users with active cases";
+  if (failure === "locked" && has("lock-message-reworded"))
+    message = "Cannot update user profile fields (firstName, lastName, dob, gender) for users with active cases";
   const missing = failure === "userMissing";
   const status = missing && has("user-missing-404") ? 404 : missing && has("user-missing-500") ? 500 : 400;
   const body: Record<string, unknown> = { status, success: false, message };

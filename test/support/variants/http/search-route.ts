@@ -11,7 +11,10 @@ import { sendJson } from "./send.js";
 const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const QUERY = z.object({
   email: z.preprocess(one, z.string().optional()),
-  limit: z.preprocess(one, z.coerce.number().int("limit must be a whole number").min(1, "limit must be at least 1").max(100, "limit must be at most 100").default(10)),
+  limit: z.preprocess(
+    one,
+    z.coerce.number().int("limit must be a whole number").min(1, "limit must be at least 1").max(100, "limit must be at most 100").default(10),
+  ),
   after: z.preprocess(one, z.string().optional()),
   sortBy: z.preprocess(one, z.enum(["createdAt"], "sortBy must be createdAt").default("createdAt")),
   sorOrder: z.preprocess(one, z.enum(["asc", "desc"], "sorOrder must be asc or desc").default("asc")),
@@ -30,7 +33,9 @@ export function searchRoute(d: Deployment): RequestHandler {
     const prefix = email === undefined ? "" : k.emailMatch === "caseInsensitive" ? email.toLowerCase() : email;
     let users = d.store
       .readAll()
-      .filter((u) => u.organizationId === organization.id && (k.emailMatch === "caseInsensitive" ? u.email.toLowerCase() : u.email).startsWith(prefix))
+      .filter(
+        (u) => u.organizationId === organization.id && (k.emailMatch === "caseInsensitive" ? u.email.toLowerCase() : u.email).startsWith(prefix),
+      )
       .sort(byCreation);
     if (sorOrder === "desc") users.reverse();
     if (after !== undefined) {
