@@ -1,5 +1,5 @@
-// The README's exit-code table, proved row by row: each row names a case, and the case runs `conform` against the
-// independent foreign deployment and must end with the row's exit code. A row without a case, or a case without a
+// The exit-code table of docs/conformance.md ("Every case"), proved row by row: each row names a case, and the
+// case runs `conform` against the independent foreign deployment and must end with the row's exit code. A row without a case, or a case without a
 // row, fails: the table and the tests cannot drift apart.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -79,12 +79,12 @@ const CASES: Record<string, () => Promise<{ run: ConformRun; also: (run: Conform
   },
 };
 
-const README = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-const tableAt = README.indexOf("### Exit codes");
-const table = README.slice(tableAt, README.indexOf("\n#", tableAt + 1)); // up to the next heading
+const PAGE = readFileSync(new URL("../../docs/conformance.md", import.meta.url), "utf8");
+const tableAt = PAGE.indexOf("### Every case");
+const table = PAGE.slice(tableAt, PAGE.indexOf("\n#", tableAt + 1)); // up to the next heading
 const ROWS = [...table.matchAll(/^\| ([012]) \| (.+?) \| `([\w-]+)` \|$/gm)].map((m) => ({ exit: Number(m[1]), when: m[2]!, name: m[3]! }));
 
-describe("exit codes, as the README's table lists them", () => {
+describe("exit codes, as docs/conformance.md's table lists them", () => {
   it("every row names a case, and every case has a row", () => {
     expect(ROWS.length).toBeGreaterThanOrEqual(8);
     expect(ROWS.map((r) => r.name).sort()).toEqual(Object.keys(CASES).sort());

@@ -1,7 +1,7 @@
 // Setup mistakes are not the deployment's fault: each stops the run within seconds with exit 2 and one line saying
 // what to fix (on stderr when found before sending anything, in the summary when the preflight finds it), before any
 // scenario writes anything; the JUnit report still carries an <error>, never a green run.
-// Then the README's exit-code table, one row per test.
+// Then the exit-code table of docs/conformance.md, one row per test.
 import { describe, expect, it } from "vitest";
 import { conform, targetFileOf, type ConformRunOptions } from "../support/conform-run.js";
 import { checkedReport } from "../support/report-schema.js";
