@@ -10,11 +10,12 @@ import type { Contract } from "../contract/contract.js";
 import { createRedactor, type Redact } from "../conformance/redact.js";
 import { MAX_RESPONSE_BYTES } from "../conformance/bounded-body.js";
 import { safeLine } from "../conformance/reporters/visible.js";
-import { fillTemplate, type MessageName } from "../contract/messages.js";
+import type { MessageName } from "../contract/messages.js";
 import { DEFAULT_BODY_LIMIT } from "../fake/create-fake.js";
 import type { FakeRequest } from "../fake/core/fake-request.js";
 import { DEFAULT_JOURNAL_SIZE, RequestJournal, type ProxyVerdict } from "../fake/core/request-journal.js";
 import { crossSiteRefusal, hostsServed } from "../fake/http/cross-site-guard.js";
+import { isJsonContentType, parseJsonBody } from "../fake/core/json-body.js";
 import { readBody } from "../fake/http/read-body.js";
 import { errorBody, sendJson } from "../fake/http/send-json.js";
 import { compileMatcher, MatcherError } from "../fake/journal/match-request.js";
@@ -143,22 +144,15 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
     readBody(req, bodyLimit, (result) => {
       if (!result.ok) {
         if (result.reason === "aborted") return;
+        // The fake's own 413 (the API path's answer), journaled and reported as the break it is.
         const message = contract.message("payloadTooLarge");
-        const body = {
-          status: message.status,
-          success: false as const,
-          message: fillTemplate(message.template, { limit: String(bodyLimit), detail: String(bodyLimit) }),
-        };
-        sendJson(res, message.status, body, { connection: "close" });
-        journal.record(request, undefined, { status: message.status, headers: {}, outcome: "payloadTooLarge" }, arrivedAt, undefined, {
+        sendJson(res, message.status, errorBody(message, { limit: String(bodyLimit) }), { connection: "close" });
+        const verdict: ProxyVerdict = {
           result: "break",
           problems: [`request: the body is larger than ${bodyLimit} bytes (--body-limit); it was not forwarded`],
-        });
-        report(
-          request,
-          { result: "break", problems: [`request: the body is larger than ${bodyLimit} bytes (--body-limit); it was not forwarded`] },
-          message.status,
-        );
+        };
+        journal.record(request, undefined, { status: message.status, headers: {}, outcome: "payloadTooLarge" }, arrivedAt, undefined, verdict);
+        report(request, verdict, message.status);
         return;
       }
       forward(request, result.bytes, res, arrivedAt).catch(() => {
@@ -230,16 +224,14 @@ export async function startProxyServer(options: ProxyOptions): Promise<ProxyServ
     const route = `${request.method} ${request.path}`;
     // A write comes as JSON only: a cross-site HTML form cannot send one (the fake's rule for its admin API).
     const jsonBody = (): { ok: true; value: unknown } | { ok: false } => {
-      if (!/^application\/json\b/i.test(request.headers["content-type"] ?? "")) {
+      if (!isJsonContentType(request.headers["content-type"])) {
         sendDocumented(res, "unsupportedMediaType", { received: request.headers["content-type"] ?? "none" });
         return { ok: false };
       }
-      try {
-        return { ok: true, value: JSON.parse(bytes?.length ? bytes.toString("utf8") : "{}") as unknown };
-      } catch (error) {
-        sendDocumented(res, "malformedJson", { detail: (error as Error).message });
-        return { ok: false };
-      }
+      if (!bytes?.length) return { ok: true, value: {} };
+      const parsed = parseJsonBody(bytes); // the fake's reader: the same UTF-8, BOM and depth rules
+      if (!parsed.ok) sendDocumented(res, "malformedJson", { detail: parsed.detail });
+      return parsed;
     };
     switch (route) {
       case "GET /__admin/health":

@@ -1,6 +1,6 @@
 // The exit-code table of docs/conformance.md ("Every case"), proved row by row: each row names a case, and the
-// case runs `conform` against the independent foreign deployment and must end with the row's exit code. A row without a case, or a case without a
-// row, fails: the table and the tests cannot drift apart.
+// case runs `conform` against the independent foreign deployment and must end with the row's exit code. A row
+// without a case, or a case without a row, fails: the table and the tests cannot drift apart.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { conform, interruptedRun, PREFLIGHT_REQUESTS, targetFileOf, type ConformRun } from "../support/conform-run.js";
